@@ -1,0 +1,37 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+  name: "pgtune-query",
+  products: [
+    .executable(name: "pgtune-query", targets: ["pgtune-query"]),
+    .library(name: "PGTuneQuery", targets: ["PGTuneQuery"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    // C boundaries: a module map and a one-line shim each; exactly one Swift file imports each.
+    .systemLibrary(name: "CPgQuery", path: "Sources/CPgQuery"),
+    .systemLibrary(
+      name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+      providers: [.apt(["libpq-dev"])]),
+
+    .target(name: "PGTuneQuery", dependencies: ["CPgQuery", "CLibPQ"]),
+    .target(name: "PGTuneQueryReporters", dependencies: ["PGTuneQuery"]),
+    .executableTarget(
+      name: "pgtune-query",
+      dependencies: [
+        "PGTuneQuery", "PGTuneQueryReporters",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    .target(name: "TestSupport", dependencies: ["PGTuneQuery"], path: "Tests/TestSupport"),
+    .testTarget(name: "PGTuneQueryTests", dependencies: ["PGTuneQuery", "TestSupport"]),
+    .testTarget(
+      name: "PGTuneQueryReportersTests",
+      dependencies: ["PGTuneQuery", "PGTuneQueryReporters", "TestSupport"]),
+    .testTarget(
+      name: "PGTuneQueryCLITests", dependencies: ["TestSupport"]),
+  ]
+)

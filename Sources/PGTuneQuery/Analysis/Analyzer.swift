@@ -1,0 +1,135 @@
+/// The result of analyzing one statement.
+public struct StatementAnalysis: Sendable {
+  /// Bytes of the statement in its file, leading comments included.
+  public let range: Range<Int>
+  /// Byte offset of the first token: where the statement is reported.
+  public let start: Int
+  public let fingerprint: String?
+  /// The syntax error, when the statement does not parse.
+  public let error: PgQueryError?
+  /// Findings after configuration and ignore comments, ordered by position.
+  public let findings: [Finding]
+}
+
+/// The result of analyzing one input.
+public struct FileAnalysis: Sendable {
+  public let source: SourceFile
+  public let text: SourceText
+  public let statements: [StatementAnalysis]
+
+  /// The text of a statement from its first token to its end.
+  public func sql(of statement: StatementAnalysis) -> String {
+    String(decoding: source.bytes[statement.start..<max(statement.start, statement.range.upperBound)], as: UTF8.self)
+  }
+}
+
+/// Runs the static rules over source files: split, parse (on all cores), walk, check, filter.
+public struct Analyzer: Sendable {
+  public let configuration: Configuration
+  public let jobs: Int
+
+  public init(configuration: Configuration = Configuration(), jobs: Int = ProcessInfoCores.count) {
+    self.configuration = configuration
+    self.jobs = max(1, jobs)
+  }
+
+  public func analyze(_ sources: [SourceFile]) -> [FileAnalysis] {
+    // Splitting is sequential per file; parsing and rules run in parallel over all statements.
+    let splits = sources.map { StatementParser.split($0) }
+    let tasks = splits.enumerated().flatMap { file, ranges in ranges.map { (file, $0) } }
+    let rules = enabledRules()
+    let configuration = configuration
+    let parsed = ParallelRunner.map(count: tasks.count, workers: jobs) { index in
+      let (file, range) = tasks[index]
+      let statement = StatementParser.parse(sources[file], range: range)
+      return Self.check(statement, source: sources[file], rules: rules, configuration: configuration)
+    }
+    var results: [FileAnalysis] = []
+    var cursor = 0
+    for (file, source) in sources.enumerated() {
+      let count = splits[file].count
+      let checked = Array(parsed[cursor..<cursor + count])
+      cursor += count
+      let ignoredForFile = fileDirectives(source, checked)
+      let statements = checked.map { item in
+        StatementAnalysis(
+          range: item.statement.range, start: item.statement.start,
+          fingerprint: item.statement.fingerprint, error: item.statement.error,
+          findings: item.findings.filter { !ignoredForFile.contains($0.rule) })
+      }
+      results.append(FileAnalysis(source: source, text: SourceText(bytes: source.bytes), statements: statements))
+    }
+    return results
+  }
+
+  private struct Checked: Sendable {
+    let statement: ParsedStatement
+    let findings: [Finding]
+  }
+
+  private func enabledRules() -> [any QueryRule] {
+    AllRules.queryRules.filter { configuration.isEnabled($0.description.id) }.map { $0.init() }
+  }
+
+  private static func check(
+    _ statement: ParsedStatement, source: SourceFile, rules: [any QueryRule], configuration: Configuration
+  ) -> Checked {
+    var findings: [Finding] = []
+    func report(_ description: RuleDescription, _ violation: RuleViolation) {
+      guard !statement.ignoresAll, !statement.ignoredRules.contains(description.id) else { return }
+      let severity = configuration.rules[description.id]?.severity ?? description.defaultSeverity
+      findings.append(
+        Finding(
+          rule: description.id, severity: severity, message: violation.message, offset: violation.offset,
+          help: violation.help))
+    }
+    if let error = statement.error {
+      if configuration.isEnabled(AllRules.syntaxErrorID) {
+        report(
+          SyntaxErrorRule.description,
+          RuleViolation(offset: error.byteOffset ?? statement.start, message: error.message))
+      }
+    } else if let root = statement.root {
+      let context = RuleContext(
+        source: source, statement: statement, root: root, entries: TreeWalker.walk(root), options: [:])
+      for rule in rules {
+        let description = type(of: rule).description
+        let options = configuration.rules[description.id]?.options ?? [:]
+        let ruleContext = options.isEmpty ? context : context.with(options: options)
+        for violation in rule.check(ruleContext) { report(description, violation) }
+      }
+    }
+    findings.sort { ($0.offset, $0.rule) < ($1.offset, $1.rule) }
+    return Checked(statement: statement, findings: findings)
+  }
+
+  /// Rules silenced for the whole file by `-- pgtune-query: ignore-file …` in any comment
+  /// between statements (or after the last one).
+  private func fileDirectives(_ source: SourceFile, _ checked: [Checked]) -> Set<String> {
+    var gaps = checked.map { $0.statement.range.lowerBound..<$0.statement.start }
+    gaps.append((checked.last?.statement.range.upperBound ?? 0)..<source.bytes.count)
+    return source.withNulTerminated { text in
+      var ignored = Set<String>()
+      for gap in gaps where !gap.isEmpty {
+        let comments = SQLTrivia.comments(text, in: gap)
+        for directive in SuppressionDirective.parse(comments: comments, in: text) where directive.kind == .file {
+          ignored.formUnion(directive.rules.isEmpty ? AllRules.ids : Set(directive.rules))
+        }
+      }
+      return ignored
+    }
+  }
+}
+
+extension RuleContext {
+  func with(options: [String: ConfigValue]) -> RuleContext {
+    RuleContext(source: source, statement: statement, root: root, entries: entries, options: options)
+  }
+}
+
+import Foundation
+
+/// The number of cores to use by default.
+public enum ProcessInfoCores {
+  public static var count: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+}

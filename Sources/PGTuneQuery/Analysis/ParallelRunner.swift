@@ -1,0 +1,62 @@
+import Foundation
+import Synchronization
+
+/// Runs independent jobs on a few threads of our own.
+///
+/// Why not Dispatch or Swift concurrency: libpg_query and our tree code recurse in C for deeply
+/// nested statements, so the threads need far more stack than a pool thread has; and the jobs
+/// are CPU-bound, so one thread per core with a shared cursor is all the scheduling needed.
+enum ParallelRunner {
+  /// Stack for worker threads: enough for PostgreSQL's parser on statements nested thousands of
+  /// levels deep. It is address space, not memory, until touched.
+  static let workerStackSize = 512 << 20
+
+  /// `body(0) … body(count - 1)` on up to `workers` threads; results in index order.
+  static func map<T: Sendable>(count: Int, workers: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+    guard count > 0 else { return [] }
+    let state = SharedState<T>(count: count)
+    let threads = max(1, min(workers, count))
+    let group = DispatchGroup()
+    // Small batches keep both cores busy to the end without contending on the cursor.
+    let batch = max(1, min(64, count / (threads * 8)))
+    for _ in 0..<threads {
+      group.enter()
+      let thread = Thread {
+        while true {
+          let start = state.cursor.add(batch, ordering: .relaxed).oldValue
+          if start >= count { break }
+          for index in start..<min(start + batch, count) {
+            state.results[index] = body(index)
+          }
+        }
+        group.leave()
+      }
+      thread.stackSize = workerStackSize
+      thread.start()
+    }
+    group.wait()
+    return state.collect()
+  }
+
+  private final class SharedState<T>: @unchecked Sendable {
+    let cursor = Atomic<Int>(0)
+    /// Each index is written by exactly one thread, and read only after every thread is done.
+    let results: UnsafeMutablePointer<T?>
+    let count: Int
+
+    init(count: Int) {
+      self.count = count
+      results = .allocate(capacity: count)
+      results.initialize(repeating: nil, count: count)
+    }
+
+    func collect() -> [T] {
+      (0..<count).map { results[$0]! }
+    }
+
+    deinit {
+      results.deinitialize(count: count)
+      results.deallocate()
+    }
+  }
+}

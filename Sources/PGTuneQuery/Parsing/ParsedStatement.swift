@@ -1,0 +1,86 @@
+/// One statement of a source file, parsed.
+public struct ParsedStatement: Sendable {
+  /// Bytes of the statement in its file, as the splitter gave them (leading comments included).
+  public let range: Range<Int>
+  /// Byte offset of the statement's first token (after leading blanks and comments).
+  public let start: Int
+  /// The typed parse tree, or nil when the statement does not parse.
+  public let tree: SyntaxTree?
+  /// The statement node itself (`SelectStmt`, `UpdateStmt`, …).
+  public var root: Node? { tree?.statements.first }
+  /// libpg_query's fingerprint: the same for queries that differ only in constants.
+  public let fingerprint: String?
+  /// Why the statement does not parse; the offset is within the file.
+  public let error: PgQueryError?
+  /// Rule ids silenced for this statement by `-- pgtune-query: ignore …` (empty set = none;
+  /// `ignoresAll` for a bare `ignore`).
+  public let ignoredRules: Set<String>
+  public let ignoresAll: Bool
+}
+
+/// Parses source files into statements: split, then parse and fingerprint each statement.
+public enum StatementParser {
+  /// Splits `source` into statement ranges (see `StatementSplitter`).
+  public static func split(_ source: SourceFile) -> [Range<Int>] {
+    source.withNulTerminated { StatementSplitter.split($0) }
+  }
+
+  /// Parses the statement at `range` of `source`.
+  public static func parse(_ source: SourceFile, range: Range<Int>) -> ParsedStatement {
+    source.withNulTerminated { text in
+      let (start, comments) = SQLTrivia.skipLeading(text, in: range)
+      let directives = SuppressionDirective.parse(comments: comments, in: text)
+      let ignored = Set(directives.flatMap { $0.kind == .statement ? $0.rules : [] })
+      let ignoresAll = directives.contains { $0.kind == .statement && $0.rules.isEmpty }
+      let statementBytes = UnsafeBufferPointer(rebasing: text[range])
+      return StatementSplitter.withCString(text, range) { cString in
+        switch PgQuery.parseJSON(cString) {
+        case .failure(let error):
+          let offset = error.byteOffset.map { range.lowerBound + $0 }
+          return ParsedStatement(
+            range: range, start: start, tree: nil, fingerprint: nil,
+            error: PgQueryError(message: error.message, byteOffset: offset),
+            ignoredRules: ignored, ignoresAll: ignoresAll)
+        case .success(let json):
+          do throws(ParseTreeDecoder.Malformed) {
+            let tree = try ParseTreeDecoder.decode(
+              json: json, text: statementBytes, baseOffset: range.lowerBound)
+            let fingerprint = try? PgQuery.fingerprint(cString).get()
+            return ParsedStatement(
+              range: range, start: start, tree: tree, fingerprint: fingerprint, error: nil,
+              ignoredRules: ignored, ignoresAll: ignoresAll)
+          } catch {
+            return ParsedStatement(
+              range: range, start: start, tree: nil, fingerprint: nil,
+              error: PgQueryError(message: error.description, byteOffset: start),
+              ignoredRules: ignored, ignoresAll: ignoresAll)
+          }
+        }
+      }
+    }
+  }
+
+  /// Parses an SQL string on its own (for tests, rule examples and rewrites).
+  public static func parse(sql: String, name: String = "<sql>") -> [ParsedStatement] {
+    let source = SourceFile(name: name, bytes: Array(sql.utf8))
+    return split(source).map { parse(source, range: $0) }
+  }
+}
+
+/// Libpg_query's normalize, fingerprint and deparse, for callers outside the parsing layer.
+public enum SQLText {
+  /// Replaces constants with `$n` placeholders.
+  public static func normalize(_ sql: String) throws(PgQueryError) -> String {
+    try PgQuery.normalize(sql).get()
+  }
+
+  /// libpg_query's fingerprint of a statement.
+  public static func fingerprint(_ sql: String) throws(PgQueryError) -> String {
+    try sql.withCString { PgQuery.fingerprint($0) }.get()
+  }
+
+  /// Parses and deparses `sql`: the canonical text PostgreSQL's deparser produces.
+  public static func deparse(_ sql: String) throws(PgQueryError) -> String {
+    try PgQuery.deparse(protobuf: try PgQuery.parseProtobuf(sql).get()).get()
+  }
+}

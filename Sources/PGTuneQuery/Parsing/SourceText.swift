@@ -1,0 +1,61 @@
+/// A 1-based line and column, as users see them. The column counts Unicode scalars, not bytes.
+public struct SourcePosition: Sendable, Equatable, CustomStringConvertible {
+  public let line: Int
+  public let column: Int
+
+  public init(line: Int, column: Int) {
+    self.line = line
+    self.column = column
+  }
+
+  public var description: String { "\(line):\(column)" }
+}
+
+/// Turns UTF-8 byte offsets (what libpg_query reports) into line:column, once per file, at
+/// output time. LF, CRLF and lone CR all end a line.
+public struct SourceText: Sendable {
+  public let bytes: [UInt8]
+  private let lineStarts: [Int]
+
+  public init(bytes: [UInt8]) {
+    self.bytes = bytes
+    var starts = [0]
+    var index = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == 0x0A {
+        starts.append(index + 1)
+      } else if byte == 0x0D {
+        if index + 1 < bytes.count && bytes[index + 1] == 0x0A { index += 1 }
+        starts.append(index + 1)
+      }
+      index += 1
+    }
+    lineStarts = starts
+  }
+
+  /// The line:column of a byte offset (clamped to the text).
+  public func position(ofByte offset: Int) -> SourcePosition {
+    let offset = max(0, min(offset, bytes.count))
+    var low = 0
+    var high = lineStarts.count - 1
+    while low < high {
+      let middle = (low + high + 1) / 2
+      if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
+    }
+    var column = 1
+    for index in lineStarts[low]..<offset where bytes[index] & 0xC0 != 0x80 {
+      column += 1
+    }
+    return SourcePosition(line: low + 1, column: column)
+  }
+
+  /// The text of a 1-based line, without its line break.
+  public func line(_ number: Int) -> String {
+    guard number >= 1 && number <= lineStarts.count else { return "" }
+    let start = lineStarts[number - 1]
+    var end = number < lineStarts.count ? lineStarts[number] : bytes.count
+    while end > start && (bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D) { end -= 1 }
+    return String(decoding: bytes[start..<end], as: UTF8.self)
+  }
+}

@@ -1,0 +1,95 @@
+/// How bad a finding is. Ordered: `info` < `warning` < `error`.
+public enum Severity: String, Sendable, CaseIterable, Comparable, Codable {
+  case info, warning, error
+
+  private var rank: Int {
+    switch self {
+    case .info: 0
+    case .warning: 1
+    case .error: 2
+    }
+  }
+
+  public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// What a rule is, why it matters, and examples that double as its tests: each triggering example
+/// marks with `↓` every place the rule must report; non-triggering examples must stay silent.
+public struct RuleDescription: Sendable {
+  /// Kebab-case id used in flags, configuration, ignore comments and output.
+  public let id: String
+  public let summary: String
+  public let rationale: String
+  public let defaultSeverity: Severity
+  public let triggering: [String]
+  public let nonTriggering: [String]
+
+  public init(
+    id: String, summary: String, rationale: String, defaultSeverity: Severity,
+    triggering: [String], nonTriggering: [String]
+  ) {
+    self.id = id
+    self.summary = summary
+    self.rationale = rationale
+    self.defaultSeverity = defaultSeverity
+    self.triggering = triggering
+    self.nonTriggering = nonTriggering
+  }
+}
+
+/// A place a rule objects to, before severity and suppression are applied.
+public struct RuleViolation: Sendable, Equatable {
+  /// UTF-8 byte offset in the source file.
+  public let offset: Int
+  public let message: String
+  public let help: String?
+
+  public init(offset: Int, message: String, help: String? = nil) {
+    self.offset = offset
+    self.message = message
+    self.help = help
+  }
+}
+
+/// Everything a static rule may look at for one statement.
+public struct RuleContext: Sendable {
+  public let source: SourceFile
+  public let statement: ParsedStatement
+  /// The statement node (`SelectStmt`, `UpdateStmt`…).
+  public let root: Node
+  /// Every node of the statement in source order, with its clause and access.
+  public let entries: [WalkEntry]
+  /// Options from the configuration for this rule (`[rules.large-offset] threshold = 5000`).
+  public let options: [String: ConfigValue]
+
+  /// An integer option, or `fallback` when unset.
+  public func integerOption(_ key: String, default fallback: Int) -> Int {
+    if case .integer(let value)? = options[key] { return value }
+    return fallback
+  }
+}
+
+/// A rule that inspects the parse tree of one statement.
+public protocol QueryRule: Sendable {
+  static var description: RuleDescription { get }
+  init()
+  func check(_ context: RuleContext) -> [RuleViolation]
+}
+
+/// A problem found in a statement, ready for reporting.
+public struct Finding: Sendable, Equatable {
+  public let rule: String
+  public let severity: Severity
+  public let message: String
+  /// UTF-8 byte offset in the source file (turned into line:column by reporters).
+  public let offset: Int
+  public let help: String?
+
+  public init(rule: String, severity: Severity, message: String, offset: Int, help: String?) {
+    self.rule = rule
+    self.severity = severity
+    self.message = message
+    self.offset = offset
+    self.help = help
+  }
+}

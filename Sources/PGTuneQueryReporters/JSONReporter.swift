@@ -1,0 +1,100 @@
+import PGTuneQuery
+
+/// `--format json`: the versioned machine-readable contract.
+///
+/// ```
+/// {"schema_version":1,
+///  "statements":[{"file","line","column","fingerprint","sql",
+///                 "error":null|{"message","line","column"},
+///                 "findings":[{"rule","severity","message","line","column","help"}],
+///                 "plan":null,"index_suggestions":[],"rewrites":[]}],
+///  "summary":{"statements","errors","findings"}}
+/// ```
+/// Lines and columns are 1-based; columns count characters. New keys may be added within a
+/// schema version; none is renamed or removed without a new version.
+public enum JSONReporter {
+  public static let schemaVersion = 1
+
+  public static func render(_ files: [FileAnalysis], pretty: Bool = false) -> String {
+    var json = JSONWriter(indent: pretty ? 2 : 0)
+    json.beginObject()
+    json.key("schema_version")
+    json.value(schemaVersion)
+    json.key("statements")
+    json.beginArray()
+    for file in files {
+      for statement in file.statements { write(statement, of: file, to: &json) }
+    }
+    json.endArray()
+    let summary = AnalysisSummary(files)
+    json.key("summary")
+    json.beginObject()
+    json.key("statements")
+    json.value(summary.statements)
+    json.key("errors")
+    json.value(summary.errors)
+    json.key("findings")
+    json.value(summary.findings)
+    json.endObject()
+    json.endObject()
+    return json.string + "\n"
+  }
+
+  private static func write(_ statement: StatementAnalysis, of file: FileAnalysis, to json: inout JSONWriter) {
+    let position = file.text.position(ofByte: statement.start)
+    json.beginObject()
+    json.key("file")
+    json.value(file.source.name)
+    json.key("line")
+    json.value(position.line)
+    json.key("column")
+    json.value(position.column)
+    json.key("fingerprint")
+    json.value(statement.fingerprint)
+    json.key("sql")
+    json.value(file.sql(of: statement))
+    json.key("error")
+    if let error = statement.error {
+      let errorPosition = file.text.position(ofByte: error.byteOffset ?? statement.start)
+      json.beginObject()
+      json.key("message")
+      json.value(error.message)
+      json.key("line")
+      json.value(errorPosition.line)
+      json.key("column")
+      json.value(errorPosition.column)
+      json.endObject()
+    } else {
+      json.null()
+    }
+    json.key("findings")
+    json.beginArray()
+    for finding in statement.findings {
+      let findingPosition = file.text.position(ofByte: finding.offset)
+      json.beginObject()
+      json.key("rule")
+      json.value(finding.rule)
+      json.key("severity")
+      json.value(finding.severity.rawValue)
+      json.key("message")
+      json.value(finding.message)
+      json.key("line")
+      json.value(findingPosition.line)
+      json.key("column")
+      json.value(findingPosition.column)
+      json.key("help")
+      json.value(finding.help)
+      json.endObject()
+    }
+    json.endArray()
+    json.key("plan")
+    json.null()
+    json.key("index_suggestions")
+    json.beginArray()
+    json.endArray()
+    json.key("rewrites")
+    json.beginArray()
+    json.endArray()
+    json.endObject()
+  }
+}

@@ -1,0 +1,117 @@
+/// Writes JSON straight into bytes. Reports for tens of thousands of statements are written in
+/// one pass, so this avoids Foundation's encoders and their intermediate objects.
+public struct JSONWriter {
+  public private(set) var bytes: [UInt8] = []
+  private var needsComma: [Bool] = [false]
+  private let indentUnit: Int
+  private var pretty: Bool { indentUnit > 0 }
+
+  /// - Parameter indent: spaces per level; 0 writes compact JSON.
+  public init(indent: Int = 0) {
+    self.indentUnit = indent
+    bytes.reserveCapacity(4096)
+  }
+
+  public var string: String { String(decoding: bytes, as: UTF8.self) }
+
+  public mutating func beginObject() { openContainer(UInt8(ascii: "{")) }
+  public mutating func endObject() { closeContainer(UInt8(ascii: "}")) }
+  public mutating func beginArray() { openContainer(UInt8(ascii: "[")) }
+  public mutating func endArray() { closeContainer(UInt8(ascii: "]")) }
+
+  /// Starts a member of the current object; follow it with one value.
+  public mutating func key(_ name: String) {
+    separate()
+    appendString(name)
+    bytes.append(UInt8(ascii: ":"))
+    if pretty { bytes.append(0x20) }
+    needsComma[needsComma.count - 1] = false
+    pendingValueAfterKey = true
+  }
+
+  public mutating func value(_ text: String?) {
+    beginValue()
+    if let text { appendString(text) } else { appendLiteral("null") }
+  }
+
+  public mutating func value(_ number: Int) {
+    beginValue()
+    appendLiteral(String(number))
+  }
+
+  public mutating func value(_ number: Double) {
+    beginValue()
+    appendLiteral(number.isFinite ? String(number) : "null")
+  }
+
+  public mutating func value(_ flag: Bool) {
+    beginValue()
+    appendLiteral(flag ? "true" : "false")
+  }
+
+  public mutating func null() {
+    beginValue()
+    appendLiteral("null")
+  }
+
+  /// Inserts already-encoded JSON as one value.
+  public mutating func raw(_ json: String) {
+    beginValue()
+    bytes.append(contentsOf: json.utf8)
+  }
+
+  // MARK: - Layout
+
+  private var pendingValueAfterKey = false
+
+  private mutating func beginValue() {
+    if pendingValueAfterKey {
+      pendingValueAfterKey = false
+    } else {
+      separate()
+    }
+    needsComma[needsComma.count - 1] = true
+  }
+
+  private mutating func separate() {
+    if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
+    if pretty && needsComma.count > 1 { newline() }
+  }
+
+  private mutating func openContainer(_ byte: UInt8) {
+    beginValue()
+    bytes.append(byte)
+    needsComma.append(false)
+  }
+
+  private mutating func closeContainer(_ byte: UInt8) {
+    let hadMembers = needsComma.removeLast()
+    if pretty && hadMembers { newline() }
+    bytes.append(byte)
+  }
+
+  private mutating func newline() {
+    bytes.append(0x0A)
+    bytes.append(contentsOf: repeatElement(0x20, count: (needsComma.count - 1) * indentUnit))
+  }
+
+  private mutating func appendLiteral(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+  private mutating func appendString(_ text: String) {
+    bytes.append(UInt8(ascii: "\""))
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
+      case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
+      case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+      case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+      case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+      case 0..<0x20:
+        let hex = Array("0123456789abcdef".utf8)
+        bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+      default: bytes.append(byte)
+      }
+    }
+    bytes.append(UInt8(ascii: "\""))
+  }
+}

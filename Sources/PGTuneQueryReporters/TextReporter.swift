@@ -1,0 +1,68 @@
+import PGTuneQuery
+
+/// `--format text`: one line per finding, `file:line:col: severity: [rule-id] message`, like a
+/// compiler, so editors and terminals can jump to it. With `showSource` (a TTY), the source line
+/// and a caret follow; with `color`, severities are coloured.
+public enum TextReporter {
+  public struct Style: Sendable {
+    public var color: Bool
+    public var showSource: Bool
+    public init(color: Bool, showSource: Bool) {
+      self.color = color
+      self.showSource = showSource
+    }
+    public static let plain = Style(color: false, showSource: false)
+  }
+
+  public static func render(_ files: [FileAnalysis], style: Style = .plain) -> String {
+    var output = ""
+    for file in files {
+      for statement in file.statements {
+        for finding in statement.findings {
+          output += render(finding, in: file, style: style)
+        }
+      }
+    }
+    output += summaryLine(AnalysisSummary(files), style: style) + "\n"
+    return output
+  }
+
+  static func render(_ finding: Finding, in file: FileAnalysis, style: Style) -> String {
+    let position = file.text.position(ofByte: finding.offset)
+    let severity = paint(finding.severity.rawValue, color(for: finding.severity), style)
+    var text = "\(file.source.name):\(position): \(severity): [\(finding.rule)] \(finding.message)\n"
+    if style.showSource {
+      let line = file.text.line(position.line).replacingOccurrences(of: "\t", with: " ")
+      let gutter = String(repeating: " ", count: String(position.line).count)
+      text += " \(position.line) | \(line)\n"
+      text += " \(gutter) | \(String(repeating: " ", count: max(0, position.column - 1)))\(paint("^", "32", style))\n"
+    }
+    if let help = finding.help {
+      text += "  \(paint("help", "36", style)): \(help)\n"
+    }
+    return text
+  }
+
+  static func summaryLine(_ summary: AnalysisSummary, style: Style) -> String {
+    let counts = Severity.allCases.reversed().compactMap { severity -> String? in
+      guard let count = summary.findingsBySeverity[severity], count > 0 else { return nil }
+      return "\(count) \(severity.rawValue)\(count == 1 || severity == .info ? "" : "s")"
+    }
+    let statements = "\(summary.statements) statement\(summary.statements == 1 ? "" : "s")"
+    let findings = "\(summary.findings) finding\(summary.findings == 1 ? "" : "s")"
+    let detail = counts.isEmpty ? "" : " (\(counts.joined(separator: ", ")))"
+    return "\(statements) analyzed, \(findings)\(detail)"
+  }
+
+  private static func color(for severity: Severity) -> String {
+    switch severity {
+    case .error: "1;31"
+    case .warning: "1;33"
+    case .info: "1;34"
+    }
+  }
+
+  private static func paint(_ text: String, _ code: String, _ style: Style) -> String {
+    style.color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+  }
+}
