@@ -51,20 +51,17 @@ public struct Analyzer: Sendable {
       let checked = Array(parsed[cursor..<cursor + count])
       cursor += count
       let ignoredForFile = fileDirectives(source, checked)
-      let statements = checked.map { item in
-        StatementAnalysis(
-          range: item.statement.range, start: item.statement.start,
-          fingerprint: item.statement.fingerprint, error: item.statement.error,
-          findings: item.findings.filter { !ignoredForFile.contains($0.rule) })
-      }
+      let statements =
+        ignoredForFile.isEmpty
+        ? checked
+        : checked.map { item in
+          StatementAnalysis(
+            range: item.range, start: item.start, fingerprint: item.fingerprint, error: item.error,
+            findings: item.findings.filter { !ignoredForFile.contains($0.rule) })
+        }
       results.append(FileAnalysis(source: source, text: SourceText(bytes: source.bytes), statements: statements))
     }
     return results
-  }
-
-  private struct Checked: Sendable {
-    let statement: ParsedStatement
-    let findings: [Finding]
   }
 
   private func enabledRules() -> [any QueryRule] {
@@ -73,7 +70,7 @@ public struct Analyzer: Sendable {
 
   private static func check(
     _ statement: ParsedStatement, source: SourceFile, rules: [any QueryRule], configuration: Configuration
-  ) -> Checked {
+  ) -> StatementAnalysis {
     var findings: [Finding] = []
     func report(_ description: RuleDescription, _ violation: RuleViolation) {
       guard !statement.ignoresAll, !statement.ignoredRules.contains(description.id) else { return }
@@ -100,14 +97,17 @@ public struct Analyzer: Sendable {
       }
     }
     findings.sort { ($0.offset, $0.rule) < ($1.offset, $1.rule) }
-    return Checked(statement: statement, findings: findings)
+    // The tree is dropped here: keeping 50,000 trees until the end would cost hundreds of MB.
+    return StatementAnalysis(
+      range: statement.range, start: statement.start, fingerprint: statement.fingerprint,
+      error: statement.error, findings: findings)
   }
 
   /// Rules silenced for the whole file by `-- pgtune-query: ignore-file …` in any comment
   /// between statements (or after the last one).
-  private func fileDirectives(_ source: SourceFile, _ checked: [Checked]) -> Set<String> {
-    var gaps = checked.map { $0.statement.range.lowerBound..<$0.statement.start }
-    gaps.append((checked.last?.statement.range.upperBound ?? 0)..<source.bytes.count)
+  private func fileDirectives(_ source: SourceFile, _ checked: [StatementAnalysis]) -> Set<String> {
+    var gaps = checked.map { $0.range.lowerBound..<$0.start }
+    gaps.append((checked.last?.range.upperBound ?? 0)..<source.bytes.count)
     return source.withNulTerminated { text in
       var ignored = Set<String>()
       for gap in gaps where !gap.isEmpty {

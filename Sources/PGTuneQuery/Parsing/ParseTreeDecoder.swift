@@ -166,7 +166,11 @@ enum ParseTreeDecoder {
           try expect(UInt8(ascii: "{"), bytes)
           openNode(kind: kind, parent: owner, parentField: field, wrapped: true)
         } else {
-          guard let field, let kind = NodeKind.inlineMessageKind(parent: ownerKind, field: field)
+          // `{}` where a Node belongs is a NULL entry (e.g. the list PostgreSQL keeps for a
+          // plain DISTINCT, or a function without a column definition list): kind `.node`.
+          let isEmpty = position < bytes.count && bytes[position] == UInt8(ascii: "}")
+          guard let kind = field.flatMap({ NodeKind.inlineMessageKind(parent: ownerKind, field: $0) })
+            ?? (isEmpty ? .node : nil)
           else { throw Malformed(offset: position, reason: "object of unknown type in \(ownerKind.name)") }
           openNode(kind: kind, parent: owner, parentField: field, wrapped: false)
         }
