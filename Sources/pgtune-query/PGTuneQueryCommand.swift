@@ -12,7 +12,7 @@ struct PGTuneQueryCommand: ParsableCommand {
       Statements are parsed by PostgreSQL's own parser (libpg_query) and checked by static rules \
       on the parse tree. Run `pgtune-query rules` for the rule catalogue.
 
-      EXIT STATUS: 0 no finding at or above --fail-on; 1 findings at or above --fail-on; \
+      Exit status: 0 no finding at or above --fail-on; 1 findings at or above --fail-on; \
       2 usage error or unreadable input; 3 database or connection error.
       """,
     version: PGTuneQueryVersion.current,

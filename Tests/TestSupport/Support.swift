@@ -1,1 +1,155 @@
+import Foundation
 import PGTuneQuery
+
+/// Paths inside the repository, found from this file's location so tests run from any directory.
+public enum Repository {
+  public static let root: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+  public static func path(_ relative: String) -> String {
+    root.appendingPathComponent(relative).path
+  }
+
+  /// `../shared` beside the repository (corpora, benchmark logs), when present.
+  public static var shared: URL? {
+    let url = root.deletingLastPathComponent().appendingPathComponent("shared")
+    return FileManager.default.fileExists(atPath: url.path) ? url : nil
+  }
+}
+
+/// SQL with `↓` markers: the SQL without them, and the UTF-8 byte offset of each marker.
+public struct MarkedSQL {
+  public let sql: String
+  public let offsets: [Int]
+
+  public init(_ marked: String) {
+    var sql = ""
+    var offsets: [Int] = []
+    var bytes = 0
+    for character in marked {
+      if character == "↓" {
+        offsets.append(bytes)
+      } else {
+        sql.append(character)
+        bytes += character.utf8.count
+      }
+    }
+    self.sql = sql
+    self.offsets = offsets
+  }
+}
+
+/// Analyzes SQL text with a configuration that runs only the given rules.
+public func analyze(_ sql: String, onlyRules rules: Set<String>? = nil, name: String = "test.sql") -> FileAnalysis {
+  var configuration = Configuration()
+  if let rules {
+    for id in AllRules.ids where !rules.contains(id) { configuration.disable(id) }
+  }
+  return Analyzer(configuration: configuration, jobs: 1)
+    .analyze([SourceFile(name: name, bytes: Array(sql.utf8))])[0]
+}
+
+/// The test servers that `scripts/test-services.sh` starts. When `PGTUNE_REQUIRE_SERVICES=1`
+/// (set by `make test`, and so in CI) a missing server fails the tests that need it; otherwise
+/// those tests are skipped with a message, so `swift test` works with only the repository.
+public enum TestServices {
+  public static var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+  public static var servicesRequired: Bool { environment["PGTUNE_REQUIRE_SERVICES"] == "1" }
+
+  public static var postgresDSN: String {
+    environment["PGTUNE_TEST_PG_DSN"] ?? "host=127.0.0.1 port=55432 user=postgres dbname=postgres"
+  }
+
+  /// Whether tests that need PostgreSQL should run.
+  public static let postgresEnabled: Bool = {
+    if servicesRequired { return true }
+    return (try? PostgresConnection(conninfo: postgresDSN, connectTimeout: 2)) != nil
+  }()
+
+  /// A loopback port with nothing listening, for "server is down" tests.
+  public static let closedPort = 1
+}
+
+/// The result of running the built `pgtune-query` binary.
+public struct CommandResult: Sendable {
+  public let status: Int32
+  public let stdout: String
+  public let stderr: String
+}
+
+/// Runs the built binary (found beside the test bundle) with arguments and optional stdin.
+public func runPGTuneQuery(
+  _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
+  currentDirectory: String? = nil
+) throws -> CommandResult {
+  let process = Process()
+  process.executableURL = pgtuneQueryBinary
+  process.arguments = arguments
+  var env = ProcessInfo.processInfo.environment
+  env["NO_COLOR"] = "1"
+  for (key, value) in environment { env[key] = value }
+  process.environment = env
+  if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+  let output = Pipe()
+  let errors = Pipe()
+  let input = Pipe()
+  process.standardOutput = output
+  process.standardError = errors
+  process.standardInput = input
+  try process.run()
+  // Read both pipes concurrently so a large output cannot block the child.
+  let outputData = ReadBox()
+  let group = DispatchGroup()
+  DispatchQueue.global().async(group: group) { outputData.set(output.fileHandleForReading.readDataToEndOfFile()) }
+  if let stdin { input.fileHandleForWriting.write(stdin) }
+  try? input.fileHandleForWriting.close()
+  let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+  group.wait()
+  process.waitUntilExit()
+  return CommandResult(
+    status: process.terminationStatus, stdout: String(decoding: outputData.get(), as: UTF8.self),
+    stderr: String(decoding: errorData, as: UTF8.self))
+}
+
+private final class ReadBox: @unchecked Sendable {
+  private var data = Data()
+  private let lock = NSLock()
+  func set(_ value: Data) { lock.withLock { data = value } }
+  func get() -> Data { lock.withLock { data } }
+}
+
+/// The `pgtune-query` executable built with the tests (same build folder as the test bundle).
+public var pgtuneQueryBinary: URL {
+  let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+  for candidate in [bundleDirectory, bundleDirectory.deletingLastPathComponent()] {
+    let binary = candidate.appendingPathComponent("pgtune-query")
+    if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
+  }
+  return Repository.root.appendingPathComponent(".build/debug/pgtune-query")
+}
+
+/// Compares text with a file under `Fixtures/`; `RECORD_SNAPSHOTS=1` rewrites the file instead.
+public func snapshotMismatch(_ actual: String, fixture relative: String) -> String? {
+  let path = Repository.path("Fixtures/" + relative)
+  if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
+    try? FileManager.default.createDirectory(
+      atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try? actual.write(toFile: path, atomically: true, encoding: .utf8)
+    return nil
+  }
+  guard let expected = try? String(contentsOfFile: path, encoding: .utf8) else {
+    return "missing snapshot \(relative); run the tests with RECORD_SNAPSHOTS=1 to create it"
+  }
+  if expected == actual { return nil }
+  let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
+  let actualLines = actual.split(separator: "\n", omittingEmptySubsequences: false)
+  for index in 0..<max(expectedLines.count, actualLines.count) {
+    let left = index < expectedLines.count ? String(expectedLines[index]) : "<end>"
+    let right = index < actualLines.count ? String(actualLines[index]) : "<end>"
+    if left != right {
+      return "snapshot \(relative) differs at line \(index + 1):\n  expected: \(left)\n  actual:   \(right)"
+    }
+  }
+  return "snapshot \(relative) differs"
+}

@@ -23,7 +23,7 @@ extension PGTuneQueryCommand {
     var format: AnalyzeFormat = .text
 
     @Option(help: ArgumentHelp("Parser threads (default: the number of cores).", valueName: "n"))
-    var jobs: Int = ProcessInfoCores.count
+    var jobs: Int?
 
     @Option(help: ArgumentHelp("Name shown for standard input.", valueName: "name"))
     var stdinName = "<stdin>"
@@ -32,7 +32,7 @@ extension PGTuneQueryCommand {
 
     func validate() throws {
       guard !files.isEmpty else { throw ValidationError("give at least one SQL file, or - for standard input") }
-      guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+      if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
     func run() throws {
@@ -45,7 +45,7 @@ extension PGTuneQueryCommand {
       }
       let (sources, unreadable) = SourceLoader.load(files, stdinName: stdinName)
       for problem in unreadable { Terminal.error(problem.localizedDescription) }
-      let analyses = Analyzer(configuration: configuration, jobs: jobs).analyze(sources)
+      let analyses = Analyzer(configuration: configuration, jobs: jobs ?? ProcessInfoCores.count).analyze(sources)
       switch format {
       case .text:
         let style = TextReporter.Style(color: Terminal.useColor, showSource: Terminal.stdoutIsTTY)

@@ -10,7 +10,8 @@ struct SyntaxErrorRule: QueryRule {
       """,
     defaultSeverity: .error,
     triggering: [
-      "SELECT id FROM accounts ↓WHERE",
+      "SELECT id FROM accounts WHERE↓",
+      "SELECT id FROM accounts WHERE id = ↓)",
       "↓SELEC id FROM accounts",
       "SELECT 'a' ↓'b'",
     ],

@@ -1,0 +1,33 @@
+import Foundation
+import PGTuneQuery
+import TestSupport
+import Testing
+
+@Suite struct AllRulesTests {
+  /// A rule file that is not listed in `AllRules` would silently never run.
+  @Test func everyRuleFileIsListed() throws {
+    let directory = Repository.path("Sources/PGTuneQuery/Rules/Query")
+    let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix("Rule.swift") }
+    #expect(files.count == AllRules.descriptions.count)
+    #expect(files.count >= 14)
+  }
+
+  @Test func idsAreUniqueKebabCase() {
+    let ids = AllRules.descriptions.map(\.id)
+    #expect(Set(ids).count == ids.count)
+    for id in ids {
+      #expect(id.allSatisfy { $0.isLowercase || $0 == "-" }, "\(id) is not kebab-case")
+    }
+  }
+
+  @Test func theIssueCatalogueIsComplete() {
+    let required: Set = [
+      "select-star", "update-without-where", "delete-without-where", "cartesian-join", "not-in-subquery",
+      "leading-wildcard-like", "large-offset", "function-on-indexable-column", "or-to-in", "compare-to-null",
+      "order-by-random", "count-for-existence", "union-without-all", "syntax-error",
+    ]
+    #expect(required.isSubset(of: AllRules.ids))
+    #expect(AllRules.description(of: "union-without-all")?.defaultSeverity == .info)
+    #expect(AllRules.description(of: "compare-to-null")?.defaultSeverity == .error)
+  }
+}

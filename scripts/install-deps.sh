@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages pgtune-query builds and tests with. Idempotent; skips apt-get when
+# everything is already there. Needs root (or sudo).
+set -euo pipefail
+
+build_packages=(libpg-query-dev libpq-dev pkg-config)
+test_packages=(postgresql-15 postgresql-15-hypopg redis-server memcached libhiredis-dev libmemcached-dev
+  mandoc libxml2-utils man-db)
+
+want=("${build_packages[@]}")
+if [[ "${1:-}" == "--with-test-services" ]]; then want+=("${test_packages[@]}"); fi
+
+missing=()
+for package in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]} == 0)); then exit 0; fi
+
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+echo "installing: ${missing[*]}" >&2
+# Debian's postgresql-common creates and starts a cluster on port 5432 when the server package is
+# installed; tests use their own cluster, so keep the package from creating one.
+if [[ " ${missing[*]} " == *" postgresql-15 "* ]]; then
+  $sudo mkdir -p /etc/postgresql-common/createcluster.d
+  echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.d/pgtune-query.conf >/dev/null
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

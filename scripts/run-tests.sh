@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian machine: install packages, start PostgreSQL/Redis/
+# Memcached on loopback, run `swift test`, and stop the servers whatever happens.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh --with-test-services
+trap 'scripts/test-services.sh stop' EXIT
+scripts/test-services.sh start
+eval "$(scripts/test-services.sh env)"
+# Tests that need a server fail (instead of skipping) when it is missing.
+export PGTUNE_REQUIRE_SERVICES=1
+swift build --build-tests
+swift test --skip-build --parallel --num-workers 2 "$@"
