@@ -10,5 +10,7 @@ scripts/test-services.sh start
 eval "$(scripts/test-services.sh env)"
 # Tests that need a server fail (instead of skipping) when it is missing.
 export PGTUNE_REQUIRE_SERVICES=1
+# Regenerate the man page beside the committed one; ManPageTests fails if they differ.
+scripts/generate-man-page.sh .build/man-check/pgtune-query.1
 swift build --build-tests
 swift test --skip-build --parallel --num-workers 2 "$@"

@@ -28,6 +28,12 @@ public struct Configuration: Sendable, Equatable {
     public var enabled: Bool?
     public var severity: Severity?
     public var options: [String: ConfigValue] = [:]
+
+    public init(enabled: Bool? = nil, severity: Severity? = nil, options: [String: ConfigValue] = [:]) {
+      self.enabled = enabled
+      self.severity = severity
+      self.options = options
+    }
   }
 
   public var failOn: Severity?

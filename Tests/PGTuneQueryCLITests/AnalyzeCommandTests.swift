@@ -1,0 +1,154 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// End-to-end: the built binary, its stdout, stderr and exit status.
+@Suite struct AnalyzeCommandTests {
+  private let bad = Repository.path("Fixtures/sql/examples/bad.sql")
+
+  @Test func badExampleReportsLineThreeAndTheOtherStatements() throws {
+    let result = try runPGTuneQuery(["analyze", bad])
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("bad.sql:3:100: error: [syntax-error] syntax error at end of input"))
+    #expect(result.stdout.contains("bad.sql:2:36: error: [compare-to-null]"))
+    #expect(result.stdout.contains("bad.sql:4:1: warning: [delete-without-where]"))
+  }
+
+  @Test func analyzeIsTheDefaultSubcommand() throws {
+    let result = try runPGTuneQuery([bad])
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("[syntax-error]"))
+  }
+
+  @Test func failOnDecidesTheExitStatus() throws {
+    let warningsOnly = Data("SELECT * FROM t".utf8)
+    #expect(try runPGTuneQuery(["analyze", "-"], stdin: warningsOnly).status == 0)
+    #expect(try runPGTuneQuery(["analyze", "--fail-on", "warning", "-"], stdin: warningsOnly).status == 1)
+    #expect(try runPGTuneQuery(["analyze", "--fail-on", "warning", "--disable", "select-star", "-"], stdin: warningsOnly).status == 0)
+  }
+
+  @Test func standardInputWithAName() throws {
+    let result = try runPGTuneQuery(
+      ["analyze", "--stdin-name", "piped.sql", "--format", "json", "-"], stdin: Data("SELECT 1 FROM t, u".utf8))
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("\"file\":\"piped.sql\""))
+    #expect(result.stdout.contains("\"rule\":\"cartesian-join\""))
+  }
+
+  @Test func configurationFileIsFoundAndOverriddenByFlags() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgtq-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try "fail_on = \"warning\"\n".write(to: directory.appendingPathComponent(".pgtune-query.toml"), atomically: true, encoding: .utf8)
+    let input = Data("SELECT * FROM t".utf8)
+    #expect(try runPGTuneQuery(["analyze", "-"], stdin: input, currentDirectory: directory.path).status == 1)
+    #expect(try runPGTuneQuery(["analyze", "--fail-on", "error", "-"], stdin: input, currentDirectory: directory.path).status == 0)
+    try "fail_on = \"sometimes\"\n".write(to: directory.appendingPathComponent(".pgtune-query.toml"), atomically: true, encoding: .utf8)
+    let broken = try runPGTuneQuery(["analyze", "-"], stdin: input, currentDirectory: directory.path)
+    #expect(broken.status == 2)
+    #expect(broken.stderr.contains("'fail_on' must be info, warning or error"))
+  }
+
+  @Test(arguments: [
+    ["analyze", "--format", "xml", "x.sql"], ["analyze"], ["analyze", "--disable", "no-such-rule", "x.sql"],
+    ["analyze", "--jobs", "0", "x.sql"], ["no-such-subcommand-or-file.sql", "--bogus"],
+  ])
+  func usageErrorsExitTwo(arguments: [String]) throws {
+    let result = try runPGTuneQuery(arguments)
+    #expect(result.status == 2, "\(arguments): \(result.stderr)")
+    #expect(!result.stderr.isEmpty)
+  }
+
+  @Test func helpDocumentsExitCodes() throws {
+    let result = try runPGTuneQuery(["--help"])
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("3 database or connection error"))
+    #expect(try runPGTuneQuery(["rules"]).stdout.contains("select-star"))
+    #expect(try runPGTuneQuery(["rules", "large-offset"]).stdout.contains("Keyset pagination"))
+  }
+}
+
+/// Inputs that are not SQL, or are SQL at its extremes: a clear one-line error or finding,
+/// never a crash or a hang.
+@Suite struct BadInputTests {
+  private func temporaryFile(_ name: String, _ bytes: [UInt8]) throws -> String {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgtq-bad-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let path = directory.appendingPathComponent(name).path
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    return path
+  }
+
+  private func oneErrorLine(_ result: CommandResult) -> String {
+    result.stderr.split(separator: "\n").first.map(String.init) ?? ""
+  }
+
+  @Test func missingFile() throws {
+    let result = try runPGTuneQuery(["analyze", "/nonexistent/q.sql"])
+    #expect(result.status == 2)
+    #expect(result.stderr == "pgtune-query: error: /nonexistent/q.sql: no such file\n")
+  }
+
+  @Test func directory() throws {
+    let result = try runPGTuneQuery(["analyze", FileManager.default.temporaryDirectory.path])
+    #expect(result.status == 2)
+    #expect(oneErrorLine(result).contains("is a directory"))
+  }
+
+  @Test func binaryFile() throws {
+    let path = try temporaryFile("image.sql", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00])
+    let result = try runPGTuneQuery(["analyze", path])
+    #expect(result.status == 2)
+    #expect(oneErrorLine(result).hasSuffix("binary data (NUL byte), not SQL text"))
+  }
+
+  @Test func invalidUTF8() throws {
+    let path = try temporaryFile("latin1.sql", Array("SELECT 1;\nSELECT 'caf".utf8) + [0xE9] + Array("';".utf8))
+    let result = try runPGTuneQuery(["analyze", path])
+    #expect(result.status == 2)
+    #expect(oneErrorLine(result).hasSuffix("latin1.sql: 2:12: invalid UTF-8 (byte 0xe9); convert the file to UTF-8"))
+  }
+
+  @Test func oneBadFileDoesNotStopTheOthers() throws {
+    let good = try temporaryFile("good.sql", Array("DELETE FROM t".utf8))
+    let result = try runPGTuneQuery(["analyze", "/nonexistent.sql", good])
+    #expect(result.status == 2)
+    #expect(result.stdout.contains("good.sql:1:1: warning: [delete-without-where]"))
+  }
+
+  @Test func emptyFile() throws {
+    let path = try temporaryFile("empty.sql", [])
+    let result = try runPGTuneQuery(["analyze", "--format", "json", path])
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("\"summary\":{\"statements\":0,\"errors\":0,\"findings\":0}"))
+  }
+
+  @Test func tenMegabyteStatement() throws {
+    let values = Array(repeating: "('abcdefghijklmnopqrstuvwxyz0123456789')", count: 250_000).joined(separator: ",")
+    let sql = "INSERT INTO t (a) VALUES " + values + ";\nSELECT * FROM t"
+    #expect(sql.utf8.count > 10_000_000)
+    let path = try temporaryFile("big.sql", Array(sql.utf8))
+    let result = try runPGTuneQuery(["analyze", path])
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("big.sql:2:8: warning: [select-star]"))
+    #expect(result.stdout.contains("2 statements analyzed"))
+  }
+
+  @Test func tenThousandLevelsOfNesting() throws {
+    let sql = "SELECT " + String(repeating: "(", count: 10_000) + "1" + String(repeating: ")", count: 10_000) + ";\nSELECT 1 FROM a, b"
+    let path = try temporaryFile("deep.sql", Array(sql.utf8))
+    let result = try runPGTuneQuery(["analyze", path])
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("deep.sql:1:"))
+    #expect(result.stdout.contains("[syntax-error]"))
+    #expect(result.stdout.contains("deep.sql:2:18: warning: [cartesian-join]"))
+  }
+
+  @Test func fiveThousandNestedOperatorsParse() throws {
+    let sql = "SELECT " + Array(repeating: "x", count: 5_000).joined(separator: " + ") + " FROM t WHERE a = NULL"
+    let path = try temporaryFile("wide.sql", Array(sql.utf8))
+    let result = try runPGTuneQuery(["analyze", path])
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("[compare-to-null]"))
+  }
+}

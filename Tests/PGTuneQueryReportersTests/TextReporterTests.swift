@@ -1,0 +1,34 @@
+import PGTuneQuery
+import PGTuneQueryReporters
+import TestSupport
+import Testing
+
+@Suite struct TextReporterTests {
+  @Test func compilerStyleLines() {
+    let text = TextReporter.render([analyze("SELECT 1;\n  SELECT * FROM t WHERE a = NULL", name: "q.sql")])
+    let lines = text.split(separator: "\n").map(String.init)
+    #expect(lines.first == "q.sql:2:10: warning: [select-star] SELECT * reads and returns every column")
+    #expect(lines.contains("q.sql:2:27: error: [compare-to-null] `= NULL` is never true; use IS NULL"))
+    #expect(lines.last == "2 statements analyzed, 2 findings (1 error, 1 warning)")
+    #expect(!text.contains("\u{1B}["))
+  }
+
+  @Test func sourceLineAndCaretOnATerminal() {
+    let style = TextReporter.Style(color: false, showSource: true)
+    let text = TextReporter.render([analyze("SELECT 'é', * FROM t", onlyRules: ["select-star"], name: "q.sql")], style: style)
+    #expect(text.contains(" 1 | SELECT 'é', * FROM t\n   |             ^\n"))
+  }
+
+  @Test func colourOnlyWhenAsked() {
+    let style = TextReporter.Style(color: true, showSource: false)
+    let text = TextReporter.render([analyze("DELETE FROM t", name: "q.sql")], style: style)
+    #expect(text.contains("\u{1B}[1;33mwarning\u{1B}[0m"))
+  }
+
+  @Test func snapshotOfTheShopExample() throws {
+    let source = try SourceFile.read(
+      path: Repository.path("Fixtures/sql/examples/shop.sql"), displayName: "Fixtures/sql/examples/shop.sql")
+    let text = TextReporter.render(Analyzer(jobs: 2).analyze([source]))
+    #expect(snapshotMismatch(text, fixture: "expected/shop.txt") == nil)
+  }
+}
