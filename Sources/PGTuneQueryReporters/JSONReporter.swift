@@ -52,7 +52,7 @@ public enum JSONReporter {
     json.key("fingerprint")
     json.value(statement.fingerprint)
     json.key("sql")
-    json.value(file.sql(of: statement))
+    json.value(utf8: file.sqlBytes(of: statement))
     json.key("error")
     if let error = statement.error {
       let errorPosition = file.text.position(ofByte: error.byteOffset ?? statement.start)

@@ -98,20 +98,40 @@ public struct JSONWriter {
   private mutating func appendLiteral(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
   private mutating func appendString(_ text: String) {
+    var text = text
+    text.withUTF8 { appendString(utf8: $0) }
+  }
+
+  /// A string value given as UTF-8 bytes (e.g. a slice of a source file), without making a String.
+  public mutating func value(utf8 bytes: ArraySlice<UInt8>) {
+    beginValue()
+    bytes.withUnsafeBufferPointer { appendString(utf8: $0) }
+  }
+
+  /// Copies runs of bytes that need no escaping in one go; only quotes, backslashes and control
+  /// characters are handled one by one.
+  private mutating func appendString(utf8 text: UnsafeBufferPointer<UInt8>) {
     bytes.append(UInt8(ascii: "\""))
-    for byte in text.utf8 {
+    var runStart = 0
+    for index in 0..<text.count {
+      let byte = text[index]
+      guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+      if index > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<index])) }
+      runStart = index + 1
       switch byte {
       case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
       case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
       case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
       case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
       case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-      case 0..<0x20:
-        let hex = Array("0123456789abcdef".utf8)
+      default:
+        let hex = Self.hexDigits
         bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-      default: bytes.append(byte)
       }
     }
+    if text.count > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<text.count])) }
     bytes.append(UInt8(ascii: "\""))
   }
+
+  private static let hexDigits = Array("0123456789abcdef".utf8)
 }

@@ -19,7 +19,12 @@ public struct FileAnalysis: Sendable {
 
   /// The text of a statement from its first token to its end.
   public func sql(of statement: StatementAnalysis) -> String {
-    String(decoding: source.bytes[statement.start..<max(statement.start, statement.range.upperBound)], as: UTF8.self)
+    String(decoding: sqlBytes(of: statement), as: UTF8.self)
+  }
+
+  /// The same as UTF-8 bytes of the source (no copy).
+  public func sqlBytes(of statement: StatementAnalysis) -> ArraySlice<UInt8> {
+    source.bytes[statement.start..<max(statement.start, statement.range.upperBound)]
   }
 }
 
@@ -35,7 +40,7 @@ public struct Analyzer: Sendable {
 
   public func analyze(_ sources: [SourceFile]) -> [FileAnalysis] {
     // Splitting is sequential per file; parsing and rules run in parallel over all statements.
-    let splits = sources.map { StatementParser.split($0) }
+    let splits = sources.map { StatementParser.split($0, workers: jobs) }
     let tasks = splits.enumerated().flatMap { file, ranges in ranges.map { (file, $0) } }
     let rules = enabledRules()
     let configuration = configuration

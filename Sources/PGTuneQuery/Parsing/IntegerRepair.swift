@@ -9,19 +9,26 @@
 /// Integers outside constants (`CREATE SEQUENCE … INCREMENT -1`, `SET STATISTICS -1`) have no
 /// location; they keep no value and the tree says so in `hasUnrecoverableIntegers`.
 enum IntegerRepair {
-  static func repair(_ tree: SyntaxTree, zeroIntegers: [Int32], text: UnsafeBufferPointer<UInt8>) {
+  /// Gives each `Integer` node under an `A_Const` its value back. Returns whether some integer
+  /// could not be recovered.
+  static func repair(
+    nodes: inout [SyntaxTree.RawNode], fields: inout [SyntaxTree.RawField], zeroIntegers: [Int32],
+    text: UnsafeBufferPointer<UInt8>
+  ) -> Bool {
+    var lost = false
     for integer in zeroIntegers {
-      let parent = tree.nodes[Int(integer)].parent
-      guard parent >= 0, tree.nodes[Int(parent)].kind == .aConst,
-        let value = readSignedInteger(text, at: Int(tree.nodes[Int(parent)].location))
+      let parent = nodes[Int(integer)].parent
+      guard parent >= 0, nodes[Int(parent)].kind == .aConst,
+        let value = readSignedInteger(text, at: Int(nodes[Int(parent)].location))
       else {
-        tree.hasUnrecoverableIntegers = true
+        lost = true
         continue
       }
-      tree.nodes[Int(integer)].firstField = Int32(tree.fields.count)
-      tree.nodes[Int(integer)].fieldCount = 1
-      tree.fields.append(SyntaxTree.RawField(name: .ival, value: .integer(value)))
+      nodes[Int(integer)].firstField = Int32(fields.count)
+      nodes[Int(integer)].fieldCount = 1
+      fields.append(SyntaxTree.RawField(name: .ival, value: .integer(value)))
     }
+    return lost
   }
 
   /// Reads `-`, `- -`, `-/*c*/ 7`, `0`… at `offset`. Nil if the text there is not such a number.

@@ -30,16 +30,15 @@ enum ParseTreeDecoder {
   static func decode(json: [UInt8], text: UnsafeBufferPointer<UInt8>, baseOffset: Int) throws(Malformed)
     -> SyntaxTree
   {
-    let tree = SyntaxTree(json: json, baseOffset: baseOffset)
     var state = State()
     try json.withUnsafeBufferPointer { (bytes) throws(Malformed) in
       try state.run(bytes)
     }
-    tree.nodes = state.nodes
-    tree.fields = state.fields
-    tree.listItems = state.listItems
-    IntegerRepair.repair(tree, zeroIntegers: state.zeroIntegers, text: text)
-    return tree
+    let lostIntegers = IntegerRepair.repair(
+      nodes: &state.nodes, fields: &state.fields, zeroIntegers: state.zeroIntegers, text: text)
+    return SyntaxTree(
+      json: json, nodes: state.nodes, fields: state.fields, listItems: state.listItems,
+      baseOffset: baseOffset, hasUnrecoverableIntegers: lostIntegers)
   }
 
   private struct State {

@@ -20,9 +20,10 @@ public struct ParsedStatement: Sendable {
 
 /// Parses source files into statements: split, then parse and fingerprint each statement.
 public enum StatementParser {
-  /// Splits `source` into statement ranges (see `StatementSplitter`).
-  public static func split(_ source: SourceFile) -> [Range<Int>] {
-    source.withNulTerminated { StatementSplitter.split($0) }
+  /// Splits `source` into statement ranges (see `StatementSplitter`); a large file is split on
+  /// up to `workers` threads.
+  public static func split(_ source: SourceFile, workers: Int = 1) -> [Range<Int>] {
+    source.withNulTerminated { StatementSplitter.split($0, workers: workers) }
   }
 
   /// Parses the statement at `range` of `source`.

@@ -7,14 +7,71 @@
 /// first; on failure, our own split over PostgreSQL's scanner tokens, which keeps every chunk
 /// and re-splits a chunk that only fails because a `(` was never closed.
 enum StatementSplitter {
-  /// - Parameter text: the file's bytes followed by a NUL terminator (not counted in ranges).
-  static func split(_ text: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+  /// - Parameters:
+  ///   - text: the file's bytes followed by a NUL terminator (not counted in ranges).
+  ///   - workers: threads that may split pieces of a large file at once.
+  static func split(_ text: UnsafeBufferPointer<UInt8>, workers: Int = 1) -> [Range<Int>] {
     let length = text.count - 1
+    if workers > 1, length >= parallelSplitMinimum, let ranges = splitInPieces(text, pieces: workers) {
+      return ranges
+    }
     let cString = UnsafeRawPointer(text.baseAddress!).assumingMemoryBound(to: CChar.self)
     if case .success(let ranges) = PgQuery.splitWithParser(cString) {
       return ranges
     }
     return splitWithTokens(text, in: 0..<length)
+  }
+
+  static let parallelSplitMinimum = 256 << 10
+
+  /// Splitting is the one sequential pass over a file, so a large file is cut into pieces at a
+  /// `;` that ends a line (with no `--` before it on that line) and the pieces are split at once.
+  /// A cut that falls inside a string, a comment, a dollar-quoted body or parentheses leaves a
+  /// piece that does not parse; then nil, and the caller splits the whole file.
+  private static func splitInPieces(_ text: UnsafeBufferPointer<UInt8>, pieces: Int) -> [Range<Int>]? {
+    let length = text.count - 1
+    var cuts = [0]
+    for piece in 1..<pieces {
+      guard let cut = cutPoint(text, near: length * piece / pieces), cut > cuts.last! else { return nil }
+      cuts.append(cut)
+    }
+    cuts.append(length)
+    let boundaries = cuts
+    // The buffer outlives `map`, which returns only when every piece is done.
+    let shared = SharedBuffer(bytes: text)
+    let results = ParallelRunner.map(count: boundaries.count - 1, workers: pieces) { index in
+      let range = boundaries[index]..<boundaries[index + 1]
+      return withCString(shared.bytes, range) { PgQuery.splitWithParser($0) }
+        .map { ranges in ranges.map { ($0.lowerBound + range.lowerBound)..<($0.upperBound + range.lowerBound) } }
+    }
+    var combined: [Range<Int>] = []
+    for result in results {
+      guard case .success(let ranges) = result else { return nil }
+      combined += ranges
+    }
+    return combined
+  }
+
+  /// The offset just after the first suitable `;` at or after `start`.
+  private static func cutPoint(_ text: UnsafeBufferPointer<UInt8>, near start: Int) -> Int? {
+    let length = text.count - 1
+    var lineStart = start
+    var position = start
+    while position < length {
+      let byte = text[position]
+      if byte == 0x0A {
+        lineStart = position + 1
+      } else if byte == UInt8(ascii: ";") && position > lineStart {
+        var next = position + 1
+        while next < length && (text[next] == 0x20 || text[next] == 0x09 || text[next] == 0x0D) { next += 1 }
+        let endsLine = next < length && text[next] == 0x0A
+        let line = UnsafeBufferPointer(rebasing: text[lineStart..<position])
+        let hasLineComment = zip(line, line.dropFirst()).contains { $0 == UInt8(ascii: "-") && $1 == UInt8(ascii: "-") }
+        if endsLine && !hasLineComment && lineStart > start { return position + 1 }
+      }
+      position += 1
+    }
+    return nil
   }
 
   private static func splitWithTokens(_ text: UnsafeBufferPointer<UInt8>, in range: Range<Int>)
@@ -108,4 +165,9 @@ enum StatementSplitter {
     }
     return copy.withUnsafeBufferPointer { body($0.baseAddress!) }
   }
+}
+
+/// Read-only bytes handed to worker threads for the duration of a synchronous parallel call.
+struct SharedBuffer: @unchecked Sendable {
+  let bytes: UnsafeBufferPointer<UInt8>
 }

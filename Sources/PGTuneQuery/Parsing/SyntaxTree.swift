@@ -31,20 +31,29 @@ public final class SyntaxTree: @unchecked Sendable {
     var value: RawValue
   }
 
+  // `let` on purpose: class `var`s pay a dynamic exclusivity check on every access, and rules
+  // read these arrays millions of times.
   let json: [UInt8]
-  var nodes: [RawNode] = []
-  var fields: [RawField] = []
-  var listItems: [Int32] = []
+  let nodes: [RawNode]
+  let fields: [RawField]
+  let listItems: [Int32]
   /// Byte offset of the parsed text within its source file: node locations are relative to the
   /// parsed text, and `Node.location` adds this so findings point into the file.
   public let baseOffset: Int
   /// True when libpg_query's JSON lost the value of an integer that is not a constant in an
   /// expression (e.g. `CREATE SEQUENCE … INCREMENT -1`; see `IntegerRepair`).
-  public internal(set) var hasUnrecoverableIntegers = false
+  public let hasUnrecoverableIntegers: Bool
 
-  init(json: [UInt8], baseOffset: Int) {
+  init(
+    json: [UInt8], nodes: [RawNode], fields: [RawField], listItems: [Int32], baseOffset: Int,
+    hasUnrecoverableIntegers: Bool
+  ) {
     self.json = json
+    self.nodes = nodes
+    self.fields = fields
+    self.listItems = listItems
     self.baseOffset = baseOffset
+    self.hasUnrecoverableIntegers = hasUnrecoverableIntegers
   }
 
   /// The `ParseResult` root node (always index 0).

@@ -51,8 +51,9 @@ public struct RuleViolation: Sendable, Equatable {
   }
 }
 
-/// Everything a static rule may look at for one statement.
-public struct RuleContext: Sendable {
+/// Everything a static rule may look at for one statement. A class, so that handing it to each
+/// rule costs one reference, not a copy of every field.
+public final class RuleContext: Sendable {
   public let source: SourceFile
   public let statement: ParsedStatement
   /// The statement node (`SelectStmt`, `UpdateStmt`…).
@@ -61,6 +62,17 @@ public struct RuleContext: Sendable {
   public let entries: [WalkEntry]
   /// Options from the configuration for this rule (`[rules.large-offset] threshold = 5000`).
   public let options: [String: ConfigValue]
+
+  public init(
+    source: SourceFile, statement: ParsedStatement, root: Node, entries: [WalkEntry],
+    options: [String: ConfigValue]
+  ) {
+    self.source = source
+    self.statement = statement
+    self.root = root
+    self.entries = entries
+    self.options = options
+  }
 
   /// An integer option, or `fallback` when unset.
   public func integerOption(_ key: String, default fallback: Int) -> Int {
