@@ -34,7 +34,7 @@ def swift_case(name):
 
 
 def parse(proto):
-    messages, enums, current, depth_kind = {}, set(), None, None
+    messages, enums, current, current_enum = {}, {}, None, None
     for line in proto.splitlines():
         line = line.split("//")[0].strip()
         m = re.match(r"^message\s+(\w+)", line)
@@ -44,15 +44,23 @@ def parse(proto):
             continue
         m = re.match(r"^enum\s+(\w+)", line)
         if m:
-            enums.add(m.group(1))
+            current_enum = m.group(1)
+            enums[current_enum] = []
             current = None
+            continue
+        if current_enum is not None:
+            m = re.match(r"^(\w+)\s*=\s*(-?\d+);", line)
+            if m:
+                enums[current_enum].append((m.group(1), int(m.group(2))))
+            if line.startswith("}"):
+                current_enum = None
             continue
         if current is None:
             continue
         m = re.match(r"^(repeated\s+)?(\w+)\s+(\w+)\s*=\s*(\d+)\s*(\[json_name=\"(\w+)\"\])?;", line)
         if m:
-            repeated, ftype, fname, _, _, json = m.groups()
-            messages[current].append((ftype, json or fname, bool(repeated)))
+            repeated, ftype, fname, number, _, json = m.groups()
+            messages[current].append((ftype, json or fname, bool(repeated), int(number)))
     return messages, enums
 
 
@@ -60,7 +68,7 @@ def main():
     path = sys.argv[1] if len(sys.argv) > 1 else "/usr/include/pg_query/pg_query.proto"
     messages, enums = parse(open(path).read())
     kinds = sorted(messages)
-    fields = sorted({json for name, fs in messages.items() if name != "Node" for (_, json, _) in fs} |
+    fields = sorted({json for name, fs in messages.items() if name != "Node" for (_, json, _, _) in fs} |
                     {"stmt_location", "stmt_len"})
     # A few messages spell a field in snake_case where others use camelCase (Constraint.where_clause
     # beside SelectStmt.whereClause): both are kept, the snake spelling under its own name.
@@ -68,7 +76,7 @@ def main():
     field_case = {f: (f if "_" in f and swift_case(f) in camel else swift_case(f)) for f in fields}
     inline = []
     for parent in kinds:
-        for ftype, json, _ in messages[parent]:
+        for ftype, json, _, _ in messages[parent]:
             if ftype in messages and ftype != "Node" and parent != "Node":
                 inline.append((parent, json, ftype))
     o = []
@@ -109,7 +117,7 @@ def main():
     w("  /// fields, so a missing location means byte 0 for these types and \"no position\" for others.")
     w("  var hasLocationField: Bool {")
     w("    switch self {")
-    located = [k for k in kinds if any(json == "location" for (_, json, _) in messages[k])]
+    located = [k for k in kinds if any(json == "location" for (_, json, _, _) in messages[k])]
     names = ", ".join("." + swift_case(k) for k in located)
     wrapped = textwrap.wrap(names, 92, initial_indent="    case ", subsequent_indent="      ")
     w("\n".join(wrapped) + ":")
@@ -128,6 +136,48 @@ def main():
     w("    }")
     w("  }")
     w("}")
+    # Protobuf schema, for encoding edited trees back to the protobuf that deparse takes.
+    scalar_case = {"int32": "int32", "uint32": "uint32", "int64": "int64", "uint64": "uint64",
+                   "bool": "bool", "string": "string", "double": "double", "float": "float",
+                   "bytes": "bytes"}
+    def proto_type(ftype):
+        if ftype in scalar_case:
+            return "." + scalar_case[ftype]
+        if ftype == "Node":
+            return ".node"
+        if ftype in enums:
+            return ".enumeration"
+        return f".message(.{swift_case(ftype)})"
+    w("")
+    w("extension NodeKind {")
+    w("  /// The protobuf fields of each message, indexed by `rawValue`.")
+    w("  static let protoFields: [[ProtoField]] = [")
+    for k in kinds:
+        fields_of = [f for f in messages[k]] if k != "Node" else []
+        if not fields_of:
+            w("    [],")
+            continue
+        w("    [")
+        for ftype, json, repeated, number in fields_of:
+            w(f"      ProtoField(name: .{field_case[json]}, number: {number}, type: {proto_type(ftype)}, repeated: {'true' if repeated else 'false'}),")
+        w("    ],")
+    w("  ]")
+    w("")
+    w("  /// The field number of each node type in `Node`'s oneof, indexed by `rawValue` (0: none).")
+    node_numbers = {ftype: number for ftype, _, _, number in messages["Node"]}
+    w("  static let nodeFieldNumbers: [UInt32] = [")
+    numbers = [str(node_numbers.get(k, 0)) for k in kinds]
+    for chunk in range(0, len(numbers), 16):
+        w("    " + ", ".join(numbers[chunk:chunk + 16]) + ",")
+    w("  ]")
+    w("}")
+    w("")
+    w("/// Every enum value name of pg_query.proto with its number (names are unique in the package).")
+    w("let protoEnumValues: [String: Int32] = [")
+    for enum in sorted(enums):
+        for name, number in enums[enum]:
+            w(f'  "{name}": {number},')
+    w("]")
     print("\n".join(o))
 
 

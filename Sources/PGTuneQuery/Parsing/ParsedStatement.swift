@@ -84,4 +84,32 @@ public enum SQLText {
   public static func deparse(_ sql: String) throws(PgQueryError) -> String {
     try PgQuery.deparse(protobuf: try PgQuery.parseProtobuf(sql).get()).get()
   }
+
+  /// The statements rewrites may produce. libpg_query 15-4.0.0's deparser reads freed or foreign
+  /// memory on some utility statements (measured: `COPY … (force_not_null *)` crashes it), so
+  /// only the query statements that rewrites touch are ever deparsed.
+  public static let deparsableKinds: Set<NodeKind> = [.selectStmt, .insertStmt, .updateStmt, .deleteStmt, .indexStmt]
+
+  /// Turns an (edited) statement node back into SQL with libpg_query's deparser, then parses the
+  /// result again: libpg_query 15-4.0.0 deparses a few constructs wrongly (a quoted `OUT`
+  /// parameter name comes out unquoted), so SQL that does not re-parse is an error, never shown.
+  public static func deparse(_ statement: EditableNode) throws(PgQueryError) -> String {
+    guard deparsableKinds.contains(statement.kind) else {
+      throw PgQueryError(message: "only queries (SELECT, INSERT, UPDATE, DELETE) and CREATE INDEX are deparsed", byteOffset: nil)
+    }
+    let root = EditableNode(
+      .parseResult,
+      [.version: .integer(150_001), .stmts: .list([EditableNode(.rawStmt, [.stmt: .node(statement)])])])
+    let protobuf: [UInt8]
+    do {
+      protobuf = try ProtobufEncoder.encodeMessage(root)
+    } catch {
+      throw PgQueryError(message: "unknown enum value '\(error.name)' in an edited tree", byteOffset: nil)
+    }
+    let sql = try PgQuery.deparse(protobuf: protobuf).get()
+    if case .failure(let error) = PgQuery.parseProtobuf(sql) {
+      throw PgQueryError(message: "deparsed SQL does not parse (\(error.message)): \(sql)", byteOffset: nil)
+    }
+    return sql
+  }
 }
