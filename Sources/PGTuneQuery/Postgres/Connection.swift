@@ -81,6 +81,14 @@ public final class PostgresConnection {
     return Int(PQserverVersion(handle))
   }
 
+  /// The server's host and port as libpq resolved them, for messages (`127.0.0.1:5432`).
+  public var endpoint: String {
+    guard let handle else { return "?" }
+    let host = PQhost(handle).map { String(cString: $0) } ?? "?"
+    let port = PQport(handle).map { String(cString: $0) } ?? "?"
+    return "\(host):\(port)"
+  }
+
   /// Runs one SQL command (no parameters) and returns its rows as text; NULL is nil.
   /// libpq's simple-query path accepts several statements in one string: callers that pass user
   /// text must use `query(_:parameters:)`, which cannot.

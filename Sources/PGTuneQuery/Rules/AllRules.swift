@@ -18,8 +18,30 @@ public enum AllRules {
     UnionWithoutAllRule.self,
   ]
 
-  /// Every rule's description, in catalogue order.
-  public static let descriptions: [RuleDescription] = queryRules.map { $0.description }
+  static let planRules: [any PlanRule.Type] = [
+    SeqScanLargeTableRule.self,
+    ExpensivePlanRule.self,
+    DominantNodeRule.self,
+    RowMisestimateRule.self,
+    SortSpillRule.self,
+    HashBatchesRule.self,
+    NestedLoopLargeOuterRule.self,
+    LossyBitmapHeapScanRule.self,
+    HighFilterRemovalRule.self,
+    IndexOnlyHeapFetchesRule.self,
+    WorkersNotLaunchedRule.self,
+    JITOverheadRule.self,
+    CartesianProductPlanRule.self,
+  ]
+
+  /// Descriptions of the rules over the parse tree, in catalogue order.
+  public static let queryDescriptions: [RuleDescription] = queryRules.map { $0.description }
+
+  /// Descriptions of the rules over EXPLAIN plans; their examples name plan fixtures.
+  public static let planDescriptions: [RuleDescription] = planRules.map { $0.description }
+
+  /// Every rule's description: query rules, plan rules, then the findings of live analysis.
+  public static let descriptions: [RuleDescription] = queryDescriptions + planDescriptions + LiveFindings.all
 
   /// Every rule id.
   public static let ids: Set<String> = Set(descriptions.map(\.id))

@@ -1,0 +1,44 @@
+/// Findings that come from talking to the database rather than from a rule over a tree or plan.
+/// They have ids (so they can be disabled or re-severitied) and descriptions, but no examples:
+/// the live tests against PostgreSQL cover them.
+enum LiveFindings {
+  static let notExplainable = RuleDescription(
+    id: "not-explainable",
+    summary: "Statement not sent to the server",
+    rationale: """
+      Only SELECT, INSERT, UPDATE, DELETE and MERGE are EXPLAINed. DDL, utility commands, \
+      transaction control, DO blocks, COPY, SET, VACUUM… are never sent to the database.
+      """,
+    defaultSeverity: .info, triggering: [], nonTriggering: [])
+
+  static let explainFailed = RuleDescription(
+    id: "explain-failed",
+    summary: "EXPLAIN failed",
+    rationale: """
+      The server rejected the statement (unknown table or column, type error, permission…): it \
+      would fail in production against this schema as well.
+      """,
+    defaultSeverity: .warning, triggering: [], nonTriggering: [])
+
+  static let explainTimeout = RuleDescription(
+    id: "explain-timeout",
+    summary: "EXPLAIN hit statement_timeout or lock_timeout",
+    rationale: """
+      Planning (or, with --analyze, running) took longer than --statement-timeout, or a lock \
+      could not be had within --lock-timeout (a migration holding an exclusive lock). The run \
+      goes on with the next statement.
+      """,
+    defaultSeverity: .warning, triggering: [], nonTriggering: [])
+
+  static let analyzeSkipped = RuleDescription(
+    id: "analyze-skipped",
+    summary: "Data-modifying statement not run by --analyze",
+    rationale: """
+      --analyze runs statements; one that changes data is only run with \
+      --allow-writes-in-rollback as well (and is then rolled back). Without it, it gets a plain \
+      EXPLAIN.
+      """,
+    defaultSeverity: .info, triggering: [], nonTriggering: [])
+
+  static let all = [notExplainable, explainFailed, explainTimeout, analyzeSkipped]
+}

@@ -1,0 +1,33 @@
+/// A nested loop whose outer side yields many rows: the inner side runs once per row.
+struct NestedLoopLargeOuterRule: PlanRule {
+  static let defaultRows = 10_000.0
+
+  static let description = RuleDescription(
+    id: "nested-loop-large-outer",
+    summary: "Nested loop over a large outer input",
+    rationale: """
+      A Nested Loop runs its inner side once for every outer row. That is ideal for a few outer \
+      rows and an index lookup inside, and ruinous for tens of thousands: usually the planner \
+      underestimated the outer rows (see row-misestimate) or a hash/merge join is disabled or \
+      impossible. Threshold: `[rules.nested-loop-large-outer] rows` (default 10,000).
+      """,
+    defaultSeverity: .warning,
+    triggering: ["08-nested-loop-large-outer"],
+    nonTriggering: ["01-index-lookup", "07-hash-batches", "05-row-misestimate"])
+
+  func check(_ context: PlanContext) -> [PlanViolation] {
+    let threshold = context.numberOption("rows", default: Self.defaultRows)
+    return context.entries.compactMap { entry in
+      guard entry.node.nodeType == "Nested Loop",
+        let outer = entry.node.plans.first(where: { $0.parentRelationship == "Outer" })
+      else { return nil }
+      let rows = outer.actualTotalRows ?? outer.planRows
+      guard rows >= threshold else { return nil }
+      let inner = entry.node.plans.first { $0.parentRelationship == "Inner" }
+      return PlanViolation(
+        node: entry.index,
+        message: "\(entry.node.label) runs \(inner?.label ?? "its inner side") ~\(Figures.count(rows)) times (once per row of \(outer.label))",
+        help: "check the outer row estimate; a hash or merge join usually suits this size (is enable_hashjoin off, or is a join key missing an index/operator?)")
+    }
+  }
+}
