@@ -7,15 +7,17 @@ import PGTuneQuery
 ///  "statements":[{"file","line","column","fingerprint","sql",
 ///                 "error":null|{"message","line","column"},
 ///                 "findings":[{"rule","severity","message","line","column","help"}],
-///                 "plan":null,"index_suggestions":[],"rewrites":[]}],
-///  "summary":{"statements","errors","findings"}}
+///                 "plan":null|{"total_cost","startup_cost","plan_rows","actual_total_time"|null,
+///                              "analyzed","indexes_used","relations","node_types","tree"},
+///                 "index_suggestions":[],"rewrites":[]}],
+///  "summary":{"statements","errors","findings"[,"pool":{…}]}}
 /// ```
 /// Lines and columns are 1-based; columns count characters. New keys may be added within a
 /// schema version; none is renamed or removed without a new version.
 public enum JSONReporter {
   public static let schemaVersion = 1
 
-  public static func render(_ files: [FileAnalysis], pretty: Bool = false) -> String {
+  public static func render(_ files: [FileAnalysis], pool: PoolStatistics? = nil, pretty: Bool = false) -> String {
     var json = JSONWriter(indent: pretty ? 2 : 0)
     json.beginObject()
     json.key("schema_version")
@@ -35,6 +37,10 @@ public enum JSONReporter {
     json.value(summary.errors)
     json.key("findings")
     json.value(summary.findings)
+    if let pool {
+      json.key("pool")
+      writePool(pool, to: &json)
+    }
     json.endObject()
     json.endObject()
     return json.string + "\n"
@@ -88,13 +94,62 @@ public enum JSONReporter {
     }
     json.endArray()
     json.key("plan")
-    json.null()
+    if let plan = statement.plan {
+      writePlan(plan, analyzed: statement.planAnalyzed, to: &json)
+    } else {
+      json.null()
+    }
     json.key("index_suggestions")
     json.beginArray()
     json.endArray()
     json.key("rewrites")
     json.beginArray()
     json.endArray()
+    json.endObject()
+  }
+}
+
+extension JSONReporter {
+  static func writePlan(_ plan: ExplainResult, analyzed: Bool, to json: inout JSONWriter) {
+    let summary = PlanSummary(plan)
+    json.beginObject()
+    json.key("total_cost")
+    json.value(summary.totalCost)
+    json.key("startup_cost")
+    json.value(summary.startupCost)
+    json.key("plan_rows")
+    json.value(summary.planRows)
+    json.key("actual_total_time")
+    if let time = summary.actualTotalTime { json.value(time) } else { json.null() }
+    json.key("analyzed")
+    json.value(analyzed)
+    for (key, values) in [
+      ("indexes_used", summary.indexesUsed), ("relations", summary.relations), ("node_types", summary.nodeTypes),
+    ] {
+      json.key(key)
+      json.beginArray()
+      for value in values { json.value(value) }
+      json.endArray()
+    }
+    json.key("tree")
+    json.raw(plan.planJSON)
+    json.endObject()
+  }
+
+  static func writePool(_ pool: PoolStatistics, to json: inout JSONWriter) {
+    json.beginObject()
+    json.key("connections_opened")
+    json.value(pool.connectionsOpened)
+    json.key("queries")
+    json.value(pool.queries)
+    json.key("errors")
+    json.value(pool.errors)
+    json.key("reconnects")
+    json.value(pool.reconnects)
+    json.key("mean_latency_ms")
+    json.value((pool.meanLatency * 1000).rounded() / 1000)
+    json.key("max_latency_ms")
+    json.value((pool.maxLatency * 1000).rounded() / 1000)
     json.endObject()
   }
 }

@@ -18,6 +18,7 @@ public enum TextReporter {
     var output = ""
     for file in files {
       for statement in file.statements {
+        if let plan = statement.plan { output += renderPlan(plan, of: statement, in: file, style: style) }
         for finding in statement.findings {
           output += render(finding, in: file, style: style)
         }
@@ -41,6 +42,22 @@ public enum TextReporter {
       text += "  \(paint("help", "36", style)): \(help)\n"
     }
     return text
+  }
+
+  /// `file:line:col: plan: cost 2266.63, ~963 rows, no index; top: Seq Scan on public.t (96 %)`
+  static func renderPlan(_ plan: ExplainResult, of statement: StatementAnalysis, in file: FileAnalysis, style: Style)
+    -> String
+  {
+    let summary = PlanSummary(plan)
+    let position = file.text.position(ofByte: statement.start)
+    var parts = [String(format: "cost %.2f", summary.totalCost), "~\(Int(summary.planRows)) row\(Int(summary.planRows) == 1 ? "" : "s")"]
+    if let time = summary.actualTotalTime { parts.append(String(format: "%.1f ms", time)) }
+    parts.append(summary.indexesUsed.isEmpty ? "no index" : "indexes: " + summary.indexesUsed.joined(separator: ", "))
+    let top = PlanWalker.entries(of: plan.plan).sorted { $0.exclusiveCost > $1.exclusiveCost }.prefix(3)
+      .filter { $0.costShare >= 0.05 }
+      .map { "\($0.node.label) (\(Int(($0.costShare * 100).rounded())) %)" }
+    let topText = top.isEmpty ? "" : "; top: " + top.joined(separator: ", ")
+    return "\(file.source.name):\(position): \(paint("plan", "35", style)): \(parts.joined(separator: ", "))\(topText)\n"
   }
 
   static func summaryLine(_ summary: AnalysisSummary, style: Style) -> String {

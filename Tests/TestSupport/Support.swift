@@ -79,9 +79,10 @@ public struct CommandResult: Sendable {
 }
 
 /// Runs the built binary (found beside the test bundle) with arguments and optional stdin.
+/// `whileRunning` is called once the process has started (to inject faults).
 public func runPGTuneQuery(
   _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
-  currentDirectory: String? = nil
+  currentDirectory: String? = nil, whileRunning: (@Sendable () -> Void)? = nil
 ) throws -> CommandResult {
   let process = Process()
   process.executableURL = pgtuneQueryBinary
@@ -102,6 +103,7 @@ public func runPGTuneQuery(
   let outputData = ReadBox()
   let group = DispatchGroup()
   DispatchQueue.global().async(group: group) { outputData.set(output.fileHandleForReading.readDataToEndOfFile()) }
+  if let whileRunning { DispatchQueue.global().async(group: group) { whileRunning() } }
   if let stdin { input.fileHandleForWriting.write(stdin) }
   try? input.fileHandleForWriting.close()
   let errorData = errors.fileHandleForReading.readDataToEndOfFile()

@@ -8,14 +8,43 @@ public struct StatementAnalysis: Sendable {
   /// The syntax error, when the statement does not parse.
   public let error: PgQueryError?
   /// Findings after configuration and ignore comments, ordered by position.
-  public let findings: [Finding]
+  public internal(set) var findings: [Finding]
+  /// How the statement may be EXPLAINed (computed when a database is given).
+  public internal(set) var explainPlan: ExplainPlan?
+  /// The plan, when the statement was EXPLAINed (or read from a plan file).
+  public internal(set) var plan: ExplainResult?
+  /// Whether `plan` comes from EXPLAIN ANALYZE.
+  public internal(set) var planAnalyzed = false
+  /// Rules silenced for this statement (kept for findings added after parsing).
+  var ignoredRules: Set<String> = []
+  var ignoresAll = false
+
+  init(range: Range<Int>, start: Int, fingerprint: String?, error: PgQueryError?, findings: [Finding]) {
+    self.range = range
+    self.start = start
+    self.fingerprint = fingerprint
+    self.error = error
+    self.findings = findings
+  }
+
+  /// Adds a finding unless an ignore comment silences its rule.
+  mutating func add(_ finding: Finding) {
+    guard !ignoresAll, !ignoredRules.contains(finding.rule) else { return }
+    findings.append(finding)
+  }
 }
 
 /// The result of analyzing one input.
 public struct FileAnalysis: Sendable {
   public let source: SourceFile
   public let text: SourceText
-  public let statements: [StatementAnalysis]
+  public internal(set) var statements: [StatementAnalysis]
+
+  public init(source: SourceFile, statements: [StatementAnalysis]) {
+    self.source = source
+    self.text = SourceText(bytes: source.bytes)
+    self.statements = statements
+  }
 
   /// The text of a statement from its first token to its end.
   public func sql(of statement: StatementAnalysis) -> String {
@@ -32,10 +61,13 @@ public struct FileAnalysis: Sendable {
 public struct Analyzer: Sendable {
   public let configuration: Configuration
   public let jobs: Int
+  /// Also decide, per statement, whether and how it may be EXPLAINed (for live analysis).
+  public let planningExplain: Bool
 
-  public init(configuration: Configuration = Configuration(), jobs: Int = ProcessInfoCores.count) {
+  public init(configuration: Configuration = Configuration(), jobs: Int = ProcessInfoCores.count, planningExplain: Bool = false) {
     self.configuration = configuration
     self.jobs = max(1, jobs)
+    self.planningExplain = planningExplain
   }
 
   public func analyze(_ sources: [SourceFile]) -> [FileAnalysis] {
@@ -44,10 +76,15 @@ public struct Analyzer: Sendable {
     let tasks = splits.enumerated().flatMap { file, ranges in ranges.map { (file, $0) } }
     let rules = enabledRules()
     let configuration = configuration
+    let planningExplain = planningExplain
     let parsed = ParallelRunner.map(count: tasks.count, workers: jobs) { index in
       let (file, range) = tasks[index]
       let statement = StatementParser.parse(sources[file], range: range)
-      return Self.check(statement, source: sources[file], rules: rules, configuration: configuration)
+      var analysis = Self.check(statement, source: sources[file], rules: rules, configuration: configuration)
+      if planningExplain { analysis.explainPlan = ExplainPlan(statement) }
+      analysis.ignoredRules = statement.ignoredRules
+      analysis.ignoresAll = statement.ignoresAll
+      return analysis
     }
     var results: [FileAnalysis] = []
     var cursor = 0
@@ -60,11 +97,12 @@ public struct Analyzer: Sendable {
         ignoredForFile.isEmpty
         ? checked
         : checked.map { item in
-          StatementAnalysis(
-            range: item.range, start: item.start, fingerprint: item.fingerprint, error: item.error,
-            findings: item.findings.filter { !ignoredForFile.contains($0.rule) })
+          var filtered = item
+          filtered.findings = item.findings.filter { !ignoredForFile.contains($0.rule) }
+          filtered.ignoredRules.formUnion(ignoredForFile)
+          return filtered
         }
-      results.append(FileAnalysis(source: source, text: SourceText(bytes: source.bytes), statements: statements))
+      results.append(FileAnalysis(source: source, statements: statements))
     }
     return results
   }

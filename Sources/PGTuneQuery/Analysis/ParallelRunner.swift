@@ -13,22 +13,34 @@ enum ParallelRunner {
 
   /// `body(0) … body(count - 1)` on up to `workers` threads; results in index order.
   static func map<T: Sendable>(count: Int, workers: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+    map(count: count, workers: workers, batch: nil, makeWorker: { () }, { _, index in body(index) }, finish: { _ in })
+  }
+
+  /// The same with per-thread state (e.g. a database connection): `makeWorker` runs once on each
+  /// thread before its first job, `finish` after its last. `batch` 1 hands out one job at a
+  /// time (for jobs that each take long, like database round trips).
+  static func map<T: Sendable, Worker>(
+    count: Int, workers: Int, batch fixedBatch: Int?, makeWorker: @escaping @Sendable () -> Worker,
+    _ body: @escaping @Sendable (inout Worker, Int) -> T, finish: @escaping @Sendable (inout Worker) -> Void
+  ) -> [T] {
     guard count > 0 else { return [] }
     let state = SharedState<T>(count: count)
     let threads = max(1, min(workers, count))
     let group = DispatchGroup()
     // Small batches keep both cores busy to the end without contending on the cursor.
-    let batch = max(1, min(64, count / (threads * 8)))
+    let batch = fixedBatch ?? max(1, min(64, count / (threads * 8)))
     for _ in 0..<threads {
       group.enter()
       let thread = Thread {
+        var worker = makeWorker()
         while true {
           let start = state.cursor.add(batch, ordering: .relaxed).oldValue
           if start >= count { break }
           for index in start..<min(start + batch, count) {
-            state.results[index] = body(index)
+            state.results[index] = body(&worker, index)
           }
         }
+        finish(&worker)
         group.leave()
       }
       thread.stackSize = workerStackSize

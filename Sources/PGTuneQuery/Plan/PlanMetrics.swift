@@ -20,6 +20,14 @@ public struct PlanEntry: Sendable {
 
 /// Walks a plan children-first into `PlanEntry` values. The plan itself is never changed.
 public enum PlanWalker {
+  /// A hashed sub plan (`NOT (hashed SubPlan 1)`) runs once to build its hash table.
+  static func isHashed(_ subplan: PlanNode, in parent: PlanNode) -> Bool {
+    guard let name = subplan.subplanName else { return false }
+    let texts = [parent.filter, parent.joinFilter, parent.indexCond, parent.recheckCond].compactMap { $0 }
+      + (parent.output ?? [])
+    return texts.contains { $0.contains("hashed \(name)") }
+  }
+
   public static func entries(of plan: PlanNode) -> [PlanEntry] {
     // Pre-order list without recursion, with how often each node runs: EXPLAIN prints the cost
     // of ONE execution of a node, but a nested loop's inner side runs once per outer row and a
@@ -37,7 +45,7 @@ public enum PlanWalker {
         let replays = child.nodeType == "Materialize" || child.nodeType == "Memoize"
         if node.nodeType == "Nested Loop" && child.parentRelationship == "Inner" && !replays {
           childLoops = loops * max(1, outerRows)
-        } else if child.parentRelationship == "SubPlan" {
+        } else if child.parentRelationship == "SubPlan" && !isHashed(child, in: node) {
           childLoops = loops * max(1, node.planRows)
         }
         stack.append((child, index, depth + 1, childLoops))

@@ -14,15 +14,27 @@ extension PGTuneQueryCommand {
         the other statements are still analyzed. Silence a rule for the next statement with \
         `-- pgtune-query: ignore <rule-id>[, <rule-id>]`, or for the whole file with \
         `-- pgtune-query: ignore-file <rule-id>`.
+
+        With --dsn, every SELECT/INSERT/UPDATE/DELETE/MERGE is EXPLAINed (FORMAT JSON) inside \
+        a read-only transaction that is rolled back, and the plan rules run on the plans. Other \
+        statements are never sent. With --plan, saved EXPLAIN JSON files are checked offline.
         """)
 
     @Argument(help: ArgumentHelp("SQL files to analyze; - reads standard input.", valueName: "file"))
     var files: [String] = []
 
+    @Option(
+      name: .customLong("plan"),
+      help: ArgumentHelp("EXPLAIN (FORMAT JSON) output to check offline (repeatable).", valueName: "file"))
+    var planFiles: [String] = []
+
     @Option(help: "Output format.")
     var format: AnalyzeFormat = .text
 
-    @Option(help: ArgumentHelp("Parser threads (default: the number of cores).", valueName: "n"))
+    @Option(
+      help: ArgumentHelp(
+        "Parallel jobs: database connections with --dsn (default 1), parser threads otherwise (default: the number of cores).",
+        valueName: "n"))
     var jobs: Int?
 
     @Option(help: ArgumentHelp("Name shown for standard input.", valueName: "name"))
@@ -30,28 +42,54 @@ extension PGTuneQueryCommand {
 
     @OptionGroup var rules: RuleOptions
 
+    @OptionGroup(title: "Database") var database: DatabaseOptions
+
     func validate() throws {
-      guard !files.isEmpty else { throw ValidationError("give at least one SQL file, or - for standard input") }
+      guard !files.isEmpty || !planFiles.isEmpty else {
+        throw ValidationError("give at least one SQL file, - for standard input, or --plan FILE")
+      }
       if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
     func run() throws {
-      let configuration: Configuration
+      var configuration: Configuration
       do {
         configuration = try rules.resolvedConfiguration()
       } catch {
         Terminal.error(error.localizedDescription)
         throw ExitStatus.usage.exitCode
       }
-      let (sources, unreadable) = SourceLoader.load(files, stdinName: stdinName)
+      database.apply(to: &configuration)
+      let (sources, plans, unreadable) = SourceLoader.load(files, plans: planFiles, stdinName: stdinName)
       for problem in unreadable { Terminal.error(problem.localizedDescription) }
-      let analyses = Analyzer(configuration: configuration, jobs: jobs ?? ProcessInfoCores.count).analyze(sources)
-      switch format {
-      case .text:
-        let style = TextReporter.Style(color: Terminal.useColor, showSource: Terminal.stdoutIsTTY)
-        Terminal.write(TextReporter.render(analyses, style: style))
-      case .json:
-        Terminal.write(JSONReporter.render(analyses))
+      let dsn = database.resolvedDSN
+      var analyses = Analyzer(
+        configuration: configuration, jobs: dsn == nil ? jobs ?? ProcessInfoCores.count : ProcessInfoCores.count,
+        planningExplain: dsn != nil
+      ).analyze(sources)
+      var live: LiveSummary?
+      if let dsn {
+        do {
+          let options = database.liveOptions(conninfo: dsn, jobs: jobs ?? 1)
+          (analyses, live) = try LiveAnalyzer.run(analyses, options: options, configuration: configuration)
+          for warning in live?.warnings ?? [] { Terminal.warning(warning) }
+        } catch {
+          Terminal.error(error.message)
+          throw ExitStatus.database.exitCode
+        }
+      }
+      for plan in plans {
+        do {
+          analyses.append(try PlanFileAnalyzer.analyze(plan, configuration: configuration))
+        } catch {
+          Terminal.error(error.localizedDescription)
+          throw ExitStatus.usage.exitCode
+        }
+      }
+      report(analyses, live: live)
+      if let lost = live?.lostConnection {
+        Terminal.error("the database connection was lost during the run: \(lost.message); results above are partial")
+        throw ExitStatus.database.exitCode
       }
       if !unreadable.isEmpty { throw ExitStatus.usage.exitCode }
       let threshold = configuration.failOn ?? .error
@@ -59,14 +97,40 @@ extension PGTuneQueryCommand {
         throw ExitStatus.findings.exitCode
       }
     }
+
+    private func report(_ analyses: [FileAnalysis], live: LiveSummary?) {
+      switch format {
+      case .text:
+        let style = TextReporter.Style(color: Terminal.useColor, showSource: Terminal.stdoutIsTTY)
+        Terminal.write(TextReporter.render(analyses, style: style))
+      case .json:
+        Terminal.write(JSONReporter.render(analyses, pool: live?.pool))
+      }
+      if database.verbose, let pool = live?.pool {
+        Terminal.writeError(
+          String(
+            format: "pgtune-query: pool: %d connections opened, %d queries, %d errors, %d reconnects, latency mean %.1f ms, max %.1f ms",
+            pool.connectionsOpened, pool.queries, pool.errors, pool.reconnects, pool.meanLatency, pool.maxLatency))
+      }
+    }
   }
 }
 
 /// Reads the inputs named on the command line, collecting the ones that cannot be read.
 enum SourceLoader {
-  static func load(_ paths: [String], stdinName: String) -> ([SourceFile], [SourceError]) {
+  static func load(_ paths: [String], plans planPaths: [String] = [], stdinName: String)
+    -> (sources: [SourceFile], plans: [SourceFile], problems: [SourceError])
+  {
     var sources: [SourceFile] = []
+    var plans: [SourceFile] = []
     var problems: [SourceError] = []
+    for path in planPaths {
+      do {
+        plans.append(try SourceFile.read(path: path))
+      } catch {
+        problems.append(error)
+      }
+    }
     for path in paths {
       do {
         if path == "-" {
@@ -80,6 +144,6 @@ enum SourceLoader {
         problems.append(error)
       }
     }
-    return (sources, problems)
+    return (sources, plans, problems)
   }
 }

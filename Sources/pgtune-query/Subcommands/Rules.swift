@@ -19,10 +19,14 @@ extension PGTuneQueryCommand {
     func run() {
       if let rule, let description = AllRules.description(of: rule) {
         var text = "\(description.id) (\(description.defaultSeverity.rawValue)): \(description.summary)\n\n"
-        text += description.rationale + "\n\nReported:\n"
-        text += description.triggering.map { "  " + $0.replacingOccurrences(of: "↓", with: "") }.joined(separator: "\n")
-        text += "\n\nNot reported:\n"
-        text += description.nonTriggering.map { "  " + $0 }.joined(separator: "\n") + "\n"
+        text += description.rationale + "\n"
+        let isPlanRule = AllRules.planDescriptions.contains { $0.id == description.id }
+        if !description.triggering.isEmpty {
+          text += isPlanRule ? "\nReported on the plans Fixtures/plans/:\n" : "\nReported:\n"
+          text += description.triggering.map { "  " + $0.replacingOccurrences(of: "↓", with: "") }.joined(separator: "\n")
+          text += isPlanRule ? "\n\nNot reported on:\n" : "\n\nNot reported:\n"
+          text += description.nonTriggering.map { "  " + $0 }.joined(separator: "\n") + "\n"
+        }
         Terminal.write(text)
         return
       }

@@ -6,10 +6,13 @@ import Testing
 @Suite struct AllRulesTests {
   /// A rule file that is not listed in `AllRules` would silently never run.
   @Test func everyRuleFileIsListed() throws {
-    let directory = Repository.path("Sources/PGTuneQuery/Rules/Query")
-    let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix("Rule.swift") }
-    #expect(files.count == AllRules.descriptions.count)
-    #expect(files.count >= 14)
+    for (folder, listed) in [("Query", AllRules.queryDescriptions.count), ("Plan", AllRules.planDescriptions.count)] {
+      let directory = Repository.path("Sources/PGTuneQuery/Rules/\(folder)")
+      let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix("Rule.swift") }
+      #expect(files.count == listed, "Rules/\(folder) has \(files.count) rule files, AllRules lists \(listed)")
+    }
+    #expect(AllRules.queryDescriptions.count >= 14)
+    #expect(AllRules.planDescriptions.count >= 12)
   }
 
   @Test func idsAreUniqueKebabCase() {
@@ -25,6 +28,9 @@ import Testing
       "select-star", "update-without-where", "delete-without-where", "cartesian-join", "not-in-subquery",
       "leading-wildcard-like", "large-offset", "function-on-indexable-column", "or-to-in", "compare-to-null",
       "order-by-random", "count-for-existence", "union-without-all", "syntax-error",
+      "seq-scan-large-table", "expensive-plan", "dominant-node", "row-misestimate", "sort-spill", "hash-batches",
+      "nested-loop-large-outer", "lossy-bitmap-heap-scan", "high-filter-removal", "index-only-heap-fetches",
+      "workers-not-launched", "jit-overhead", "cartesian-product-plan", "not-explainable", "explain-timeout",
     ]
     #expect(required.isSubset(of: AllRules.ids))
     #expect(AllRules.description(of: "union-without-all")?.defaultSeverity == .info)

@@ -6,7 +6,7 @@ import Testing
 /// markers, each non-triggering one stays silent, an ignore comment silences it, and positions
 /// survive multibyte text before the statement (libpg_query speaks UTF-8 bytes; users columns).
 @Suite struct RuleExamplesTests {
-  static let rules = AllRules.descriptions
+  static let rules = AllRules.queryDescriptions
 
   @Test(arguments: rules)
   func triggeringExamplesReportAtMarkers(rule: RuleDescription) {

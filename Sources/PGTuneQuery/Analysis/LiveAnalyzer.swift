@@ -1,0 +1,202 @@
+/// Settings of a run against a database.
+public struct LiveOptions: Sendable {
+  /// conninfo, URI, or empty for libpq's defaults (PG* variables, ~/.pgpass, service files).
+  public var conninfo: String
+  public var session = SessionSettings()
+  public var explain = ExplainOptions()
+  /// Connections, each EXPLAINing statements in parallel.
+  public var jobs = 1
+  public var maxQueriesPerConnection = 1_000
+  /// Tables below this many rows count as small (size-aware severities, plan rules).
+  public var largeTableRows = 10_000
+
+  public init(conninfo: String) { self.conninfo = conninfo }
+}
+
+/// What a live run reports besides per-statement results.
+public struct LiveSummary: Sendable {
+  public let pool: PoolStatistics
+  public let catalog: CatalogFacts?
+  /// Set when the database went away during the run (exit status 3).
+  public let lostConnection: PostgresError?
+  /// Problems that did not stop the run (e.g. catalog facts that could not be read).
+  public let warnings: [String]
+}
+
+/// The database could not be used at all: nothing was EXPLAINed.
+public struct ConnectionFailure: Error, Sendable {
+  public let error: PostgresError
+  public let conninfoDescription: String
+
+  /// One line: what failed and what to check. Never contains a password (libpq's messages do
+  /// not, and we print only host, port, user and database names).
+  public var message: String {
+    "cannot connect to PostgreSQL (\(conninfoDescription)): \(error.message); check that the server is running and "
+      + "accepts connections there, and the --dsn / PGTUNE_QUERY_DSN / PG* settings"
+  }
+}
+
+/// EXPLAINs the statements of an analysis against a database, in parallel, in the original order,
+/// and adds plans and plan findings. Static findings are kept as they are, except that
+/// `select-star` drops to `info` when every table the plan reads is small.
+public enum LiveAnalyzer {
+  public static func run(
+    _ files: [FileAnalysis], options: LiveOptions, configuration: Configuration
+  ) throws(ConnectionFailure) -> ([FileAnalysis], LiveSummary) {
+    let pool = ConnectionPool(
+      conninfo: options.conninfo, settings: options.session, maxQueriesPerConnection: options.maxQueriesPerConnection)
+    var catalog: CatalogFacts?
+    var warnings: [String] = []
+    do {
+      let first = try pool.connect()
+      defer { first.close() }
+      do {
+        catalog = try CatalogFacts.load(from: first)
+      } catch where error.kind == .query {
+        // A table locked by a migration blocks pg_get_expr; plans are still worth having.
+        warnings.append("table sizes and indexes could not be read (\(error.message)); size-aware rules are off")
+      }
+    } catch {
+      throw ConnectionFailure(error: error, conninfoDescription: ConninfoDescription.describe(options.conninfo))
+    }
+    var configuration = configuration
+    configuration.setDefaultOption("rows", .integer(options.largeTableRows), for: "seq-scan-large-table")
+
+    var files = files
+    let work = files.indices.flatMap { file in
+      files[file].statements.indices.compactMap { index -> (Int, Int, String, ExplainPlan)? in
+        let statement = files[file].statements[index]
+        guard statement.error == nil, let plan = statement.explainPlan else { return nil }
+        return (file, index, files[file].sql(of: statement), plan)
+      }
+    }
+    let explainOptions = options.explain
+    let outcomes = ParallelRunner.map(
+      count: work.count, workers: options.jobs, batch: 1, makeWorker: { PooledSession(pool: pool) },
+      { session, index -> Result<ExplainOutcome, PostgresError> in
+        let (_, _, sql, plan) = work[index]
+        if plan.explainableKind == nil { return .success(.notExplainable(plan.reason ?? "")) }
+        do throws(PostgresError) {
+          return .success(try session.run { connection throws(PostgresError) in
+            try SafeExplain.explain(sql, plan: plan, options: explainOptions, on: connection)
+          })
+        } catch {
+          return .failure(error)
+        }
+      }, finish: { session in session.close() })
+
+    for (item, outcome) in zip(work, outcomes) {
+      let (file, index, _, plan) = item
+      apply(outcome, plan: plan, to: &files[file].statements[index], catalog: catalog, options: options,
+        configuration: configuration)
+    }
+    return (
+      files, LiveSummary(pool: pool.statistics, catalog: catalog, lostConnection: pool.downError, warnings: warnings)
+    )
+  }
+
+  private static func apply(
+    _ outcome: Result<ExplainOutcome, PostgresError>, plan: ExplainPlan, to statement: inout StatementAnalysis,
+    catalog: CatalogFacts?, options: LiveOptions, configuration: Configuration
+  ) {
+    func report(_ description: RuleDescription, _ message: String, help: String? = nil) {
+      guard configuration.isEnabled(description.id) else { return }
+      statement.add(
+        Finding(
+          rule: description.id, severity: configuration.rules[description.id]?.severity ?? description.defaultSeverity,
+          message: message, offset: statement.start, help: help))
+    }
+    switch outcome {
+    case .failure(let error):
+      report(LiveFindings.explainFailed, "not EXPLAINed: the database connection failed (\(error.message))")
+    case .success(.notExplainable(let reason)):
+      report(LiveFindings.notExplainable, reason)
+    case .success(.failed(let error)):
+      switch error.sqlState {
+      case "57014":
+        report(
+          LiveFindings.explainTimeout, "EXPLAIN was cancelled by statement_timeout (\(options.session.statementTimeout) ms)",
+          help: "raise --statement-timeout, or look for what makes planning this statement slow")
+      case "55P03":
+        report(
+          LiveFindings.explainTimeout, "EXPLAIN could not get a lock within lock_timeout (\(options.session.lockTimeout) ms)",
+          help: "another session holds a conflicting lock on a table of this statement (a migration?)")
+      default:
+        let state = error.sqlState.map { " (SQLSTATE \($0))" } ?? ""
+        report(LiveFindings.explainFailed, "EXPLAIN failed: \(error.message)\(state)", help: error.hint)
+      }
+    case .success(.plan(let result, let analyzed)):
+      statement.plan = result
+      statement.planAnalyzed = analyzed
+      if options.explain.analyze && !analyzed && plan.modifiesData {
+        report(
+          LiveFindings.analyzeSkipped, "data-modifying statement planned without ANALYZE",
+          help: "add --allow-writes-in-rollback to run it inside a transaction that is rolled back")
+      }
+      for finding in PlanChecker.findings(
+        for: result, catalog: catalog, configuration: configuration, offset: statement.start)
+      {
+        statement.add(finding)
+      }
+      if let catalog {
+        relaxSelectStar(&statement, plan: result, catalog: catalog, threshold: Double(options.largeTableRows))
+      }
+    }
+    statement.findings.sort { ($0.offset, $0.rule) < ($1.offset, $1.rule) }
+  }
+
+  /// `SELECT *` from a 20-row lookup table is harmless; from a 10-million-row table it is not.
+  private static func relaxSelectStar(
+    _ statement: inout StatementAnalysis, plan: ExplainResult, catalog: CatalogFacts, threshold: Double
+  ) {
+    let sizes = PlanSummary(plan).relations.map { name -> Double? in
+      let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+      return catalog.relation(schema: parts.count == 2 ? parts[0] : nil, name: parts.last ?? name)?.rows
+    }
+    guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? .infinity) < threshold }) else { return }
+    statement.findings = statement.findings.map { finding in
+      guard finding.rule == "select-star", finding.severity > .info else { return finding }
+      return Finding(
+        rule: finding.rule, severity: .info, message: finding.message + " (small tables only)", offset: finding.offset,
+        help: finding.help)
+    }
+  }
+}
+
+extension Configuration {
+  /// Sets a rule option unless the configuration file already sets it.
+  mutating func setDefaultOption(_ key: String, _ value: ConfigValue, for rule: String) {
+    if rules[rule]?.options[key] == nil { rules[rule, default: RuleSettings()].options[key] = value }
+  }
+}
+
+/// A password-free description of a connection string for messages: host, port, user, dbname.
+public enum ConninfoDescription {
+  public static func describe(_ conninfo: String) -> String {
+    let environment = ProcessInfo.processInfo.environment
+    var fields: [String: String] = [:]
+    if conninfo.hasPrefix("postgres://") || conninfo.hasPrefix("postgresql://"), let url = URLComponents(string: conninfo) {
+      fields["host"] = url.host
+      fields["port"] = url.port.map(String.init)
+      fields["user"] = url.user
+      let path = url.path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+      if !path.isEmpty { fields["dbname"] = path }
+    } else {
+      for pair in conninfo.split(separator: " ") {
+        let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+        if parts.count == 2, ["host", "hostaddr", "port", "user", "dbname", "service"].contains(parts[0]) {
+          fields[parts[0]] = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+        }
+      }
+    }
+    let host = fields["host"] ?? fields["hostaddr"] ?? environment["PGHOST"] ?? "local socket"
+    let port = fields["port"] ?? environment["PGPORT"] ?? "5432"
+    var text = "host \(host), port \(port)"
+    if let user = fields["user"] ?? environment["PGUSER"] { text += ", user \(user)" }
+    if let database = fields["dbname"] ?? environment["PGDATABASE"] { text += ", database \(database)" }
+    if let service = fields["service"] ?? environment["PGSERVICE"] { text += ", service \(service)" }
+    return text
+  }
+}
+
+import Foundation

@@ -1,0 +1,128 @@
+import Foundation
+import PGTuneQuery
+
+/// A database on the test server, created from `Fixtures/schemas/shop.sql` on first use and
+/// re-created on the next run (fixed names, so runs do not pile up databases).
+public final class TestDatabase: Sendable {
+  public let name: String
+  public let dsn: String
+
+  /// Creates (or re-creates) the database and loads the shop schema with its data.
+  public init(name: String, schema: String = "Fixtures/schemas/shop.sql") throws {
+    self.name = name
+    let admin = try PostgresConnection(conninfo: TestServices.postgresDSN)
+    try admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    try admin.execute("CREATE DATABASE \(name)")
+    admin.close()
+    dsn = TestServices.postgresDSN.replacingOccurrences(of: "dbname=postgres", with: "dbname=\(name)")
+    let connection = try PostgresConnection(conninfo: dsn)
+    let sql = try String(contentsOfFile: Repository.path(schema), encoding: .utf8)
+    try connection.execute(sql)
+    connection.close()
+  }
+
+  /// Runs SQL as the test's own administrator connection (not through pgtune-query).
+  @discardableResult
+  public func execute(_ sql: String) throws -> [[String?]] {
+    let connection = try PostgresConnection(conninfo: dsn)
+    defer { connection.close() }
+    return try connection.execute(sql)
+  }
+
+  /// A fingerprint of everything a user could lose: the schema (tables, columns, indexes,
+  /// constraints, functions, extensions), every row of every table, and sequence positions.
+  public func checksum() throws -> String {
+    let connection = try PostgresConnection(conninfo: dsn)
+    defer { connection.close() }
+    var parts: [String] = []
+    let schema = try connection.execute(
+      """
+      SELECT string_agg(item, E'\\n' ORDER BY item) FROM (
+        SELECT 'column ' || table_schema || '.' || table_name || '.' || column_name || ' ' || data_type
+               || ' ' || coalesce(column_default, '') || ' ' || is_nullable AS item
+        FROM information_schema.columns WHERE table_schema NOT IN ('pg_catalog', 'information_schema')
+        UNION ALL SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public'
+        UNION ALL SELECT 'constraint ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+                  WHERE connamespace = 'public'::regnamespace
+        UNION ALL SELECT 'relation ' || relname || ' ' || relkind::text FROM pg_class WHERE relnamespace = 'public'::regnamespace
+        UNION ALL SELECT 'function ' || proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace
+        UNION ALL SELECT 'extension ' || extname FROM pg_extension
+        UNION ALL SELECT 'grant ' || grantee || ' ' || table_name || ' ' || privilege_type
+                  FROM information_schema.role_table_grants WHERE table_schema = 'public'
+      ) AS items
+      """)
+    parts.append(schema.first?.first??.description ?? "")
+    let tables = try connection.execute(
+      "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' ORDER BY relname")
+    for table in tables.compactMap({ $0.first ?? nil }) {
+      let rows = try connection.execute(
+        "SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM \(table) t")
+      parts.append("\(table) \(rows.first?.first??.description ?? "")")
+    }
+    let sequences = try connection.execute(
+      "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'S' ORDER BY relname")
+    for sequence in sequences.compactMap({ $0.first ?? nil }) {
+      let state = try connection.execute("SELECT last_value || ' ' || is_called FROM \(sequence)")
+      parts.append("\(sequence) \(state.first?.first??.description ?? "")")
+    }
+    return parts.joined(separator: "\n")
+  }
+}
+
+/// A PostgreSQL server of a test's own (initdb, start, stop), for faults that must not disturb
+/// the shared test server, such as `pg_ctl stop -m immediate` in the middle of a run.
+public final class ScratchPostgres: @unchecked Sendable {
+  public let port: Int
+  public let directory: String
+  public var dsn: String { "host=127.0.0.1 port=\(port) user=postgres dbname=postgres" }
+  private static let bin = "/usr/lib/postgresql/15/bin"
+
+  public init(port: Int) throws {
+    self.port = port
+    directory = "/tmp/pgtune-query-test/scratch-\(port)"
+    try? FileManager.default.removeItem(atPath: directory)
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try Self.asPostgres(["/bin/chown", "-R", "postgres:postgres", directory], asRoot: true)
+    try Self.asPostgres(["\(Self.bin)/initdb", "-D", "\(directory)/data", "-U", "postgres", "--auth=trust"])
+    try Self.asPostgres([
+      "\(Self.bin)/pg_ctl", "-D", "\(directory)/data", "-l", "\(directory)/server.log", "-w", "-t", "60", "start",
+      "-o", "-c listen_addresses=127.0.0.1 -c port=\(port) -c unix_socket_directories=\(directory) -c fsync=off",
+    ])
+  }
+
+  /// Stops the server the way a crash would (`pg_ctl stop -m immediate`).
+  public func crash() throws {
+    try Self.asPostgres(["\(Self.bin)/pg_ctl", "-D", "\(directory)/data", "-m", "immediate", "stop"])
+  }
+
+  public func stop() {
+    try? Self.asPostgres(["\(Self.bin)/pg_ctl", "-D", "\(directory)/data", "-m", "fast", "stop"])
+    try? FileManager.default.removeItem(atPath: directory)
+  }
+
+  /// Runs a command (as the postgres user when we are root) and waits for it. posix_spawn and
+  /// waitpid rather than Foundation's Process: pg_ctl leaves a daemon behind that inherits the
+  /// child's descriptors, and Process then never notices that pg_ctl itself has exited.
+  static func asPostgres(_ command: [String], asRoot: Bool = false) throws {
+    let argv = getuid() == 0 && !asRoot ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + command : command
+    var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let cStrings = argv.map { strdup($0) }
+    defer { cStrings.forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, argv[0], &actions, nil, cStrings + [nil], environ)
+    var status: Int32 = 0
+    guard spawned == 0, waitpid(pid, &status, 0) == pid, status == 0 else {
+      throw NSError(domain: "ScratchPostgres", code: Int(status), userInfo: [
+        NSLocalizedDescriptionKey: "\(command.joined(separator: " ")) failed"
+      ])
+    }
+  }
+
+  /// Whether this machine can run a scratch server (the PostgreSQL 15 binaries are installed).
+  public static var available: Bool { FileManager.default.isExecutableFile(atPath: "\(bin)/initdb") }
+}
