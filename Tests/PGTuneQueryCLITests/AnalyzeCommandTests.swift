@@ -152,3 +152,30 @@ import Testing
     #expect(result.stdout.contains("[compare-to-null]"))
   }
 }
+
+/// `analyze --plan FILE`: saved EXPLAIN JSON, checked with no database.
+@Suite struct PlanFileTests {
+  @Test func planFilesAreCheckedOffline() throws {
+    let result = try runPGTuneQuery([
+      "analyze", "--format", "json", "--plan", Repository.path("Fixtures/plans/06-sort-spill.json"),
+      "--plan", Repository.path("Fixtures/plans/13-jit-overhead.json"),
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("\"rule\":\"sort-spill\""))
+    #expect(result.stdout.contains("\"rule\":\"jit-overhead\""))
+    #expect(result.stdout.contains("\"analyzed\":true"))
+  }
+
+  @Test func planThresholdFlagsApply() throws {
+    let plan = Repository.path("Fixtures/plans/02-seq-scan-large-table.json")
+    let result = try runPGTuneQuery(["analyze", "--max-cost", "100", "--plan", plan])
+    #expect(result.stdout.contains("[expensive-plan] total cost"))
+    #expect(result.stdout.contains("above the limit of 100"))
+  }
+
+  @Test func badPlanFileIsAUsageError() throws {
+    let result = try runPGTuneQuery(["analyze", "--plan", Repository.path("Fixtures/sql/examples/shop.sql")])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("shop.sql: no plan found (expected the output of EXPLAIN (FORMAT JSON))"))
+  }
+}

@@ -191,3 +191,30 @@ struct DatabaseFaultTests {
     #expect(failed.count == 40 - planned)
   }
 }
+
+/// Size-aware severities and libpq connection features (service files).
+@Suite(.serialized, .enabled(if: TestServices.postgresEnabled, "PostgreSQL test server not running (make test starts it)"))
+struct LiveCatalogTests {
+  @Test func selectStarOnSmallTablesIsInfo() throws {
+    let database = try LiveAnalyzeTests.database.get()
+    let sql = "SELECT * FROM products WHERE id < 10;\nSELECT * FROM orders WHERE id < 10"
+    let result = try runPGTuneQuery(["analyze", "--dsn", database.dsn, "-"], stdin: Data(sql.utf8))
+    #expect(result.stdout.contains("<stdin>:1:8: info: [select-star] SELECT * reads and returns every column (small tables only)"))
+    #expect(result.stdout.contains("<stdin>:2:8: warning: [select-star] SELECT * reads and returns every column\n"))
+    let strict = try runPGTuneQuery(["analyze", "--dsn", database.dsn, "--large-table-rows", "100", "-"], stdin: Data(sql.utf8))
+    #expect(strict.stdout.contains("<stdin>:1:8: warning: [select-star]"))
+  }
+
+  @Test func serviceFilesWork() throws {
+    let database = try LiveAnalyzeTests.database.get()
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("pgtq-services-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: file) }
+    let entries = database.dsn.split(separator: " ").joined(separator: "\n")
+    try "[shop]\n\(entries)\n".write(to: file, atomically: true, encoding: .utf8)
+    let result = try runPGTuneQuery(
+      ["analyze", "--dsn", "service=shop", "--format", "json", "-"], stdin: Data("SELECT id FROM products WHERE id = 1".utf8),
+      environment: ["PGSERVICEFILE": file.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("\"indexes_used\":[\"products_pkey\"]"))
+  }
+}

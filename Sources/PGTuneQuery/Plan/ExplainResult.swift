@@ -92,7 +92,7 @@ extension ExplainResult {
         }
       }
     }
-    if results.isEmpty { throw PlanFormatError(message: "no plan found") }
+    if results.isEmpty { throw PlanFormatError(message: "no plan found (expected the output of EXPLAIN (FORMAT JSON))") }
     return results
   }
 

@@ -17,11 +17,11 @@ struct SortSpillRule: PlanRule {
       let node = entry.node
       guard node.sortSpaceType == "Disk" else { return nil }
       let used = node.sortSpaceUsed.map { " (\(Figures.kilobytes($0)) on disk)" } ?? ""
-      let needed = node.sortSpaceUsed.map { "work_mem of about \(Figures.kilobytes($0 * 1.5))" } ?? "more work_mem"
+      let needed = node.sortSpaceUsed.map { "about \(Figures.kilobytes($0 * 1.5))" } ?? "a higher value"
       let keys = node.sortKey.map { " by \($0.joined(separator: ", "))" } ?? ""
       return PlanViolation(
         node: entry.index, message: "\(node.label)\(keys) spilled to disk: \(node.sortMethod ?? "external sort")\(used)",
-        help: "SET LOCAL work_mem to a \(needed) for this query, or add an index that returns rows in this order")
+        help: "SET LOCAL work_mem to \(needed) for this query, or add an index that returns rows in this order")
     }
   }
 }
