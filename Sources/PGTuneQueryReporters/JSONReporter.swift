@@ -101,6 +101,7 @@ public enum JSONReporter {
     }
     json.key("index_suggestions")
     json.beginArray()
+    for suggestion in statement.indexSuggestions { writeSuggestion(suggestion, to: &json) }
     json.endArray()
     json.key("rewrites")
     json.beginArray()
@@ -133,6 +134,56 @@ extension JSONReporter {
     }
     json.key("tree")
     json.raw(plan.planJSON)
+    json.endObject()
+  }
+
+  /// `{"table","columns","expressions_and_opclasses","include","where","ddl","cost_before",
+  /// "cost_after","savings_pct","verified","note"}`; `columns` holds each key as written in the
+  /// index (`lower(email)`), `table` is `schema.table` without quotes.
+  static func writeSuggestion(_ suggestion: IndexSuggestion, to json: inout JSONWriter) {
+    let candidate = suggestion.candidate
+    json.beginObject()
+    json.key("table")
+    json.value(candidate.tableName)
+    json.key("name")
+    json.value(suggestion.name)
+    json.key("columns")
+    json.beginArray()
+    for key in candidate.keys { json.value(key.text) }
+    json.endArray()
+    json.key("expressions_and_opclasses")
+    json.beginArray()
+    for key in candidate.keys {
+      json.beginObject()
+      json.key("key")
+      json.value(key.text)
+      json.key("expression")
+      json.value(key.isExpression)
+      json.key("opclass")
+      json.value(key.operatorClass)
+      json.key("descending")
+      json.value(key.descending)
+      json.endObject()
+    }
+    json.endArray()
+    json.key("include")
+    json.beginArray()
+    for column in candidate.include { json.value(column) }
+    json.endArray()
+    json.key("where")
+    json.value(candidate.predicate)
+    json.key("ddl")
+    json.value(suggestion.ddl)
+    json.key("cost_before")
+    json.value(suggestion.costBefore)
+    json.key("cost_after")
+    if let after = suggestion.costAfter { json.value(after) } else { json.null() }
+    json.key("savings_pct")
+    if let percent = suggestion.savingsPercent { json.value(percent) } else { json.null() }
+    json.key("verified")
+    json.value(suggestion.verified)
+    json.key("note")
+    json.value(suggestion.note)
     json.endObject()
   }
 

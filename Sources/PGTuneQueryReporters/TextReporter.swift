@@ -19,6 +19,10 @@ public enum TextReporter {
     for file in files {
       for statement in file.statements {
         if let plan = statement.plan { output += renderPlan(plan, of: statement, in: file, style: style) }
+        for suggestion in statement.indexSuggestions {
+          let position = file.text.position(ofByte: statement.start)
+          output += "\(file.source.name):\(position): \(paint("index", "32", style)): \(suggestion.ddl)\n"
+        }
         for finding in statement.findings {
           output += render(finding, in: file, style: style)
         }

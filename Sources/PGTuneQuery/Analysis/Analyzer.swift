@@ -15,6 +15,8 @@ public struct StatementAnalysis: Sendable {
   public internal(set) var plan: ExplainResult?
   /// Whether `plan` comes from EXPLAIN ANALYZE.
   public internal(set) var planAnalyzed = false
+  /// Indexes worth creating for this statement (live analysis).
+  public internal(set) var indexSuggestions: [IndexSuggestion] = []
   /// Rules silenced for this statement (kept for findings added after parsing).
   var ignoredRules: Set<String> = []
   var ignoresAll = false

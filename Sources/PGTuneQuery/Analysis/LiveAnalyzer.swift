@@ -9,6 +9,10 @@ public struct LiveOptions: Sendable {
   public var maxQueriesPerConnection = 1_000
   /// Tables below this many rows count as small (size-aware severities, plan rules).
   public var largeTableRows = 10_000
+  /// Index advice; nil turns it off.
+  public var advisor: AdvisorOptions? = AdvisorOptions()
+  /// Run `CREATE EXTENSION hypopg` when it is missing: the one write this tool may do, only when asked.
+  public var enableHypopg = false
 
   public init(conninfo: String) { self.conninfo = conninfo }
 }
@@ -56,6 +60,20 @@ public enum LiveAnalyzer {
         // A table locked by a migration blocks pg_get_expr; plans are still worth having.
         warnings.append("table sizes and indexes could not be read (\(error.message)); size-aware rules are off")
       }
+      if options.advisor != nil, let facts = catalog, !facts.hypopgInstalled {
+        if options.enableHypopg && facts.hypopgAvailable {
+          try first.query("BEGIN READ WRITE")
+          try first.query("CREATE EXTENSION IF NOT EXISTS hypopg")
+          try first.query("COMMIT")
+          catalog = try CatalogFacts.load(from: first)
+        } else if facts.hypopgAvailable {
+          warnings.append(
+            "hypopg is not installed in this database: index suggestions are heuristics, not verified (run CREATE EXTENSION hypopg, or pass --enable-hypopg)")
+        } else {
+          warnings.append(
+            "the hypopg extension is not available on this server: index suggestions are heuristics, not verified (install postgresql-15-hypopg)")
+        }
+      }
     } catch {
       throw ConnectionFailure(error: error, conninfoDescription: ConninfoDescription.describe(options.conninfo))
     }
@@ -71,28 +89,89 @@ public enum LiveAnalyzer {
       }
     }
     let explainOptions = options.explain
+    let facts = catalog
     let outcomes = ParallelRunner.map(
       count: work.count, workers: options.jobs, batch: 1, makeWorker: { PooledSession(pool: pool) },
-      { session, index -> Result<ExplainOutcome, PostgresError> in
+      { session, index -> WorkerResult in
         let (_, _, sql, plan) = work[index]
-        if plan.explainableKind == nil { return .success(.notExplainable(plan.reason ?? "")) }
+        if plan.explainableKind == nil { return WorkerResult(outcome: .success(.notExplainable(plan.reason ?? ""))) }
         do throws(PostgresError) {
-          return .success(try session.run { connection throws(PostgresError) in
+          let outcome = try session.run { connection throws(PostgresError) in
             try SafeExplain.explain(sql, plan: plan, options: explainOptions, on: connection)
-          })
+          }
+          var result = WorkerResult(outcome: .success(outcome))
+          if case .plan(let baseline, _) = outcome, let advisor = options.advisor, let facts {
+            (result.chosen, result.verified) = try advise(
+              sql: sql, plan: plan, baseline: baseline, catalog: facts, advisor: advisor, options: options, session: session)
+          }
+          return result
         } catch {
-          return .failure(error)
+          return WorkerResult(outcome: .failure(error))
         }
       }, finish: { session in session.close() })
 
-    for (item, outcome) in zip(work, outcomes) {
+    var takenNames = Set<String>()
+    for (item, result) in zip(work, outcomes) {
       let (file, index, _, plan) = item
-      apply(outcome, plan: plan, to: &files[file].statements[index], catalog: catalog, options: options,
+      apply(result.outcome, plan: plan, to: &files[file].statements[index], catalog: catalog, options: options,
         configuration: configuration)
+      if let catalog, !result.chosen.isEmpty {
+        let suggestions = IndexAdvisor.suggestions(
+          result.chosen, verified: result.verified, catalog: catalog, taken: &takenNames)
+        files[file].statements[index].indexSuggestions = suggestions
+        for suggestion in suggestions { reportMissingIndex(suggestion, in: &files[file].statements[index], configuration: configuration) }
+      }
     }
     return (
       files, LiveSummary(pool: pool.statistics, catalog: catalog, lostConnection: pool.downError, warnings: warnings)
     )
+  }
+
+  private struct WorkerResult: Sendable {
+    var outcome: Result<ExplainOutcome, PostgresError>
+    var chosen: [(IndexCandidate, before: Double, after: Double?)] = []
+    var verified = false
+  }
+
+  /// Index advice for one statement: candidates from its parse tree, verified with hypopg when
+  /// the database has it, otherwise the heuristic pick.
+  private static func advise(
+    sql: String, plan: ExplainPlan, baseline: ExplainResult, catalog: CatalogFacts, advisor: AdvisorOptions,
+    options: LiveOptions, session: PooledSession
+  ) throws(PostgresError) -> ([(IndexCandidate, before: Double, after: Double?)], Bool) {
+    let parsed = StatementParser.parse(sql: sql)
+    guard let statement = parsed.first, let root = statement.root else { return ([], false) }
+    let candidates = CandidateFinder.candidates(for: root, catalog: catalog)
+    guard !candidates.isEmpty, baseline.plan.totalCost >= advisor.minimumCost else { return ([], false) }
+    if catalog.hypopgInstalled {
+      let chosen = try session.run { connection throws(PostgresError) in
+        try IndexAdvisor.advise(
+          sql: sql, plan: plan, baseline: baseline, candidates: candidates, catalog: catalog, options: advisor,
+          on: connection)
+      }
+      return (chosen.map { ($0.0, $0.before, Optional($0.after)) }, true)
+    }
+    let picked = IndexAdvisor.heuristic(
+      baseline: baseline, candidates: candidates, largeTableRows: Double(options.largeTableRows))
+    return (picked.map { ($0, baseline.plan.totalCost, nil) }, false)
+  }
+
+  private static func reportMissingIndex(
+    _ suggestion: IndexSuggestion, in statement: inout StatementAnalysis, configuration: Configuration
+  ) {
+    let description = LiveFindings.missingIndex
+    guard configuration.isEnabled(description.id) else { return }
+    let keys = suggestion.candidate.keys.map(\.display).joined(separator: ", ")
+    var message = "an index on \(suggestion.candidate.tableName) (\(keys))"
+    if let after = suggestion.costAfter, let percent = suggestion.savingsPercent {
+      message += String(format: " cuts the cost from %.0f to %.0f (-%.0f %%)", suggestion.costBefore, after, percent)
+    } else {
+      message += " may avoid a sequential scan (not verified: hypopg is not installed)"
+    }
+    statement.add(
+      Finding(
+        rule: description.id, severity: configuration.rules[description.id]?.severity ?? description.defaultSeverity,
+        message: message, offset: statement.start, help: suggestion.ddl))
   }
 
   private static func apply(

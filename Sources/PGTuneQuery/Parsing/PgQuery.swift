@@ -23,6 +23,8 @@ struct ScanToken: Equatable, Sendable {
   let token: Int32
   let start: Int
   let end: Int
+  /// `KeywordKind`: 0 none, 1 unreserved, 2 column name, 3 type or function name, 4 reserved.
+  var keywordKind: Int32 = 0
 
   static let semicolon: Int32 = 59
   static let openParen: Int32 = 40
@@ -169,7 +171,7 @@ enum ScanResultDecoder {
   private static func readToken(_ reader: inout WireReader, length: Int) -> ScanToken? {
     var inner = WireReader(bytes: reader.bytes, position: reader.position, end: reader.position + length)
     guard inner.end <= reader.end else { return nil }
-    var start = 0, end = 0, token: Int32 = 0
+    var start = 0, end = 0, token: Int32 = 0, keywordKind: Int32 = 0
     while inner.position < inner.end {
       guard let (field, wireType) = inner.readKey() else { return nil }
       if wireType == 0, let value = inner.readVarint() {
@@ -177,6 +179,7 @@ enum ScanResultDecoder {
         case 1: start = Int(Int32(truncatingIfNeeded: value))
         case 2: end = Int(Int32(truncatingIfNeeded: value))
         case 4: token = Int32(truncatingIfNeeded: value)
+        case 5: keywordKind = Int32(truncatingIfNeeded: value)
         default: break
         }
       } else if !inner.skip(wireType: wireType) {
@@ -184,7 +187,7 @@ enum ScanResultDecoder {
       }
     }
     reader.position = inner.end
-    return ScanToken(token: token, start: start, end: end)
+    return ScanToken(token: token, start: start, end: end, keywordKind: keywordKind)
   }
 }
 

@@ -35,6 +35,18 @@ public struct CatalogFacts: Sendable {
     public let predicate: String?
   }
 
+  public struct Column: Sendable, Equatable {
+    public let name: String
+    public let type: String
+    public let notNull: Bool
+
+    public init(name: String, type: String, notNull: Bool) {
+      self.name = name
+      self.type = type
+      self.notNull = notNull
+    }
+  }
+
   public struct ColumnStatistics: Sendable, Equatable {
     public let nullFraction: Double
     /// As in pg_stats: positive is a count, negative a fraction of the rows.
@@ -49,11 +61,18 @@ public struct CatalogFacts: Sendable {
   public let relations: [String: Relation]
   public let indexes: [String: [Index]]
   public let statistics: [String: ColumnStatistics]
+  /// Columns of each relation (`schema.table`), in table order.
+  public let columns: [String: [Column]]
+  /// The database's default collation (`C` and `POSIX` need no text_pattern_ops for LIKE).
+  public let collation: String
 
   public init(
     serverVersion: Int, searchPath: [String], hypopgInstalled: Bool, hypopgAvailable: Bool,
-    relations: [Relation], indexes: [Index] = [], statistics: [String: ColumnStatistics] = [:]
+    relations: [Relation], indexes: [Index] = [], statistics: [String: ColumnStatistics] = [:],
+    columns: [String: [Column]] = [:], collation: String = "C"
   ) {
+    self.columns = columns
+    self.collation = collation
     self.serverVersion = serverVersion
     self.searchPath = searchPath
     self.hypopgInstalled = hypopgInstalled
@@ -71,6 +90,9 @@ public struct CatalogFacts: Sendable {
     }
     return nil
   }
+
+  /// Columns of a relation, in table order.
+  public func columns(of relation: Relation) -> [Column] { columns["\(relation.schema).\(relation.name)"] ?? [] }
 
   /// Indexes of a relation (`schema.table`).
   public func indexes(on relation: Relation) -> [Index] { indexes["\(relation.schema).\(relation.name)"] ?? [] }
@@ -98,7 +120,7 @@ public struct CatalogFacts: Sendable {
              greatest(s.last_analyze, s.last_autoanalyze)::text
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
-      WHERE c.relkind IN ('r', 'p', 'm') AND \(userSchemas)
+      WHERE c.relkind IN ('r', 'p', 'm', 'v') AND \(userSchemas)
       """)
     var relations: [String: Relation] = [:]
     for row in relationRows {
@@ -142,9 +164,23 @@ public struct CatalogFacts: Sendable {
         nullFraction: row[3].flatMap(Double.init) ?? 0, distinct: row[4].flatMap(Double.init) ?? 0,
         correlation: row[5].flatMap(Double.init))
     }
+    let columnRows = try connection.query(
+      """
+      SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull
+      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'm', 'v') AND \(userSchemas)
+      ORDER BY n.nspname, c.relname, a.attnum
+      """)
+    var columns: [String: [Column]] = [:]
+    for row in columnRows {
+      guard row.count == 5, let schema = row[0], let table = row[1], let name = row[2] else { continue }
+      columns["\(schema).\(table)", default: []].append(Column(name: name, type: row[3] ?? "", notNull: row[4] == "t"))
+    }
+    let collation = try connection.query("SELECT datcollate FROM pg_database WHERE datname = current_database()")
     return CatalogFacts(
       serverVersion: Int(text(0)) ?? 0, searchPath: text(1).split(separator: ",").map(String.init),
       hypopgInstalled: text(2) == "t", hypopgAvailable: text(3) == "t", relations: Array(relations.values),
-      indexes: indexes.values.flatMap { $0 }, statistics: statistics)
+      indexes: indexes.values.flatMap { $0 }, statistics: statistics, columns: columns,
+      collation: collation.first?.first.flatMap { $0 } ?? "C")
   }
 }

@@ -117,6 +117,33 @@ public enum SafeExplain {
     }
   }
 
+  /// EXPLAINs inside a transaction the caller opened (the index advisor's, with hypothetical
+  /// indexes in place). Parameterized statements are prepared afresh each time: a cached generic
+  /// plan would not see indexes created after it.
+  static func planInOpenTransaction(_ sql: String, plan: ExplainPlan, on connection: PostgresConnection)
+    throws(PostgresError) -> ExplainResult
+  {
+    let prefix = "EXPLAIN (FORMAT JSON, VERBOSE) "
+    let rows: [[String?]]
+    if plan.parameterCount > 0 {
+      try connection.query("SET LOCAL plan_cache_mode = force_generic_plan")
+      try connection.query("PREPARE \(preparedName) AS \(sql)")
+      let nulls = Array(repeating: "NULL", count: plan.parameterCount).joined(separator: ", ")
+      rows = try connection.query(prefix + "EXECUTE \(preparedName)(\(nulls))")
+      try connection.query("DEALLOCATE \(preparedName)")
+    } else {
+      rows = try connection.query(prefix + sql)
+    }
+    do throws(PlanFormatError) {
+      guard let text = rows.first?.first ?? nil, let result = try ExplainResult.parseAll(text).first else {
+        throw PlanFormatError(message: "EXPLAIN returned no plan")
+      }
+      return result
+    } catch {
+      throw PostgresError(kind: .query, sqlState: nil, message: error.message, detail: nil, hint: nil)
+    }
+  }
+
   /// ROLLBACK always (nothing a statement did may stay), then forget the prepared statement,
   /// which outlives transactions.
   private static func finish(_ connection: PostgresConnection, prepared: Bool) throws(PostgresError) {

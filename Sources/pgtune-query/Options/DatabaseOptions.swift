@@ -55,6 +55,15 @@ struct DatabaseOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Report plans whose total cost is above this (default 100000).", valueName: "cost"))
   var maxCost: Double?
 
+  @Option(help: ArgumentHelp("Suggest an index only if it cuts the cost by at least this percentage (default 30).", valueName: "percent"))
+  var minSavings: Double?
+
+  @Flag(help: "Do not suggest indexes.")
+  var noIndexAdvice = false
+
+  @Flag(help: "Run CREATE EXTENSION hypopg when it is missing (the only change this tool makes to a database, and only when asked).")
+  var enableHypopg = false
+
   @Flag(name: .shortAndLong, help: "Print connection pool statistics on standard error.")
   var verbose = false
 
@@ -63,6 +72,7 @@ struct DatabaseOptions: ParsableArguments {
       throw ValidationError("--allow-writes-in-rollback only means something with --analyze")
     }
     if let connectTimeout, connectTimeout < 1 { throw ValidationError("--connect-timeout must be at least 1") }
+    if let minSavings, !(0...100).contains(minSavings) { throw ValidationError("--min-savings is a percentage, 0 to 100") }
     if let maxQueriesPerConnection, maxQueriesPerConnection < 1 {
       throw ValidationError("--max-queries-per-connection must be at least 1")
     }
@@ -80,6 +90,12 @@ struct DatabaseOptions: ParsableArguments {
     if let connectTimeout { options.session.connectTimeout = connectTimeout }
     if let maxQueriesPerConnection { options.maxQueriesPerConnection = maxQueriesPerConnection }
     if let largeTableRows { options.largeTableRows = largeTableRows }
+    if noIndexAdvice {
+      options.advisor = nil
+    } else if let minSavings {
+      options.advisor?.minSavings = minSavings / 100
+    }
+    options.enableHypopg = enableHypopg
     return options
   }
 

@@ -2,5 +2,10 @@ import ArgumentParser
 
 /// `--format` for analyze.
 enum AnalyzeFormat: String, ExpressibleByArgument, CaseIterable {
-  case text, json
+  /// Findings as compiler-style lines.
+  case text
+  /// The versioned JSON contract.
+  case json
+  /// The index suggestions as a migration (needs --dsn).
+  case sql
 }

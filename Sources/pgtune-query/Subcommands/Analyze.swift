@@ -49,6 +49,9 @@ extension PGTuneQueryCommand {
         throw ValidationError("give at least one SQL file, - for standard input, or --plan FILE")
       }
       if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+      if format == .sql && database.resolvedDSN == nil {
+        throw ValidationError("--format sql prints index suggestions, which need a database (--dsn)")
+      }
     }
 
     func run() throws {
@@ -105,6 +108,8 @@ extension PGTuneQueryCommand {
         Terminal.write(TextReporter.render(analyses, style: style))
       case .json:
         Terminal.write(JSONReporter.render(analyses, pool: live?.pool))
+      case .sql:
+        Terminal.write(IndexMigrationReporter.render(analyses))
       }
       if database.verbose, let pool = live?.pool {
         Terminal.writeError(

@@ -40,5 +40,15 @@ enum LiveFindings {
       """,
     defaultSeverity: .info, triggering: [], nonTriggering: [])
 
-  static let all = [notExplainable, explainFailed, explainTimeout, analyzeSkipped]
+  static let missingIndex = RuleDescription(
+    id: "missing-index",
+    summary: "An index would make the statement much cheaper",
+    rationale: """
+      The index advisor proposes indexes from the statement's filters, joins, ORDER BY and GROUP \
+      BY, creates each as a hypothetical index (hypopg), and keeps one only when the planner uses \
+      it and the cost falls by --min-savings (30 %) or more. The help line is the DDL to run.
+      """,
+    defaultSeverity: .warning, triggering: [], nonTriggering: [])
+
+  static let all = [notExplainable, explainFailed, explainTimeout, analyzeSkipped, missingIndex]
 }

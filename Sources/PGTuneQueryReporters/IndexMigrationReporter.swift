@@ -1,0 +1,53 @@
+import PGTuneQuery
+
+/// `--format sql`: the workload's index suggestions merged (one index serving several statements
+/// is listed once), ranked by the total cost they save, as a migration file.
+public enum IndexMigrationReporter {
+  public struct MergedSuggestion: Sendable {
+    public let suggestion: IndexSuggestion
+    public var statements: [String]
+    public var totalSaved: Double
+  }
+
+  public static func merge(_ files: [FileAnalysis]) -> [MergedSuggestion] {
+    var merged: [IndexCandidate: MergedSuggestion] = [:]
+    var order: [IndexCandidate] = []
+    for file in files {
+      for statement in file.statements {
+        let location = "\(file.source.name):\(file.text.position(ofByte: statement.start))"
+        for suggestion in statement.indexSuggestions {
+          let saved = suggestion.costAfter.map { suggestion.costBefore - $0 } ?? 0
+          if merged[suggestion.candidate] == nil {
+            merged[suggestion.candidate] = MergedSuggestion(suggestion: suggestion, statements: [], totalSaved: 0)
+            order.append(suggestion.candidate)
+          }
+          merged[suggestion.candidate]?.statements.append(location)
+          merged[suggestion.candidate]?.totalSaved += saved
+        }
+      }
+    }
+    return order.compactMap { merged[$0] }.enumerated()
+      .sorted { ($1.element.totalSaved, $0.offset) < ($0.element.totalSaved, $1.offset) }.map(\.element)
+  }
+
+  public static func render(_ files: [FileAnalysis]) -> String {
+    let merged = merge(files)
+    let statements = files.reduce(0) { $0 + $1.statements.count }
+    var text = "-- Index suggestions from pgtune-query \(PGTuneQueryVersion.current): \(merged.count) index"
+    text += merged.count == 1 ? "" : "es"
+    text += " for \(statements) statement\(statements == 1 ? "" : "s"), largest saving first.\n"
+    text += "-- CREATE INDEX CONCURRENTLY cannot run inside a transaction block: run these one by one.\n"
+    for item in merged {
+      text += "\n-- \(item.suggestion.candidate.reason)"
+      if item.suggestion.verified {
+        text += "; saves \(Int(item.totalSaved.rounded())) cost units in total (verified with hypopg)\n"
+      } else {
+        text += "; not verified (hypopg not installed)\n"
+      }
+      text += "-- used by: \(item.statements.joined(separator: ", "))\n"
+      if let note = item.suggestion.note { text += "-- note: \(note)\n" }
+      text += item.suggestion.ddl + "\n"
+    }
+    return text
+  }
+}
