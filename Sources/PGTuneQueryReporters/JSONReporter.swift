@@ -105,6 +105,20 @@ public enum JSONReporter {
     json.endArray()
     json.key("rewrites")
     json.beginArray()
+    for rewrite in statement.rewrites {
+      json.beginObject()
+      json.key("rule")
+      json.value(rewrite.rule)
+      json.key("sql")
+      json.value(rewrite.sql)
+      json.key("caveat")
+      json.value(rewrite.caveat)
+      json.key("cost_before")
+      if let cost = rewrite.costBefore { json.value(cost) } else { json.null() }
+      json.key("cost_after")
+      if let cost = rewrite.costAfter { json.value(cost) } else { json.null() }
+      json.endObject()
+    }
     json.endArray()
     json.endObject()
   }

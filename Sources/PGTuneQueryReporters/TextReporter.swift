@@ -26,6 +26,9 @@ public enum TextReporter {
         for finding in statement.findings {
           output += render(finding, in: file, style: style)
         }
+        for rewrite in statement.rewrites {
+          output += renderRewrite(rewrite, of: statement, in: file, style: style)
+        }
       }
     }
     output += summaryLine(AnalysisSummary(files), style: style) + "\n"
@@ -62,6 +65,25 @@ public enum TextReporter {
       .map { "\($0.node.label) (\(Int(($0.costShare * 100).rounded())) %)" }
     let topText = top.isEmpty ? "" : "; top: " + top.joined(separator: ", ")
     return "\(file.source.name):\(position): \(paint("plan", "35", style)): \(parts.joined(separator: ", "))\(topText)\n"
+  }
+
+  /// A rewrite as a small unified diff of the statement (original as written, rewrite as
+  /// deparsed), with its cost change and caveat.
+  static func renderRewrite(_ rewrite: Rewrite, of statement: StatementAnalysis, in file: FileAnalysis, style: Style)
+    -> String
+  {
+    let position = file.text.position(ofByte: statement.start)
+    var header = "\(file.source.name):\(position): \(paint("rewrite", "36", style)) [\(rewrite.rule)]"
+    if let before = rewrite.costBefore, let after = rewrite.costAfter {
+      header += String(format: " cost %.2f → %.2f", before, after)
+    }
+    var text = header + "\n"
+    for line in file.sql(of: statement).split(separator: "\n", omittingEmptySubsequences: false) {
+      text += paint("  - \(line)", "31", style) + "\n"
+    }
+    text += paint("  + \(rewrite.sql)", "32", style) + "\n"
+    if let caveat = rewrite.caveat { text += "  \(paint("caveat", "33", style)): \(caveat)\n" }
+    return text
   }
 
   static func summaryLine(_ summary: AnalysisSummary, style: Style) -> String {

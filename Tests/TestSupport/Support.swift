@@ -102,16 +102,32 @@ public func runPGTuneQuery(
   // Read both pipes concurrently so a large output cannot block the child.
   let outputData = ReadBox()
   let group = DispatchGroup()
-  DispatchQueue.global().async(group: group) { outputData.set(output.fileHandleForReading.readDataToEndOfFile()) }
+  DispatchQueue.global().async(group: group) { outputData.set(readToEnd(output.fileHandleForReading)) }
   if let whileRunning { DispatchQueue.global().async(group: group) { whileRunning() } }
   if let stdin { input.fileHandleForWriting.write(stdin) }
   try? input.fileHandleForWriting.close()
-  let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+  let errorData = readToEnd(errors.fileHandleForReading)
   group.wait()
   process.waitUntilExit()
   return CommandResult(
     status: process.terminationStatus, stdout: String(decoding: outputData.get(), as: UTF8.self),
     stderr: String(decoding: errorData, as: UTF8.self))
+}
+
+/// Reads a pipe to its end with read(2), retrying on EINTR. Foundation's readDataToEndOfFile
+/// traps on an interrupted system call, which the SIGCHLDs of the servers tests start cause.
+func readToEnd(_ handle: FileHandle) -> Data {
+  var data = Data()
+  var buffer = [UInt8](repeating: 0, count: 65_536)
+  let descriptor = handle.fileDescriptor
+  while true {
+    let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+    if count > 0 {
+      data.append(contentsOf: buffer[0..<count])
+    } else if count == 0 || errno != EINTR {
+      return data
+    }
+  }
 }
 
 private final class ReadBox: @unchecked Sendable {

@@ -196,10 +196,14 @@ public enum CandidateFinder {
           record(side) { usage, key in
             if operation == "=" { usage.equality.append(key) } else { usage.range.append(key) }
           }
+          // A partial index pays off for a rare value of a few-valued column ('cancelled' at 1 %),
+          // never for a common one ('DE' at 20 %).
           if operation == "=", side.kind == .columnRef, other.kind == .aConst, let sql = constantFilterSQL(side, other),
             let (table, column) = resolve(side, in: scope, catalog: catalog),
             let statistics = catalog.statistics(of: table.relation, column: column),
-            statistics.distinct > 0 && statistics.distinct <= 10
+            statistics.distinct > 0 && statistics.distinct <= 10,
+            let value = other.stringConstant ?? other.integerConstant.map(String.init),
+            (statistics.mostCommon[value] ?? 0) <= 0.1
           {
             usages[tableKey(table.relation), default: Usage()].constantFilters.append((column, sql))
           }

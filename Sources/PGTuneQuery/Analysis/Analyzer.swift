@@ -17,6 +17,8 @@ public struct StatementAnalysis: Sendable {
   public internal(set) var planAnalyzed = false
   /// Indexes worth creating for this statement (live analysis).
   public internal(set) var indexSuggestions: [IndexSuggestion] = []
+  /// Rewritten SQL that fixes findings of this statement.
+  public internal(set) var rewrites: [Rewrite] = []
   /// Rules silenced for this statement (kept for findings added after parsing).
   var ignoredRules: Set<String> = []
   var ignoresAll = false
@@ -65,11 +67,17 @@ public struct Analyzer: Sendable {
   public let jobs: Int
   /// Also decide, per statement, whether and how it may be EXPLAINed (for live analysis).
   public let planningExplain: Bool
+  /// Rewrites; nil turns them off.
+  public let rewriting: Rewriter.Options?
 
-  public init(configuration: Configuration = Configuration(), jobs: Int = ProcessInfoCores.count, planningExplain: Bool = false) {
+  public init(
+    configuration: Configuration = Configuration(), jobs: Int = ProcessInfoCores.count, planningExplain: Bool = false,
+    rewriting: Rewriter.Options? = Rewriter.Options()
+  ) {
     self.configuration = configuration
     self.jobs = max(1, jobs)
     self.planningExplain = planningExplain
+    self.rewriting = rewriting
   }
 
   public func analyze(_ sources: [SourceFile]) -> [FileAnalysis] {
@@ -79,11 +87,16 @@ public struct Analyzer: Sendable {
     let rules = enabledRules()
     let configuration = configuration
     let planningExplain = planningExplain
+    let rewriting = rewriting
     let parsed = ParallelRunner.map(count: tasks.count, workers: jobs) { index in
       let (file, range) = tasks[index]
       let statement = StatementParser.parse(sources[file], range: range)
       var analysis = Self.check(statement, source: sources[file], rules: rules, configuration: configuration)
       if planningExplain { analysis.explainPlan = ExplainPlan(statement) }
+      if let rewriting, let root = statement.root {
+        analysis.rewrites = Rewriter.rewrites(
+          for: root, findings: Set(analysis.findings.map(\.rule)), catalog: nil, options: rewriting)
+      }
       analysis.ignoredRules = statement.ignoredRules
       analysis.ignoresAll = statement.ignoresAll
       return analysis

@@ -13,6 +13,8 @@ public struct LiveOptions: Sendable {
   public var advisor: AdvisorOptions? = AdvisorOptions()
   /// Run `CREATE EXTENSION hypopg` when it is missing: the one write this tool may do, only when asked.
   public var enableHypopg = false
+  /// Rewrites (EXPLAINed to show their cost); nil turns them off.
+  public var rewriting: Rewriter.Options? = Rewriter.Options()
 
   public init(conninfo: String) { self.conninfo = conninfo }
 }
@@ -82,10 +84,10 @@ public enum LiveAnalyzer {
 
     var files = files
     let work = files.indices.flatMap { file in
-      files[file].statements.indices.compactMap { index -> (Int, Int, String, ExplainPlan)? in
+      files[file].statements.indices.compactMap { index -> (Int, Int, String, ExplainPlan, Set<String>)? in
         let statement = files[file].statements[index]
         guard statement.error == nil, let plan = statement.explainPlan else { return nil }
-        return (file, index, files[file].sql(of: statement), plan)
+        return (file, index, files[file].sql(of: statement), plan, Set(statement.findings.map(\.rule)))
       }
     }
     let explainOptions = options.explain
@@ -93,16 +95,25 @@ public enum LiveAnalyzer {
     let outcomes = ParallelRunner.map(
       count: work.count, workers: options.jobs, batch: 1, makeWorker: { PooledSession(pool: pool) },
       { session, index -> WorkerResult in
-        let (_, _, sql, plan) = work[index]
+        let (_, _, sql, plan, rules) = work[index]
         if plan.explainableKind == nil { return WorkerResult(outcome: .success(.notExplainable(plan.reason ?? ""))) }
         do throws(PostgresError) {
           let outcome = try session.run { connection throws(PostgresError) in
             try SafeExplain.explain(sql, plan: plan, options: explainOptions, on: connection)
           }
           var result = WorkerResult(outcome: .success(outcome))
-          if case .plan(let baseline, _) = outcome, let advisor = options.advisor, let facts {
+          guard case .plan(let baseline, _) = outcome, let facts else { return result }
+          let parsed = StatementParser.parse(sql: sql)
+          guard let root = parsed.first?.root else { return result }
+          if let advisor = options.advisor {
             (result.chosen, result.verified) = try advise(
-              sql: sql, plan: plan, baseline: baseline, catalog: facts, advisor: advisor, options: options, session: session)
+              root: root, sql: sql, plan: plan, baseline: baseline, catalog: facts, advisor: advisor, options: options,
+              session: session)
+          }
+          if let rewriting = options.rewriting {
+            result.rewrites = try costedRewrites(
+              Rewriter.rewrites(for: root, findings: rules, catalog: facts, options: rewriting), baseline: baseline,
+              session: session)
           }
           return result
         } catch {
@@ -112,9 +123,12 @@ public enum LiveAnalyzer {
 
     var takenNames = Set<String>()
     for (item, result) in zip(work, outcomes) {
-      let (file, index, _, plan) = item
+      let (file, index, _, plan, _) = item
       apply(result.outcome, plan: plan, to: &files[file].statements[index], catalog: catalog, options: options,
         configuration: configuration)
+      if options.rewriting != nil, case .success(.plan) = result.outcome {
+        files[file].statements[index].rewrites = result.rewrites
+      }
       if let catalog, !result.chosen.isEmpty {
         let suggestions = IndexAdvisor.suggestions(
           result.chosen, verified: result.verified, catalog: catalog, taken: &takenNames)
@@ -131,16 +145,42 @@ public enum LiveAnalyzer {
     var outcome: Result<ExplainOutcome, PostgresError>
     var chosen: [(IndexCandidate, before: Double, after: Double?)] = []
     var verified = false
+    var rewrites: [Rewrite] = []
+  }
+
+  /// EXPLAINs each rewrite (safely, like any statement) and keeps those that cost no more.
+  private static func costedRewrites(_ rewrites: [Rewrite], baseline: ExplainResult, session: PooledSession)
+    throws(PostgresError) -> [Rewrite]
+  {
+    var kept: [Rewrite] = []
+    for rewrite in rewrites {
+      let parsed = StatementParser.parse(sql: rewrite.sql)
+      guard let statement = parsed.first else { continue }
+      let plan = ExplainPlan(statement)
+      let outcome = try session.run { connection throws(PostgresError) in
+        try SafeExplain.explain(rewrite.sql, plan: plan, options: ExplainOptions(), on: connection)
+      }
+      guard case .plan(let result, _) = outcome else {
+        // A shape with parameters to fill in (keyset pagination) cannot be priced exactly.
+        if rewrite.rule == "large-offset" { kept.append(rewrite) }
+        continue
+      }
+      // A costlier rewrite is not offered — unless it fixes a correctness bug.
+      guard result.plan.totalCost <= baseline.plan.totalCost * 1.0001 || rewrite.rule == "compare-to-null" else { continue }
+      var costed = rewrite
+      costed.costBefore = baseline.plan.totalCost
+      costed.costAfter = result.plan.totalCost
+      kept.append(costed)
+    }
+    return kept
   }
 
   /// Index advice for one statement: candidates from its parse tree, verified with hypopg when
   /// the database has it, otherwise the heuristic pick.
   private static func advise(
-    sql: String, plan: ExplainPlan, baseline: ExplainResult, catalog: CatalogFacts, advisor: AdvisorOptions,
-    options: LiveOptions, session: PooledSession
+    root: Node, sql: String, plan: ExplainPlan, baseline: ExplainResult, catalog: CatalogFacts,
+    advisor: AdvisorOptions, options: LiveOptions, session: PooledSession
   ) throws(PostgresError) -> ([(IndexCandidate, before: Double, after: Double?)], Bool) {
-    let parsed = StatementParser.parse(sql: sql)
-    guard let statement = parsed.first, let root = statement.root else { return ([], false) }
     let candidates = CandidateFinder.candidates(for: root, catalog: catalog)
     guard !candidates.isEmpty, baseline.plan.totalCost >= advisor.minimumCost else { return ([], false) }
     if catalog.hypopgInstalled {

@@ -3,7 +3,17 @@ import Foundation
 /// One node of an `EXPLAIN (FORMAT JSON)` plan. The coding keys are EXPLAIN's own keys, so a
 /// plan pasted from psql or saved from production decodes as is. Unknown keys are ignored; every
 /// key that only some node types or options produce is optional.
-public struct PlanNode: Decodable, Sendable, Equatable {
+///
+/// A class: a node has dozens of fields, and results hold plans for thousands of statements;
+/// sharing one immutable instance keeps every copy of a result a pointer wide.
+public final class PlanNode: Decodable, Sendable, Equatable {
+  public static func == (lhs: PlanNode, rhs: PlanNode) -> Bool {
+    lhs === rhs
+      || (lhs.nodeType == rhs.nodeType && lhs.relationName == rhs.relationName && lhs.indexName == rhs.indexName
+        && lhs.startupCost == rhs.startupCost && lhs.totalCost == rhs.totalCost && lhs.planRows == rhs.planRows
+        && lhs.actualRows == rhs.actualRows && lhs.filter == rhs.filter && lhs.plans == rhs.plans)
+  }
+
   public let nodeType: String
   public let parentRelationship: String?
   public let subplanName: String?
@@ -117,7 +127,7 @@ public struct PlanNode: Decodable, Sendable, Equatable {
     case plans = "Plans"
   }
 
-  public init(from decoder: any Decoder) throws {
+  public required init(from decoder: any Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     func optional<T: Decodable>(_ key: CodingKeys) throws -> T? { try container.decodeIfPresent(T.self, forKey: key) }
     nodeType = try container.decode(String.self, forKey: .nodeType)

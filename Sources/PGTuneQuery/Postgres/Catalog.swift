@@ -24,6 +24,20 @@ public struct CatalogFacts: Sendable {
   }
 
   public struct Index: Sendable, Equatable {
+    public init(
+      schema: String, table: String, name: String, definition: String, keys: [String], isUnique: Bool, isPrimary: Bool,
+      predicate: String?
+    ) {
+      self.schema = schema
+      self.table = table
+      self.name = name
+      self.definition = definition
+      self.keys = keys
+      self.isUnique = isUnique
+      self.isPrimary = isPrimary
+      self.predicate = predicate
+    }
+
     public let schema: String
     public let table: String
     public let name: String
@@ -52,6 +66,15 @@ public struct CatalogFacts: Sendable {
     /// As in pg_stats: positive is a count, negative a fraction of the rows.
     public let distinct: Double
     public let correlation: Double?
+    /// Most common values (as text) and their frequencies, for columns with few distinct values.
+    public var mostCommon: [String: Double] = [:]
+
+    public init(nullFraction: Double, distinct: Double, correlation: Double?, mostCommon: [String: Double] = [:]) {
+      self.nullFraction = nullFraction
+      self.distinct = distinct
+      self.correlation = correlation
+      self.mostCommon = mostCommon
+    }
   }
 
   public let serverVersion: Int
@@ -154,15 +177,21 @@ public struct CatalogFacts: Sendable {
     }
     let statisticsRows = try connection.query(
       """
-      SELECT schemaname, tablename, attname, null_frac::float8, n_distinct::float8, correlation::float8
+      SELECT schemaname, tablename, attname, null_frac::float8, n_distinct::float8, correlation::float8,
+             CASE WHEN n_distinct BETWEEN 1 AND 100 THEN most_common_vals::text END,
+             CASE WHEN n_distinct BETWEEN 1 AND 100 THEN most_common_freqs::text END
       FROM pg_stats WHERE schemaname NOT IN ('pg_catalog', 'information_schema')
       """)
     var statistics: [String: ColumnStatistics] = [:]
     for row in statisticsRows {
-      guard row.count == 6, let schema = row[0], let table = row[1], let column = row[2] else { continue }
+      guard row.count == 8, let schema = row[0], let table = row[1], let column = row[2] else { continue }
+      let values = row[6].map(PostgresArray.elements) ?? []
+      let frequencies = (row[7].map(PostgresArray.elements) ?? []).compactMap(Double.init)
       statistics["\(schema).\(table).\(column)"] = ColumnStatistics(
         nullFraction: row[3].flatMap(Double.init) ?? 0, distinct: row[4].flatMap(Double.init) ?? 0,
-        correlation: row[5].flatMap(Double.init))
+        correlation: row[5].flatMap(Double.init),
+        mostCommon: values.count == frequencies.count
+          ? Dictionary(zip(values, frequencies), uniquingKeysWith: { first, _ in first }) : [:])
     }
     let columnRows = try connection.query(
       """
@@ -182,5 +211,36 @@ public struct CatalogFacts: Sendable {
       hypopgInstalled: text(2) == "t", hypopgAvailable: text(3) == "t", relations: Array(relations.values),
       indexes: indexes.values.flatMap { $0 }, statistics: statistics, columns: columns,
       collation: collation.first?.first.flatMap { $0 } ?? "C")
+  }
+}
+
+/// Reads PostgreSQL's text form of a one-dimensional array: `{a,"b c","d\\"e"}`.
+enum PostgresArray {
+  static func elements(_ text: String) -> [String] {
+    guard text.hasPrefix("{"), text.hasSuffix("}") else { return [] }
+    var elements: [String] = []
+    var current = ""
+    var quoted = false
+    var escaped = false
+    var wasQuoted = false
+    for character in text.dropFirst().dropLast() {
+      if escaped {
+        current.append(character)
+        escaped = false
+      } else if character == "\\" {
+        escaped = true
+      } else if character == "\"" {
+        quoted.toggle()
+        wasQuoted = true
+      } else if character == "," && !quoted {
+        elements.append(current)
+        current = ""
+        wasQuoted = false
+      } else {
+        current.append(character)
+      }
+    }
+    if !current.isEmpty || wasQuoted { elements.append(current) }
+    return elements
   }
 }

@@ -42,6 +42,12 @@ extension PGTuneQueryCommand {
 
     @OptionGroup var rules: RuleOptions
 
+    @Option(help: ArgumentHelp("Also suggest adding LIMIT n to SELECTs without one.", valueName: "n"))
+    var suggestLimit: Int?
+
+    @Flag(help: "Do not suggest rewritten SQL.")
+    var noRewrites = false
+
     @OptionGroup(title: "Database") var database: DatabaseOptions
 
     func validate() throws {
@@ -49,6 +55,7 @@ extension PGTuneQueryCommand {
         throw ValidationError("give at least one SQL file, - for standard input, or --plan FILE")
       }
       if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+      if let suggestLimit, suggestLimit < 1 { throw ValidationError("--suggest-limit must be at least 1") }
       if format == .sql && database.resolvedDSN == nil {
         throw ValidationError("--format sql prints index suggestions, which need a database (--dsn)")
       }
@@ -66,14 +73,16 @@ extension PGTuneQueryCommand {
       let (sources, plans, unreadable) = SourceLoader.load(files, plans: planFiles, stdinName: stdinName)
       for problem in unreadable { Terminal.error(problem.localizedDescription) }
       let dsn = database.resolvedDSN
+      let rewriting = noRewrites ? nil : Rewriter.Options(suggestLimit: suggestLimit)
       var analyses = Analyzer(
         configuration: configuration, jobs: dsn == nil ? jobs ?? ProcessInfoCores.count : ProcessInfoCores.count,
-        planningExplain: dsn != nil
+        planningExplain: dsn != nil, rewriting: rewriting
       ).analyze(sources)
       var live: LiveSummary?
       if let dsn {
         do {
-          let options = database.liveOptions(conninfo: dsn, jobs: jobs ?? 1)
+          var options = database.liveOptions(conninfo: dsn, jobs: jobs ?? 1)
+          options.rewriting = rewriting
           (analyses, live) = try LiveAnalyzer.run(analyses, options: options, configuration: configuration)
           for warning in live?.warnings ?? [] { Terminal.warning(warning) }
         } catch {
