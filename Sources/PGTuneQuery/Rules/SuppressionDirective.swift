@@ -30,3 +30,32 @@ struct SuppressionDirective: Equatable {
     }
   }
 }
+
+/// Other comments before a statement that `check` reads: `-- name: get_orders` (the key of the
+/// statement's baseline entry, so a reworded query keeps it) and
+/// `-- pgtune-query: max-cost-increase 50%`.
+struct StatementDirectives: Equatable {
+  var name: String?
+  var maxCostIncrease: Double?
+
+  static func parse(comments: [SQLTrivia.Comment], in text: UnsafeBufferPointer<UInt8>) -> StatementDirectives {
+    var result = StatementDirectives()
+    for comment in comments {
+      let body = String(decoding: UnsafeBufferPointer(rebasing: text[comment.text]), as: UTF8.self)
+        .trimmingCharacters(in: .whitespaces)
+      if body.hasPrefix("name:") {
+        let name = body.dropFirst("name:".count).trimmingCharacters(in: .whitespaces)
+        if let word = name.split(separator: " ").first { result.name = String(word) }
+      } else if body.hasPrefix(SuppressionDirective.marker) {
+        let words = body.dropFirst(SuppressionDirective.marker.count).split(separator: " ")
+        if words.first == "max-cost-increase", words.count > 1 {
+          let value = words[1].trimmingCharacters(in: CharacterSet(charactersIn: "%"))
+          result.maxCostIncrease = Double(value).map { $0 / 100 }
+        }
+      }
+    }
+    return result
+  }
+}
+
+import Foundation

@@ -1,0 +1,162 @@
+/// The findings of `check`: plan regressions against the baseline. Ids like every rule, so
+/// severities can be changed in the configuration.
+enum CheckFindings {
+  private static func finding(_ id: String, _ summary: String, _ severity: Severity, _ rationale: String) -> RuleDescription {
+    RuleDescription(id: id, summary: summary, rationale: rationale, defaultSeverity: severity, triggering: [], nonTriggering: [])
+  }
+
+  static let costRegression = finding(
+    "cost-regression", "Plan cost above the baseline", .error,
+    "The total cost grew by more than --max-cost-increase (20 %; per statement: -- pgtune-query: max-cost-increase 50%).")
+  static let indexScanToSeqScan = finding(
+    "index-scan-to-seq-scan", "A table read through an index is now scanned sequentially", .error,
+    "Usually a dropped or changed index, a changed predicate, or statistics that changed the estimate.")
+  static let indexOnlyToIndexScan = finding(
+    "index-only-to-index-scan", "An index-only scan became an index scan", .error,
+    "The index no longer covers the columns the query reads (a column was added to the query or removed from INCLUDE).")
+  static let joinTypeChanged = finding(
+    "join-type-changed", "Join methods changed", .error,
+    "The planner now joins differently (nested loop / hash / merge): often a row estimate changed.")
+  static let sortAdded = finding(
+    "sort-added", "The plan sorts where it did not", .error,
+    "An index that delivered rows in order is no longer used, or the ORDER BY changed.")
+  static let indexChanged = finding(
+    "index-changed", "Different indexes used", .warning, "The plan uses other indexes than the baseline's.")
+  static let newSeqScanOnLargeTable = finding(
+    "new-seq-scan-on-large-table", "New sequential scan on a large table", .error,
+    "A large table the baseline plan did not scan sequentially now is.")
+  static let statementBroken = finding(
+    "statement-broken", "Statement no longer parses or EXPLAINs", .error,
+    "A statement with a baseline entry fails now: renamed column, dropped table, syntax.")
+  static let costImproved = finding(
+    "cost-improved", "Plan cost below the baseline", .info, "Cheaper than the baseline: run --update-baseline to lock it in.")
+  static let newStatement = finding(
+    "new-statement", "Statement without a baseline entry", .warning,
+    "Run --update-baseline to record it (--fail-on-new makes this an error).")
+
+  static let all = [
+    costRegression, indexScanToSeqScan, indexOnlyToIndexScan, joinTypeChanged, sortAdded, indexChanged,
+    newSeqScanOnLargeTable, statementBroken, costImproved, newStatement,
+  ]
+}
+
+/// Settings of `check`.
+public struct CheckOptions: Sendable {
+  /// Cost growth tolerated before `cost-regression`, as a fraction (0.2 = 20 %).
+  public var maxCostIncrease = 0.2
+  /// New statements are errors, not warnings.
+  public var failOnNew = false
+  public var largeTableRows = 10_000.0
+
+  public init() {}
+}
+
+/// What `check` found beyond per-statement findings.
+public struct CheckSummary: Sendable, Equatable {
+  public var checked = 0
+  public var regressions = 0
+  public var improvements = 0
+  public var new = 0
+  /// Baseline entries whose statements are gone: reported, not an error.
+  public var gone: [Baseline.Entry] = []
+  public init() {}
+}
+
+/// Compares each statement's plan with its baseline entry and adds regression findings.
+public enum PlanComparison {
+  public static func key(of statement: StatementAnalysis) -> String? { statement.name ?? statement.fingerprint }
+
+  public static func compare(
+    _ files: inout [FileAnalysis], baseline: Baseline, catalog: CatalogFacts?, options: CheckOptions,
+    configuration: Configuration
+  ) -> CheckSummary {
+    var summary = CheckSummary()
+    var seen = Set<String>()
+    for file in files.indices {
+      for index in files[file].statements.indices {
+        let statement = files[file].statements[index]
+        guard let key = key(of: statement) else { continue }
+        let expected = baseline.entries[key]
+        if expected != nil { seen.insert(key) }
+        var found: [(RuleDescription, String)] = []
+        if let plan = statement.plan {
+          summary.checked += 1
+          let current = Baseline.Entry(plan: plan, name: statement.name, file: files[file].source.name, fingerprint: statement.fingerprint)
+          if let expected {
+            found = differences(
+              expected, current, maxIncrease: statement.maxCostIncrease ?? options.maxCostIncrease, catalog: catalog,
+              largeTableRows: options.largeTableRows)
+          } else if statement.explainPlan?.explainableKind != nil || statement.range.isEmpty {
+            found = [(CheckFindings.newStatement, "no baseline entry for this statement (key \(key))")]
+          }
+        } else if expected != nil, statement.error != nil || statement.findings.contains(where: { $0.rule == "explain-failed" }) {
+          found = [(CheckFindings.statementBroken, "the statement had a baseline plan but no longer \(statement.error != nil ? "parses" : "EXPLAINs")")]
+        }
+        for (description, message) in found {
+          guard configuration.isEnabled(description.id) else { continue }
+          var severity = configuration.rules[description.id]?.severity ?? description.defaultSeverity
+          if description.id == CheckFindings.newStatement.id && options.failOnNew { severity = .error }
+          switch description.id {
+          case CheckFindings.costImproved.id: summary.improvements += 1
+          case CheckFindings.newStatement.id: summary.new += 1
+          default: summary.regressions += 1
+          }
+          let help = description.id == CheckFindings.costImproved.id || description.id == CheckFindings.newStatement.id
+            ? "run pgtune-query check --update-baseline to record the current plan" : description.rationale
+          files[file].statements[index].add(
+            Finding(rule: description.id, severity: severity, message: message, offset: statement.start, help: help))
+        }
+        files[file].statements[index].findings.sort { ($0.offset, $0.rule) < ($1.offset, $1.rule) }
+      }
+    }
+    summary.gone = baseline.entries.filter { !seen.contains($0.key) }.sorted { $0.key < $1.key }.map(\.value)
+    return summary
+  }
+
+  static func differences(
+    _ expected: Baseline.Entry, _ current: Baseline.Entry, maxIncrease: Double, catalog: CatalogFacts?,
+    largeTableRows: Double
+  ) -> [(RuleDescription, String)] {
+    var found: [(RuleDescription, String)] = []
+    let delta = expected.totalCost > 0 ? (current.totalCost - expected.totalCost) / expected.totalCost : 0
+    let change = String(format: "%.2f → %.2f (%+.0f %%)", expected.totalCost, current.totalCost, delta * 100)
+    if delta > maxIncrease {
+      found.append((CheckFindings.costRegression, "plan cost \(change), more than the \(Int((maxIncrease * 100).rounded())) % allowed"))
+    } else if delta < -maxIncrease {
+      found.append((CheckFindings.costImproved, "plan cost \(change)"))
+    }
+    let indexed: Set = ["Index Scan", "Index Only Scan", "Bitmap Heap Scan", "Bitmap Index Scan"]
+    for relation in Set(expected.nodeTypesByRelation.keys).union(current.nodeTypesByRelation.keys).sorted() {
+      let before = Set(expected.nodeTypesByRelation[relation] ?? [])
+      let after = Set(current.nodeTypesByRelation[relation] ?? [])
+      let seqNow = after.contains("Seq Scan") || after.contains("Parallel Seq Scan")
+      let seqBefore = before.contains("Seq Scan") || before.contains("Parallel Seq Scan")
+      if seqNow && !seqBefore && !before.isDisjoint(with: indexed) && after.isDisjoint(with: indexed) {
+        found.append((CheckFindings.indexScanToSeqScan, "\(relation) was read by \(before.sorted().joined(separator: ", ")), now by a sequential scan; cost \(change)"))
+      } else if seqNow && !seqBefore {
+        let parts = relation.split(separator: ".", maxSplits: 1).map(String.init)
+        let rows = catalog?.relation(schema: parts.count == 2 ? parts[0] : nil, name: parts.last ?? relation)?.rows ?? 0
+        if rows >= largeTableRows {
+          found.append((CheckFindings.newSeqScanOnLargeTable, "\(relation) (~\(Int(rows)) rows) is now scanned sequentially; cost \(change)"))
+        }
+      }
+      if before.contains("Index Only Scan") && !after.contains("Index Only Scan") && after.contains("Index Scan") {
+        found.append((CheckFindings.indexOnlyToIndexScan, "\(relation): index-only scan became an index scan; cost \(change)"))
+      }
+    }
+    if expected.joinTypes != current.joinTypes {
+      found.append((CheckFindings.joinTypeChanged, "joins were \(describe(expected.joinTypes)), now \(describe(current.joinTypes))"))
+    }
+    if current.sortCount > expected.sortCount {
+      found.append((CheckFindings.sortAdded, "the plan now has \(current.sortCount) sort(s), the baseline \(expected.sortCount)"))
+    }
+    if expected.indexesUsed != current.indexesUsed, !current.indexesUsed.isEmpty,
+      !found.contains(where: { $0.0.id == CheckFindings.indexScanToSeqScan.id })
+    {
+      found.append((CheckFindings.indexChanged, "indexes used were \(describe(expected.indexesUsed)), now \(describe(current.indexesUsed))"))
+    }
+    return found
+  }
+
+  private static func describe(_ values: [String]) -> String { values.isEmpty ? "none" : values.joined(separator: ", ") }
+}

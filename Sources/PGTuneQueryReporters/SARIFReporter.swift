@@ -1,0 +1,102 @@
+import PGTuneQuery
+
+/// `--format sarif`: SARIF 2.1.0, for GitHub code scanning and other viewers. One run, the rule
+/// catalogue as the driver's rules, one result per finding with its file:line:column.
+public enum SARIFReporter {
+  public static func render(_ files: [FileAnalysis]) -> String {
+    var json = JSONWriter(indent: 2)
+    json.beginObject()
+    json.key("$schema")
+    json.value("https://json.schemastore.org/sarif-2.1.0.json")
+    json.key("version")
+    json.value("2.1.0")
+    json.key("runs")
+    json.beginArray()
+    json.beginObject()
+    json.key("tool")
+    json.beginObject()
+    json.key("driver")
+    json.beginObject()
+    json.key("name")
+    json.value("pgtune-query")
+    json.key("version")
+    json.value(PGTuneQueryVersion.current)
+    json.key("rules")
+    json.beginArray()
+    for rule in AllRules.descriptions {
+      json.beginObject()
+      json.key("id")
+      json.value(rule.id)
+      json.key("shortDescription")
+      text(rule.summary, to: &json)
+      json.key("fullDescription")
+      text(rule.rationale, to: &json)
+      json.key("defaultConfiguration")
+      json.beginObject()
+      json.key("level")
+      json.value(level(rule.defaultSeverity))
+      json.endObject()
+      json.endObject()
+    }
+    json.endArray()
+    json.endObject()
+    json.endObject()
+    json.key("results")
+    json.beginArray()
+    for file in files {
+      for statement in file.statements {
+        for finding in statement.findings {
+          let position = file.text.position(ofByte: finding.offset)
+          json.beginObject()
+          json.key("ruleId")
+          json.value(finding.rule)
+          json.key("level")
+          json.value(level(finding.severity))
+          json.key("message")
+          text(finding.help.map { "\(finding.message) (\($0))" } ?? finding.message, to: &json)
+          json.key("locations")
+          json.beginArray()
+          json.beginObject()
+          json.key("physicalLocation")
+          json.beginObject()
+          json.key("artifactLocation")
+          json.beginObject()
+          json.key("uri")
+          json.value(file.source.name)
+          json.endObject()
+          json.key("region")
+          json.beginObject()
+          json.key("startLine")
+          json.value(position.line)
+          json.key("startColumn")
+          json.value(position.column)
+          json.endObject()
+          json.endObject()
+          json.endObject()
+          json.endArray()
+          json.endObject()
+        }
+      }
+    }
+    json.endArray()
+    json.endObject()
+    json.endArray()
+    json.endObject()
+    return json.string + "\n"
+  }
+
+  private static func text(_ value: String, to json: inout JSONWriter) {
+    json.beginObject()
+    json.key("text")
+    json.value(value)
+    json.endObject()
+  }
+
+  static func level(_ severity: Severity) -> String {
+    switch severity {
+    case .error: "error"
+    case .warning: "warning"
+    case .info: "note"
+    }
+  }
+}
