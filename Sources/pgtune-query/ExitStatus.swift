@@ -10,6 +10,8 @@ enum ExitStatus: Int32 {
   case usage = 2
   /// Database or connection error.
   case database = 3
+  /// `report`: input was read but no query was recognized.
+  case noQueries = 4
 
   var exitCode: ExitCode { ExitCode(rawValue) }
 }

@@ -13,10 +13,10 @@ struct PGTuneQueryCommand: ParsableCommand {
       on the parse tree. Run `pgtune-query rules` for the rule catalogue.
 
       Exit status: 0 no finding at or above --fail-on; 1 findings at or above --fail-on; \
-      2 usage error or unreadable input; 3 database or connection error.
+      2 usage error or unreadable input; 3 database or connection error; 4 (report) no query found in the log.
       """,
     version: PGTuneQueryVersion.current,
-    subcommands: [Analyze.self, Check.self, Rules.self],
+    subcommands: [Analyze.self, Check.self, Report.self, Rules.self],
     defaultSubcommand: Analyze.self)
 
   /// ArgumentParser exits with 64 (EX_USAGE) on a usage error; our documented code is 2.

@@ -1,0 +1,39 @@
+import Foundation
+
+/// A mergeable latency histogram with ~2 % relative precision: logarithmic buckets from 1 µs,
+/// so p50/p95/p99 need memory bounded by the range of durations, not by the number of calls.
+public struct LatencyHistogram: Sendable, Equatable {
+  static let base = 1.02
+  static let smallest = 0.001
+  private(set) var counts: [Int: Int] = [:]
+  public private(set) var total = 0
+
+  public init() {}
+
+  public mutating func record(_ milliseconds: Double) {
+    let bucket = milliseconds <= Self.smallest ? 0 : Int(log(milliseconds / Self.smallest) / log(Self.base)) + 1
+    counts[bucket, default: 0] += 1
+    total += 1
+  }
+
+  public mutating func merge(_ other: LatencyHistogram) {
+    for (bucket, count) in other.counts { counts[bucket, default: 0] += count }
+    total += other.total
+  }
+
+  /// The value below which `fraction` of the recorded durations fall (bucket midpoint).
+  public func percentile(_ fraction: Double) -> Double {
+    guard total > 0 else { return 0 }
+    let rank = max(1, Int((fraction * Double(total)).rounded(.up)))
+    var seen = 0
+    for bucket in counts.keys.sorted() {
+      seen += counts[bucket] ?? 0
+      if seen >= rank {
+        if bucket == 0 { return Self.smallest }
+        let low = Self.smallest * pow(Self.base, Double(bucket - 1))
+        return low * (1 + Self.base) / 2
+      }
+    }
+    return 0
+  }
+}

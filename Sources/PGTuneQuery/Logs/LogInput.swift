@@ -1,0 +1,94 @@
+import Foundation
+
+/// The log formats `report` reads.
+public enum LogFormat: String, Sendable, CaseIterable {
+  case stderr, csv, json
+
+  /// Guesses from the first non-empty line: `{` is jsonlog; a timestamp followed by a comma is
+  /// csvlog; anything else is stderr/syslog text.
+  public static func detect(_ line: Substring) -> LogFormat {
+    if line.first == "{" { return .json }
+    if let comma = line.firstIndex(of: ","), line[..<comma].count <= 32, line[..<comma].contains(":"),
+      line.prefix(4).allSatisfy(\.isNumber)
+    {
+      return .csv
+    }
+    return .stderr
+  }
+}
+
+/// Why a log produced no query, for the "never silently empty" diagnosis.
+public struct LogDiagnosis: Sendable {
+  public let format: LogFormat
+  public let linesRead: Int
+  public let recognizedMessages: Int
+  public let unrecognizedLines: [String]
+}
+
+/// Reads a log stream in large blocks and feeds the aggregator line by line.
+public struct LogReader {
+  public let format: LogFormat?
+  public let filter: LogFilter
+
+  public init(format: LogFormat? = nil, filter: LogFilter = LogFilter()) {
+    self.format = format
+    self.filter = filter
+  }
+
+  /// Reads `handle` to its end. Invalid UTF-8 is replaced, CRLF accepted, a truncated last
+  /// line still counts.
+  public func read(_ handle: FileHandle) -> (LogReport, LogDiagnosis) {
+    var aggregator = LogAggregator(filter: filter)
+    var stderrReader = StderrLogReader()
+    var csvReader = CSVLogReader()
+    var detected = format
+    var remainder = Data()
+    var lines = 0
+    var messages = 0
+    var unrecognizedJSON: [String] = []
+
+    func consumeLine(_ line: Substring) {
+      lines += 1
+      var line = line
+      if line.last == "\r" { line = line.dropLast() }
+      if detected == nil {
+        if line.isEmpty { return }
+        detected = LogFormat.detect(line)
+      }
+      let event: LogEvent?
+      switch detected ?? .stderr {
+      case .stderr: event = stderrReader.feed(line)
+      case .csv: event = csvReader.feed(line)
+      case .json:
+        event = JSONLogReader.event(from: line)
+        if event == nil && unrecognizedJSON.count < 5 && !line.isEmpty { unrecognizedJSON.append(String(line.prefix(200))) }
+      }
+      if let event {
+        messages += 1
+        aggregator.consume(event)
+      }
+    }
+
+    while true {
+      let block = handle.readData(ofLength: 1 << 20)
+      if block.isEmpty { break }
+      remainder.append(block)
+      guard let lastNewline = remainder.lastIndex(of: 0x0A) else { continue }
+      let text = String(decoding: remainder[remainder.startIndex..<lastNewline], as: UTF8.self)
+      remainder = Data(remainder[(lastNewline + 1)...])
+      // Split on bytes, not Characters: lines are found at memchr speed.
+      for line in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) { consumeLine(Substring(line)) }
+    }
+    if !remainder.isEmpty { consumeLine(String(decoding: remainder, as: UTF8.self)[...]) }
+    if let last = stderrReader.finish() {
+      messages += 1
+      aggregator.consume(last)
+    }
+    var report = aggregator.report
+    report.linesRead = lines
+    let diagnosis = LogDiagnosis(
+      format: detected ?? .stderr, linesRead: lines, recognizedMessages: messages,
+      unrecognizedLines: detected == .json ? unrecognizedJSON : stderrReader.unrecognized)
+    return (report, diagnosis)
+  }
+}

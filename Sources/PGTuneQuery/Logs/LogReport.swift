@@ -1,0 +1,221 @@
+import Foundation
+
+/// Everything the log says about one normalized query.
+public struct QueryAggregate: Sendable {
+  public let fingerprint: String
+  /// The query with constants replaced by `$n` (or the literal-stripped text if it does not parse).
+  public var query: String
+  public var calls = 0
+  public var totalMilliseconds = 0.0
+  public var minMilliseconds = Double.infinity
+  public var maxMilliseconds = 0.0
+  public var histogram = LatencyHistogram()
+  public var errors = 0
+  /// The slowest executions, with their text (parameters included).
+  public var samples: [(milliseconds: Double, timestamp: String?, text: String)] = []
+  /// Whether libpg_query could parse it (false: truncated or not SQL; grouped by text).
+  public var parsed = true
+
+  public var meanMilliseconds: Double { calls == 0 ? 0 : totalMilliseconds / Double(calls) }
+
+  /// A percentile from the histogram, kept within the observed minimum and maximum.
+  public func percentile(_ fraction: Double) -> Double {
+    min(max(histogram.percentile(fraction), minMilliseconds), maxMilliseconds)
+  }
+
+  mutating func record(_ milliseconds: Double, timestamp: String?, text: String, parsed: Bool) {
+    self.parsed = parsed
+    calls += 1
+    totalMilliseconds += milliseconds
+    minMilliseconds = min(minMilliseconds, milliseconds)
+    maxMilliseconds = max(maxMilliseconds, milliseconds)
+    histogram.record(milliseconds)
+    if samples.count < LogAggregator.samplesKept || milliseconds > samples[samples.count - 1].milliseconds {
+      samples.append((milliseconds, timestamp, text))
+      samples.sort { $0.milliseconds > $1.milliseconds }
+      if samples.count > LogAggregator.samplesKept { samples.removeLast() }
+    }
+  }
+}
+
+/// Errors by SQLSTATE (or by message when the log has no SQLSTATE).
+public struct ErrorAggregate: Sendable {
+  public let key: String
+  public var message: String
+  public var count = 0
+  public var statement: String?
+}
+
+/// The streaming aggregation of a server log. Memory grows with the number of distinct
+/// queries, not with the size of the log.
+public struct LogReport: Sendable {
+  public var queries: [String: QueryAggregate] = [:]
+  public var errors: [String: ErrorAggregate] = [:]
+  public var totalQueries = 0
+  public var totalErrors = 0
+  public var totalMilliseconds = 0.0
+  public var first: String?
+  public var last: String?
+  /// Queries and summed duration per minute (`YYYY-MM-DD HH:MM`).
+  public var perMinute: [String: (count: Int, milliseconds: Double)] = [:]
+  public var linesRead = 0
+
+  public init() {}
+}
+
+/// Filters on the events that count.
+public struct LogFilter: Sendable {
+  public var since: String?
+  public var until: String?
+  public var database: String?
+  public var user: String?
+  public var application: String?
+  public var minimumMilliseconds: Double?
+  public init() {}
+
+  func admits(_ event: LogEvent) -> Bool {
+    if let since, let time = event.timestamp, time < since { return false }
+    if let until, let time = event.timestamp, time > until { return false }
+    if let database, event.database != database { return false }
+    if let user, event.user != user { return false }
+    if let application, event.application != application { return false }
+    return true
+  }
+}
+
+/// Turns log events into a `LogReport`.
+public struct LogAggregator {
+  public private(set) var report = LogReport()
+  private let filter: LogFilter
+  /// Literal-stripped text → fingerprint and normalized query: a query repeated with other
+  /// constants is fingerprinted once.
+  private var cache: [String: (fingerprint: String, query: String, parsed: Bool)] = [:]
+  /// `log_statement` lines waiting for their `log_duration` line, per session.
+  private var waiting: [String: String] = [:]
+  /// The last error per session: a stderr log gives its statement on the next `STATEMENT:` line.
+  private var lastError: [String: String] = [:]
+  static let samplesKept = 3
+
+  public init(filter: LogFilter = LogFilter()) { self.filter = filter }
+
+  public mutating func consume(_ event: LogEvent) {
+    guard filter.admits(event) else { return }
+    switch event.severity {
+    case "ERROR", "FATAL", "PANIC":
+      record(error: event)
+    case "STATEMENT":
+      if let key = lastError.removeValue(forKey: event.pid ?? "") {
+        if report.errors[key]?.statement == nil { report.errors[key]?.statement = event.message }
+        if let fingerprint = try? SQLText.fingerprint(event.message) { report.queries[fingerprint]?.errors += 1 }
+      }
+    case "LOG":
+      switch LogMessage.classify(event.message[...]) {
+      case .query(let milliseconds, let text): record(query: text, milliseconds: milliseconds, event: event)
+      case .statement(let text): waiting[event.pid ?? ""] = text
+      case .duration(let milliseconds):
+        if let text = waiting.removeValue(forKey: event.pid ?? "") { record(query: text, milliseconds: milliseconds, event: event) }
+      case .protocolStep, .other: break
+      }
+    default:
+      break
+    }
+  }
+
+  private mutating func record(query text: String, milliseconds: Double, event: LogEvent) {
+    if let minimum = filter.minimumMilliseconds, milliseconds < minimum { return }
+    let key = Self.literalStripped(text)
+    let identity: (fingerprint: String, query: String, parsed: Bool)
+    if let cached = cache[key] {
+      identity = cached
+    } else {
+      if let fingerprint = try? SQLText.fingerprint(text) {
+        identity = (fingerprint, (try? SQLText.normalize(text)) ?? key, true)
+      } else {
+        identity = ("text:" + Self.shortHash(key), key, false)
+      }
+      cache[key] = identity
+    }
+    // Updated in place: copying an aggregate out and back would copy its histogram every time.
+    report.queries[identity.fingerprint, default: QueryAggregate(fingerprint: identity.fingerprint, query: identity.query)]
+      .record(milliseconds, timestamp: event.timestamp, text: text, parsed: identity.parsed)
+    report.totalQueries += 1
+    report.totalMilliseconds += milliseconds
+    note(time: event.timestamp, milliseconds: milliseconds)
+  }
+
+  private mutating func record(error event: LogEvent) {
+    let key = event.sqlState ?? Self.literalStripped(event.message)
+    var aggregate = report.errors[key] ?? ErrorAggregate(key: key, message: event.message)
+    aggregate.count += 1
+    if aggregate.statement == nil { aggregate.statement = event.statement }
+    report.errors[key] = aggregate
+    report.totalErrors += 1
+    if event.statement == nil { lastError[event.pid ?? ""] = key }
+    if let statement = event.statement, let fingerprint = try? SQLText.fingerprint(statement) {
+      report.queries[fingerprint]?.errors += 1
+    }
+    note(time: event.timestamp, milliseconds: nil)
+  }
+
+  private mutating func note(time: String?, milliseconds: Double?) {
+    guard let time else { return }
+    if report.first == nil || time < report.first! { report.first = time }
+    if report.last == nil || time > report.last! { report.last = time }
+    if let milliseconds, time.count >= 16 {
+      let minute = String(time.prefix(16))
+      let previous = report.perMinute[minute] ?? (0, 0)
+      report.perMinute[minute] = (previous.count + 1, previous.milliseconds + milliseconds)
+    }
+  }
+
+  /// Query text with quoted strings and numbers replaced by `?` and blanks folded: the cache
+  /// key that makes repeated queries cheap.
+  static func literalStripped(_ text: String) -> String {
+    var output: [UInt8] = []
+    output.reserveCapacity(min(text.utf8.count, 4096))
+    var iterator = Array(text.utf8)[...]
+    var lastWasSpace = false
+    var previous: UInt8 = 0
+    while let byte = iterator.popFirst() {
+      switch byte {
+      case UInt8(ascii: "'"):
+        while let next = iterator.popFirst() {
+          if next == UInt8(ascii: "'") {
+            if iterator.first == UInt8(ascii: "'") { _ = iterator.popFirst() } else { break }
+          }
+        }
+        output.append(UInt8(ascii: "?"))
+        lastWasSpace = false
+      case UInt8(ascii: "0")...UInt8(ascii: "9")
+      where !(previous.isLetterOrUnderscore || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(previous)):
+        while let next = iterator.first, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(next) || next == UInt8(ascii: ".") {
+          _ = iterator.popFirst()
+        }
+        output.append(UInt8(ascii: "?"))
+        lastWasSpace = false
+      case 0x20, 0x09, 0x0A, 0x0D:
+        if !lastWasSpace && !output.isEmpty { output.append(0x20) }
+        lastWasSpace = true
+      default:
+        output.append(byte)
+        lastWasSpace = false
+      }
+      previous = byte
+    }
+    while output.last == 0x20 || output.last == UInt8(ascii: ";") { output.removeLast() }
+    return String(decoding: output, as: UTF8.self)
+  }
+
+  static func shortHash(_ text: String) -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return String(hash, radix: 16)
+  }
+}
+
+extension UInt8 {
+  fileprivate var isLetterOrUnderscore: Bool {
+    (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
+      || self == UInt8(ascii: "_") || self >= 0x80
+  }
+}

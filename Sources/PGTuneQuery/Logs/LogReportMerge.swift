@@ -1,0 +1,34 @@
+/// Merges the reports of several inputs (or several workers): every aggregate is mergeable.
+public enum LogReportMerge {
+  public static func merge(_ left: LogReport, _ right: LogReport) -> LogReport {
+    var result = left
+    for (key, query) in right.queries {
+      guard var existing = result.queries[key] else {
+        result.queries[key] = query
+        continue
+      }
+      existing.calls += query.calls
+      existing.totalMilliseconds += query.totalMilliseconds
+      existing.minMilliseconds = min(existing.minMilliseconds, query.minMilliseconds)
+      existing.maxMilliseconds = max(existing.maxMilliseconds, query.maxMilliseconds)
+      existing.histogram.merge(query.histogram)
+      existing.errors += query.errors
+      existing.samples = Array((existing.samples + query.samples).sorted { $0.milliseconds > $1.milliseconds }.prefix(LogAggregator.samplesKept))
+      result.queries[key] = existing
+    }
+    for (key, error) in right.errors {
+      result.errors[key, default: ErrorAggregate(key: key, message: error.message)].count += error.count
+    }
+    for (minute, value) in right.perMinute {
+      let previous = result.perMinute[minute] ?? (0, 0)
+      result.perMinute[minute] = (previous.count + value.count, previous.milliseconds + value.milliseconds)
+    }
+    result.totalQueries += right.totalQueries
+    result.totalErrors += right.totalErrors
+    result.totalMilliseconds += right.totalMilliseconds
+    result.linesRead += right.linesRead
+    if let first = right.first, result.first.map({ first < $0 }) ?? true { result.first = first }
+    if let last = right.last, result.last.map({ last > $0 }) ?? true { result.last = last }
+    return result
+  }
+}

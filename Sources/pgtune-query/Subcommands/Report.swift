@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import PGTuneQuery
+import PGTuneQueryReporters
+
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+  case text, json, markdown, html
+}
+
+extension LogFormat: ExpressibleByArgument {}
+
+extension PGTuneQueryCommand {
+  /// `pgtune-query report`: per-query performance from PostgreSQL server logs.
+  struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Summarize PostgreSQL server logs per normalized query.",
+      discussion: """
+        Reads stderr logs (any log_line_prefix with a timestamp and pid), csvlog or jsonlog from \
+        files or standard input, and aggregates `duration:` lines (log_min_duration_statement, \
+        or log_statement + log_duration) by libpg_query fingerprint: calls, total, mean, min, \
+        max, p50/p95/p99, errors, slowest samples. Exit status 4 when input was read but no \
+        query was recognized, with a diagnosis.
+        """)
+
+    @Argument(help: ArgumentHelp("Log files (default: standard input).", valueName: "file"))
+    var files: [String] = []
+
+    @Option(help: ArgumentHelp("Log format (default: detected from the first line).", valueName: "format"))
+    var logFormat: LogFormat?
+
+    @Option(help: "Output format.")
+    var format: ReportFormat = .text
+
+    @Option(help: ArgumentHelp("Queries per table.", valueName: "n"))
+    var top = 10
+
+    @Option(help: ArgumentHelp("Only events at or after this time (as the log writes it, e.g. 2024-05-01 10:00).", valueName: "time"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("Only events at or before this time.", valueName: "time"))
+    var until: String?
+
+    @Option(help: ArgumentHelp("Only this database.", valueName: "name"))
+    var database: String?
+
+    @Option(help: ArgumentHelp("Only this user.", valueName: "name"))
+    var user: String?
+
+    @Option(help: ArgumentHelp("Only this application_name.", valueName: "name"))
+    var application: String?
+
+    @Option(help: ArgumentHelp("Only queries that took at least this many milliseconds.", valueName: "ms"))
+    var minDuration: Double?
+
+    func validate() throws {
+      if top < 1 { throw ValidationError("--top must be at least 1") }
+    }
+
+    func run() throws {
+      var filter = LogFilter()
+      filter.since = since
+      filter.until = until
+      filter.database = database
+      filter.user = user
+      filter.application = application
+      filter.minimumMilliseconds = minDuration
+      let reader = LogReader(format: logFormat, filter: filter)
+      var merged: LogReport?
+      var diagnoses: [LogDiagnosis] = []
+      let inputs = files.isEmpty ? ["-"] : files
+      for path in inputs {
+        let handle: FileHandle
+        if path == "-" {
+          handle = .standardInput
+        } else {
+          var isDirectory: ObjCBool = false
+          guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+            let opened = FileHandle(forReadingAtPath: path)
+          else {
+            Terminal.error("\(path): cannot read the log file")
+            throw ExitStatus.usage.exitCode
+          }
+          handle = opened
+        }
+        let (report, diagnosis) = reader.read(handle)
+        diagnoses.append(diagnosis)
+        merged = merged.map { LogReportMerge.merge($0, report) } ?? report
+      }
+      let report = merged ?? LogReport()
+      if report.totalQueries == 0 && report.totalErrors == 0 {
+        diagnose(diagnoses)
+        throw ExitStatus.noQueries.exitCode
+      }
+      switch format {
+      case .text: Terminal.write(LogReportReporter.text(report, top: top))
+      case .json: Terminal.write(LogReportReporter.json(report))
+      case .markdown: Terminal.write(LogReportReporter.markdown(report, top: top))
+      case .html: Terminal.write(LogReportReporter.html(report, top: top))
+      }
+    }
+
+    /// Never silently empty: say what was assumed and what was seen.
+    private func diagnose(_ diagnoses: [LogDiagnosis]) {
+      let lines = diagnoses.reduce(0) { $0 + $1.linesRead }
+      let formats = Set(diagnoses.map(\.format.rawValue)).sorted().joined(separator: ", ")
+      var text = "no query found in \(lines) lines read (format assumed: \(formats); \(diagnoses.reduce(0) { $0 + $1.recognizedMessages }) log messages recognized)"
+      let samples = diagnoses.flatMap(\.unrecognizedLines).prefix(3)
+      if !samples.isEmpty { text += "; first unrecognized lines:\n" + samples.map { "    " + $0 }.joined(separator: "\n") }
+      text += "\n  hints: log_min_duration_statement (or log_statement + log_duration) must be on; log_line_prefix should contain %m or %t and %p or %c; lc_messages must be C/English for text logs; --log-format forces the format"
+      Terminal.error(text)
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite struct ReportCommandTests {
+  private let log = Repository.path("Fixtures/logs/stderr-prefix-m-p-u-d.log")
+
+  @Test func jsonContract() throws {
+    let result = try runPGTuneQuery(["report", "--format", "json", log])
+    #expect(result.status == 0, "\(result.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    #expect(json["schema_version"] as? Int == 1)
+    let totals = try #require(json["totals"] as? [String: Any])
+    #expect(totals["queries"] as? Int == 6)
+    #expect(totals["errors"] as? Int == 1)
+    let first = try #require((json["queries"] as? [[String: Any]])?.first)
+    for key in ["fingerprint", "query", "calls", "total_ms", "mean_ms", "min_ms", "max_ms", "p50_ms", "p95_ms", "p99_ms", "errors", "samples"] {
+      #expect(first[key] != nil, "missing \(key)")
+    }
+    #expect(first["query"] as? String == "SELECT count(*) FROM big_table")
+  }
+
+  @Test func standardInputAndOtherFormats() throws {
+    let input = try Data(contentsOf: URL(fileURLWithPath: log))
+    let text = try runPGTuneQuery(["report"], stdin: input)
+    #expect(text.stdout.hasPrefix("6 queries (5 normalized), 1 errors"))
+    let markdown = try runPGTuneQuery(["report", "--format", "markdown", log])
+    #expect(markdown.stdout.contains("| calls | total | mean | p95 | max | query |"))
+    let html = try runPGTuneQuery(["report", "--format", "html", log])
+    for chart in ["queries-per-minute", "duration-per-minute", "latency-histogram", "top-queries"] {
+      #expect(html.stdout.contains("<svg id=\"\(chart)\""))
+    }
+    #expect(!html.stdout.contains("<script"))
+    #expect(!html.stdout.contains("http"))
+  }
+
+  @Test func neverSilentlyEmpty() throws {
+    let result = try runPGTuneQuery(["report"], stdin: Data("2024-05-01 10:00:00 something else entirely\nnot a log line\n".utf8))
+    #expect(result.status == 4)
+    #expect(result.stderr.contains("no query found in 2 lines read (format assumed: stderr"))
+    #expect(result.stderr.contains("log_line_prefix should contain %m or %t"))
+    #expect(result.stderr.contains("not a log line"))
+  }
+
+  @Test func missingFile() throws {
+    let result = try runPGTuneQuery(["report", "/nonexistent.log"])
+    #expect(result.status == 2)
+  }
+}
