@@ -12,8 +12,26 @@ struct SuppressionDirective: Equatable {
     -> [SuppressionDirective]
   {
     comments.compactMap { comment in
-      parse(String(decoding: UnsafeBufferPointer(rebasing: text[comment.text]), as: UTF8.self))
+      guard startsWith(marker, text, comment) else { return nil }
+      return parse(String(decoding: UnsafeBufferPointer(rebasing: text[comment.text]), as: UTF8.self))
     }
+  }
+
+  /// Whether a comment's text (after blanks and `*`) starts with `word`, checked on bytes: most
+  /// comments are prose, and making a String of each one showed up in profiles.
+  static func startsWith(_ word: String, _ text: UnsafeBufferPointer<UInt8>, _ comment: SQLTrivia.Comment) -> Bool {
+    var position = comment.text.lowerBound
+    while position < comment.text.upperBound,
+      text[position] == 0x20 || text[position] == 0x09 || text[position] == UInt8(ascii: "*")
+    {
+      position += 1
+    }
+    var wordBytes = word.utf8.makeIterator()
+    while let expected = wordBytes.next() {
+      guard position < comment.text.upperBound, text[position] == expected else { return false }
+      position += 1
+    }
+    return true
   }
 
   static func parse(_ comment: String) -> SuppressionDirective? {
@@ -40,7 +58,10 @@ struct StatementDirectives: Equatable {
 
   static func parse(comments: [SQLTrivia.Comment], in text: UnsafeBufferPointer<UInt8>) -> StatementDirectives {
     var result = StatementDirectives()
-    for comment in comments {
+    for comment in comments
+    where SuppressionDirective.startsWith("name:", text, comment)
+      || SuppressionDirective.startsWith(SuppressionDirective.marker, text, comment)
+    {
       let body = String(decoding: UnsafeBufferPointer(rebasing: text[comment.text]), as: UTF8.self)
         .trimmingCharacters(in: .whitespaces)
       if body.hasPrefix("name:") {

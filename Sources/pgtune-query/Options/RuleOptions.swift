@@ -31,6 +31,19 @@ struct RuleOptions: ParsableArguments {
     }
   }
 
+  /// The configuration for a command: file, rule flags, then database thresholds; a bad
+  /// configuration is a one-line error and exit status 2.
+  static func configuration(_ rules: RuleOptions, _ database: DatabaseOptions) throws -> Configuration {
+    do {
+      var configuration = try rules.resolvedConfiguration()
+      database.apply(to: &configuration)
+      return configuration
+    } catch {
+      Terminal.error(error.localizedDescription)
+      throw ExitStatus.usage.exitCode
+    }
+  }
+
   /// The configuration file's settings with the flags applied on top.
   func resolvedConfiguration() throws -> Configuration {
     var configuration = try Configuration.load(

@@ -62,14 +62,7 @@ extension PGTuneQueryCommand {
     }
 
     func run() throws {
-      var configuration: Configuration
-      do {
-        configuration = try rules.resolvedConfiguration()
-      } catch {
-        Terminal.error(error.localizedDescription)
-        throw ExitStatus.usage.exitCode
-      }
-      database.apply(to: &configuration)
+      let configuration = try RuleOptions.configuration(rules, database)
       let (sources, plans, unreadable) = SourceLoader.load(files, plans: planFiles, stdinName: stdinName)
       for problem in unreadable { Terminal.error(problem.localizedDescription) }
       let dsn = database.resolvedDSN

@@ -68,14 +68,7 @@ extension PGTuneQueryCommand {
     }
 
     func run() throws {
-      var configuration: Configuration
-      do {
-        configuration = try rules.resolvedConfiguration()
-      } catch {
-        Terminal.error(error.localizedDescription)
-        throw ExitStatus.usage.exitCode
-      }
-      database.apply(to: &configuration)
+      let configuration = try RuleOptions.configuration(rules, database)
       var expected: Baseline?
       if !updateBaseline || FileManager.default.fileExists(atPath: baseline) {
         do {
