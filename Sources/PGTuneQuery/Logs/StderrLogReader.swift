@@ -5,6 +5,8 @@
 public struct StderrLogReader {
   static let severities = ["LOG", "ERROR", "FATAL", "PANIC", "WARNING", "STATEMENT", "DETAIL", "HINT", "CONTEXT", "NOTICE", "INFO", "DEBUG1", "DEBUG2", "QUERY"]
 
+  static let severitySet = Set(severities)
+
   private var pending: LogEvent?
   /// Lines that looked like neither a message start nor a continuation (for the diagnosis).
   public private(set) var unrecognized: [String] = []
@@ -59,6 +61,14 @@ public struct StderrLogReader {
     guard let colonIndex = found else { return nil }
     let colon = colonIndex..<utf8.index(colonIndex, offsetBy: 3)
     let head = line[..<colon.lowerBound]
+    // Usually the severity is the last blank-separated word of the head: one set lookup on
+    // bytes instead of fourteen character-wise suffix checks.
+    let headBytes = head.utf8
+    let wordStart = headBytes.lastIndex(of: 0x20).map { headBytes.index(after: $0) } ?? headBytes.startIndex
+    let word = String(Substring(headBytes[wordStart...]))
+    if severitySet.contains(word) {
+      return (head[..<wordStart], word, line[colon.upperBound...])
+    }
     for severity in severities where head.hasSuffix(severity) {
       let prefix = head.dropLast(severity.count)
       guard prefix.isEmpty || prefix.last == " " || prefix.last == "]" || prefix.last == ":" else { continue }
