@@ -1,9 +1,16 @@
-/// A protobuf field of a parse-tree message (generated from pg_query.proto into NodeSchema.swift).
+/// A protobuf field of a parse-tree message (generated from pg_query.proto into Generated/ProtoFields*.swift).
 struct ProtoField: Sendable {
   let name: FieldName
   let number: UInt32
   let type: ProtoType
   let repeated: Bool
+
+  init(_ name: FieldName, _ number: UInt32, _ type: ProtoType, _ repeated: Bool) {
+    self.name = name
+    self.number = number
+    self.type = type
+    self.repeated = repeated
+  }
 }
 
 enum ProtoType: Sendable {
