@@ -29,6 +29,32 @@ public struct JSONWriter {
     pendingValueAfterKey = true
   }
 
+  /// `"key": value` in one call.
+  public mutating func field(_ name: String, _ text: String?) {
+    key(name)
+    value(text)
+  }
+
+  public mutating func field(_ name: String, _ number: Int) {
+    key(name)
+    value(number)
+  }
+
+  public mutating func field(_ name: String, _ number: Double) {
+    key(name)
+    value(number)
+  }
+
+  public mutating func field(_ name: String, utf8 bytes: ArraySlice<UInt8>) {
+    key(name)
+    value(utf8: bytes)
+  }
+
+  public mutating func field(_ name: String, _ flag: Bool) {
+    key(name)
+    value(flag)
+  }
+
   public mutating func value(_ text: String?) {
     beginValue()
     if let text { appendString(text) } else { appendLiteral("null") }
