@@ -16,8 +16,13 @@ let package = Package(
     .systemLibrary(
       name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
       providers: [.apt(["libpq-dev"])]),
+    .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", providers: [.apt(["libhiredis-dev"])]),
+    .systemLibrary(name: "CLibMemcached", path: "Sources/CLibMemcached", providers: [.apt(["libmemcached-dev"])]),
 
-    .target(name: "PGTuneQuery", dependencies: ["CPgQuery", "CLibPQ"]),
+    .target(
+      name: "PGTuneQuery", dependencies: ["CPgQuery", "CLibPQ", "CSQLite", "CZlib", "CHiredis", "CLibMemcached"]),
     .target(name: "PGTuneQueryReporters", dependencies: ["PGTuneQuery"]),
     .executableTarget(
       name: "pgtune-query",

@@ -3,8 +3,8 @@
 # everything is already there. Needs root (or sudo).
 set -euo pipefail
 
-build_packages=(libpg-query-dev libpq-dev pkg-config)
-test_packages=(postgresql-15 postgresql-15-hypopg redis-server memcached libhiredis-dev libmemcached-dev
+build_packages=(libpg-query-dev libpq-dev pkg-config libsqlite3-dev zlib1g-dev libhiredis-dev libmemcached-dev)
+test_packages=(postgresql-15 postgresql-15-hypopg redis-server memcached
   mandoc libxml2-utils man-db)
 
 want=("${build_packages[@]}")

@@ -67,6 +67,13 @@ public enum TestServices {
     return (try? PostgresConnection(conninfo: postgresDSN, connectTimeout: 2)) != nil
   }()
 
+  public static var redisURL: String { environment["PGTUNE_TEST_REDIS_URL"] ?? "redis://127.0.0.1:56379/0" }
+  public static var memcachedURL: String { environment["PGTUNE_TEST_MEMCACHED_URL"] ?? "memcached://127.0.0.1:51211" }
+
+  /// Whether tests that need the shared Redis / Memcached should run.
+  public static let redisEnabled: Bool = servicesRequired || (try? RedisTier(url: redisURL)) != nil
+  public static let memcachedEnabled: Bool = servicesRequired || (try? MemcachedTier(url: memcachedURL)) != nil
+
   /// A loopback port with nothing listening, for "server is down" tests.
   public static let closedPort = 1
 }

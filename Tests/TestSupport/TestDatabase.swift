@@ -104,25 +104,71 @@ public final class ScratchPostgres: @unchecked Sendable {
   /// waitpid rather than Foundation's Process: pg_ctl leaves a daemon behind that inherits the
   /// child's descriptors, and Process then never notices that pg_ctl itself has exited.
   static func asPostgres(_ command: [String], asRoot: Bool = false) throws {
-    let argv = getuid() == 0 && !asRoot ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + command : command
-    var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    let cStrings = argv.map { strdup($0) }
-    defer { cStrings.forEach { free($0) } }
-    var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, argv[0], &actions, nil, cStrings + [nil], environ)
-    var status: Int32 = 0
-    guard spawned == 0, waitpid(pid, &status, 0) == pid, status == 0 else {
-      throw NSError(domain: "ScratchPostgres", code: Int(status), userInfo: [
-        NSLocalizedDescriptionKey: "\(command.joined(separator: " ")) failed"
-      ])
-    }
+    try runAndWait(getuid() == 0 && !asRoot ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + command : command)
   }
 
   /// Whether this machine can run a scratch server (the PostgreSQL 15 binaries are installed).
   public static var available: Bool { FileManager.default.isExecutableFile(atPath: "\(bin)/initdb") }
+}
+
+/// Runs a program with its output discarded and waits for it. posix_spawn and waitpid rather
+/// than Foundation's Process: servers started in the background (pg_ctl, redis-server
+/// --daemonize) inherit the child's descriptors, and Process then never notices that the
+/// starter itself has exited.
+public func runAndWait(_ argv: [String]) throws {
+  var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+  posix_spawn_file_actions_init(&actions)
+  defer { posix_spawn_file_actions_destroy(&actions) }
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+  let cStrings = argv.map { strdup($0) }
+  defer { cStrings.forEach { free($0) } }
+  var pid: pid_t = 0
+  let spawned = posix_spawnp(&pid, argv[0], &actions, nil, cStrings + [nil], environ)
+  var status: Int32 = 0
+  guard spawned == 0, waitpid(pid, &status, 0) == pid, status == 0 else {
+    throw NSError(domain: "runAndWait", code: Int(status), userInfo: [
+      NSLocalizedDescriptionKey: "\(argv.joined(separator: " ")) failed"
+    ])
+  }
+}
+
+/// A Redis server of a test's own, to kill in the middle of a run without disturbing the shared
+/// test server.
+public final class ScratchRedis: @unchecked Sendable {
+  public let port: Int
+  public var url: String { "redis://127.0.0.1:\(port)/0" }
+  private let directory: String
+
+  public init(port: Int) throws {
+    self.port = port
+    directory = "/tmp/pgtune-query-test/scratch-redis-\(port)"
+    try? FileManager.default.removeItem(atPath: directory)
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try runAndWait([
+      "redis-server", "--bind", "127.0.0.1", "--port", String(port), "--daemonize", "yes", "--save", "",
+      "--appendonly", "no", "--dir", directory, "--pidfile", "\(directory)/redis.pid",
+      "--logfile", "\(directory)/redis.log",
+    ])
+    let deadline = Date().addingTimeInterval(20)
+    while (try? runAndWait(["redis-cli", "-p", String(port), "ping"])) == nil {
+      guard Date() < deadline else { throw NSError(domain: "ScratchRedis", code: 1) }
+      usleep(50_000)
+    }
+  }
+
+  /// Shuts the server down at once (the client sees its connection drop).
+  public func kill() {
+    try? runAndWait(["redis-cli", "-p", String(port), "shutdown", "nosave"])
+  }
+
+  deinit {
+    kill()
+    try? FileManager.default.removeItem(atPath: directory)
+  }
+
+  public static var available: Bool {
+    (try? runAndWait(["sh", "-c", "command -v redis-server"])) != nil
+  }
 }

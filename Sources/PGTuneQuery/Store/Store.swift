@@ -1,0 +1,74 @@
+import Foundation
+
+/// Where a stored value lives: a namespace (`analysis`, `history`, `report`) and a key inside it.
+/// Keys are ASCII without spaces (fingerprints, hashes, timestamps) so that every tier, memcached
+/// included, can hold them as they are.
+public struct StoreKey: Sendable, Hashable, CustomStringConvertible {
+  public let namespace: String
+  public let key: String
+
+  public init(_ namespace: String, _ key: String) {
+    self.namespace = namespace
+    self.key = key
+  }
+
+  /// The key as shared tiers (Redis, Memcached) see it; the prefix keeps our keys apart from an
+  /// application's in the same server.
+  public var qualified: String { "pgtq:\(namespace):\(key)" }
+  public var description: String { "\(namespace):\(key)" }
+}
+
+/// A store tier could not do what was asked: the server is down, the file is unusable…
+public struct StoreError: Error, LocalizedError, Sendable, Equatable {
+  public let tier: String
+  public let message: String
+
+  public init(tier: String, _ message: String) {
+    self.tier = tier
+    self.message = message
+  }
+
+  public var errorDescription: String? { "\(tier): \(message)" }
+}
+
+/// Entries and bytes a tier holds now (for `cache stats`); nil where the tier cannot tell.
+public struct TierUsage: Sendable, Equatable {
+  public var entries: Int?
+  public var bytes: Int?
+
+  public init(entries: Int?, bytes: Int?) {
+    self.entries = entries
+    self.bytes = bytes
+  }
+}
+
+/// One level of the store. Tiers hold opaque bytes (the `TieredStore` wraps values in a
+/// `ValueEnvelope`) and are safe to call from several threads.
+public protocol StoreTier: AnyObject, Sendable {
+  /// `memory`, `sqlite`, `redis`, `memcached`.
+  var kind: String { get }
+  /// Where it is, without secrets: a path or `redis://host:port/db`.
+  var location: String { get }
+  func get(_ key: StoreKey) throws(StoreError) -> [UInt8]?
+  /// `ttl` in seconds; nil keeps the entry until it is evicted or cleared.
+  func set(_ key: StoreKey, _ value: [UInt8], ttl: Int?) throws(StoreError)
+  func delete(_ key: StoreKey) throws(StoreError)
+  /// Every live entry of `namespace` whose key starts with `prefix`, in key order.
+  func scan(namespace: String, prefix: String) throws(StoreError) -> [(key: String, value: [UInt8])]
+  /// Removes every entry of a namespace, or of all of ours when nil.
+  func clear(namespace: String?) throws(StoreError)
+  /// Drops expired entries and gives space back; returns how many entries were dropped.
+  func vacuum() throws(StoreError) -> Int
+  func usage() throws(StoreError) -> TierUsage
+  /// Entries pushed out to respect the tier's bounds (only the memory tier evicts on its own).
+  var evictions: Int { get }
+}
+
+extension StoreTier {
+  public var evictions: Int { 0 }
+}
+
+/// Seconds since the epoch, the unit of every expiry in the store.
+public enum StoreClock {
+  public static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import PGTuneQuery
+import TestSupport
+import Testing
+
+/// The shared tiers against the real Redis and Memcached the test harness starts.
+@Suite(.serialized)
+struct SharedTierTests {
+  let unique = UUID().uuidString.prefix(8).lowercased()
+
+  @Test(.enabled(if: TestServices.redisEnabled, "Redis test server not running (make test starts it)"))
+  func redisRoundTripScanAndExpiry() throws {
+    let tier = try RedisTier(url: TestServices.redisURL)
+    let payload = Array(repeating: UInt8(0xab), count: 3_000) + [0, 1, 2]
+    try tier.set(StoreKey("history", "\(unique):1"), payload, ttl: nil)
+    try tier.set(StoreKey("history", "\(unique):2"), [2], ttl: 1)
+    #expect(try tier.get(StoreKey("history", "\(unique):1")) == payload)
+    #expect(try tier.scan(namespace: "history", prefix: "\(unique):").map(\.key) == ["\(unique):1", "\(unique):2"])
+    Thread.sleep(forTimeInterval: 2.1)
+    #expect(try tier.get(StoreKey("history", "\(unique):2")) == nil)
+    try tier.delete(StoreKey("history", "\(unique):1"))
+    #expect(try tier.scan(namespace: "history", prefix: "\(unique):").isEmpty)
+  }
+
+  @Test(.enabled(if: TestServices.redisEnabled, "Redis test server not running (make test starts it)"))
+  func redisDatabaseNumberAndClear() throws {
+    let url = TestServices.redisURL.replacingOccurrences(of: "/0", with: "/7")
+    let tier = try RedisTier(url: url)
+    let other = try RedisTier(url: TestServices.redisURL)
+    try tier.set(StoreKey("report", unique), [1], ttl: nil)
+    #expect(try other.get(StoreKey("report", unique)) == nil)
+    try tier.clear(namespace: nil)
+    #expect(try tier.usage().entries == 0)
+  }
+
+  @Test func redisDownIsAOneLineError() {
+    let start = Date()
+    #expect(throws: StoreError.self) { try RedisTier(url: "redis://127.0.0.1:\(TestServices.closedPort)/0") }
+    #expect(Date().timeIntervalSince(start) < 5)
+    #expect(throws: StoreError.self) { try RedisTier(url: "redis://127.0.0.1:99999999") }
+  }
+
+  @Test(.enabled(if: TestServices.memcachedEnabled, "Memcached test server not running (make test starts it)"))
+  func memcachedRoundTripScanExpiryAndClear() throws {
+    let tier = try MemcachedTier(url: TestServices.memcachedURL)
+    let payload = Array(repeating: UInt8(7), count: 5_000)
+    try tier.set(StoreKey("report", "\(unique):a"), payload, ttl: nil)
+    try tier.set(StoreKey("report", "\(unique):b"), [2], ttl: 1)
+    #expect(try tier.get(StoreKey("report", "\(unique):a")) == payload)
+    #expect(try tier.scan(namespace: "report", prefix: "\(unique):").map(\.key) == ["\(unique):a", "\(unique):b"])
+    Thread.sleep(forTimeInterval: 2.1)
+    #expect(try tier.get(StoreKey("report", "\(unique):b")) == nil)
+    #expect(try tier.vacuum() >= 1)
+    #expect(try tier.scan(namespace: "report", prefix: "\(unique):").map(\.key) == ["\(unique):a"])
+    try tier.clear(namespace: "report")
+    #expect(try tier.get(StoreKey("report", "\(unique):a")) == nil)
+  }
+
+  @Test func memcachedDownIsAOneLineError() {
+    let start = Date()
+    #expect(throws: StoreError.self) { try MemcachedTier(url: "memcached://127.0.0.1:\(TestServices.closedPort)") }
+    #expect(Date().timeIntervalSince(start) < 5)
+  }
+
+  @Test func memcachedLongTTLsBecomeAbsoluteTimes() {
+    #expect(MemcachedTierExpiry.seconds(60) == 60)
+    #expect(MemcachedTierExpiry.seconds(60 * 24 * 3600) > 1_700_000_000)
+  }
+}
