@@ -9,8 +9,8 @@ import PGTuneQuery
 ///                 "findings":[{"rule","severity","message","line","column","help"}],
 ///                 "plan":null|{"total_cost","startup_cost","plan_rows","actual_total_time"|null,
 ///                              "analyzed","indexes_used","relations","node_types","tree"},
-///                 "index_suggestions":[],"rewrites":[]}],
-///  "summary":{"statements","errors","findings"[,"pool":{…}]}}
+///                 "index_suggestions":[],"rewrites":[][,"cache":"hit"|"miss"]}],
+///  "summary":{"statements","errors","findings"[,"pool":{…}][,"cache":{"hits","misses"}]}}
 /// ```
 /// Lines and columns are 1-based; columns count characters. New keys may be added within a
 /// schema version; none is renamed or removed without a new version.
@@ -18,7 +18,8 @@ public enum JSONReporter {
   public static let schemaVersion = 1
 
   public static func render(
-    _ files: [FileAnalysis], pool: PoolStatistics? = nil, check: CheckSummary? = nil, pretty: Bool = false
+    _ files: [FileAnalysis], pool: PoolStatistics? = nil, check: CheckSummary? = nil, cache: CacheTotals? = nil,
+    pretty: Bool = false
   ) -> String {
     var json = JSONWriter(indent: pretty ? 2 : 0)
     json.beginObject()
@@ -38,6 +39,13 @@ public enum JSONReporter {
     if let pool {
       json.key("pool")
       writePool(pool, to: &json)
+    }
+    if let cache {
+      json.key("cache")
+      json.beginObject()
+      json.field("hits", cache.hits)
+      json.field("misses", cache.misses)
+      json.endObject()
     }
     json.endObject()
     if let check {
@@ -122,6 +130,7 @@ public enum JSONReporter {
       json.endObject()
     }
     json.endArray()
+    if let cache = statement.cache { json.field("cache", cache.rawValue) }
     json.endObject()
   }
 }

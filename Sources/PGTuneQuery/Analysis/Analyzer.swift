@@ -19,6 +19,8 @@ public struct StatementAnalysis: Sendable {
   public internal(set) var indexSuggestions: [IndexSuggestion] = []
   /// Rewritten SQL that fixes findings of this statement.
   public internal(set) var rewrites: [Rewrite] = []
+  /// Whether the live analysis came from the store (nil: no store, or not sent to the server).
+  public internal(set) var cache: CacheStatus?
   /// `-- name: …` before the statement: its key in a baseline.
   public internal(set) var name: String?
   /// `-- pgtune-query: max-cost-increase N%` before the statement, as a fraction.

@@ -15,6 +15,12 @@ public struct LiveOptions: Sendable {
   public var enableHypopg = false
   /// Rewrites (EXPLAINed to show their cost); nil turns them off.
   public var rewriting: Rewriter.Options? = Rewriter.Options()
+  /// Where analyses are cached; nil runs without a cache. EXPLAIN ANALYZE runs are never cached.
+  public var store: TieredStore?
+  /// Seconds a cached analysis is trusted even when nothing it depends on has changed.
+  public var cacheTTL = 7 * 24 * 3600
+  /// False (`--no-cache`) analyzes afresh but still stores the results.
+  public var readCache = true
 
   public init(conninfo: String) { self.conninfo = conninfo }
 }
@@ -27,6 +33,12 @@ public struct LiveSummary: Sendable {
   public let lostConnection: PostgresError?
   /// Problems that did not stop the run (e.g. catalog facts that could not be read).
   public let warnings: [String]
+  /// Statements whose live analysis came from the store, and those computed (and stored).
+  public var cacheHits = 0
+  public var cacheMisses = 0
+  /// Nil when the run had no cache.
+  public var cache: CacheTotals? { cacheEnabled ? CacheTotals(hits: cacheHits, misses: cacheMisses) : nil }
+  var cacheEnabled = false
 }
 
 /// The database could not be used at all: nothing was EXPLAINed.
@@ -52,6 +64,7 @@ public enum LiveAnalyzer {
     let pool = ConnectionPool(
       conninfo: options.conninfo, settings: options.session, maxQueriesPerConnection: options.maxQueriesPerConnection)
     var catalog: CatalogFacts?
+    var cache: AnalysisCache?
     var warnings: [String] = []
     do {
       let first = try pool.connect()
@@ -76,6 +89,10 @@ public enum LiveAnalyzer {
             "the hypopg extension is not available on this server: index suggestions are heuristics, not verified (install postgresql-15-hypopg)")
         }
       }
+      if let store = options.store, let facts = catalog, !options.explain.analyze {
+        let settings = try AnalysisCache.plannerSettings(on: first)
+        cache = AnalysisCache(store: store, ttl: options.cacheTTL, catalog: facts, plannerSettings: settings, options: options)
+      }
     } catch {
       throw ConnectionFailure(error: error, conninfoDescription: ConninfoDescription.describe(options.conninfo))
     }
@@ -84,46 +101,46 @@ public enum LiveAnalyzer {
 
     var files = files
     let work = files.indices.flatMap { file in
-      files[file].statements.indices.compactMap { index -> (Int, Int, String, ExplainPlan, Set<String>)? in
+      files[file].statements.indices.compactMap { index -> (Int, Int, String, ExplainPlan, Set<String>, String?)? in
         let statement = files[file].statements[index]
         guard statement.error == nil, let plan = statement.explainPlan else { return nil }
-        return (file, index, files[file].sql(of: statement), plan, Set(statement.findings.map(\.rule)))
+        return (
+          file, index, files[file].sql(of: statement), plan, Set(statement.findings.map(\.rule)), statement.fingerprint
+        )
       }
     }
-    let explainOptions = options.explain
     let facts = catalog
+    let analysisCache = cache
     let outcomes = ParallelRunner.map(
       count: work.count, workers: options.jobs, batch: 1, makeWorker: { PooledSession(pool: pool) },
-      { session, index -> WorkerResult in
-        let (_, _, sql, plan, rules) = work[index]
-        if plan.explainableKind == nil { return WorkerResult(outcome: .success(.notExplainable(plan.reason ?? ""))) }
-        do throws(PostgresError) {
-          let outcome = try session.run { connection throws(PostgresError) in
-            try SafeExplain.explain(sql, plan: plan, options: explainOptions, on: connection)
+      { session, index -> LiveStatementResult in
+        let (_, _, sql, plan, rules, fingerprint) = work[index]
+        if plan.explainableKind == nil { return LiveStatementResult(outcome: .success(.notExplainable(plan.reason ?? ""))) }
+        let root = StatementParser.parse(sql: sql).first?.root
+        var cacheKey: StoreKey?
+        if let analysisCache, let root, let fingerprint, let facts {
+          let key = analysisCache.key(sql: sql, fingerprint: fingerprint, root: root, staticRules: rules)
+          if options.readCache, let cached = analysisCache.lookup(key), let restored = LiveStatementResult(cached: cached, catalog: facts) {
+            return restored
           }
-          var result = WorkerResult(outcome: .success(outcome))
-          guard case .plan(let baseline, _) = outcome, let facts else { return result }
-          let parsed = StatementParser.parse(sql: sql)
-          guard let root = parsed.first?.root else { return result }
-          if let advisor = options.advisor {
-            (result.chosen, result.verified) = try advise(
-              root: root, sql: sql, plan: plan, baseline: baseline, catalog: facts, advisor: advisor, options: options,
-              session: session)
-          }
-          if let rewriting = options.rewriting {
-            result.rewrites = try costedRewrites(
-              Rewriter.rewrites(for: root, findings: rules, catalog: facts, options: rewriting), baseline: baseline,
-              session: session)
-          }
-          return result
-        } catch {
-          return WorkerResult(outcome: .failure(error))
+          cacheKey = key
         }
+        var result = analyze(
+          sql: sql, plan: plan, rules: rules, root: root, catalog: facts, options: options, session: session)
+        if let analysisCache, let cacheKey, let cached = result.cached() {
+          analysisCache.save(cacheKey, cached)
+          result.cache = .miss
+        }
+        return result
       }, finish: { session in session.close() })
 
     var takenNames = Set<String>()
+    var summary = LiveSummary(pool: pool.statistics, catalog: catalog, lostConnection: pool.downError, warnings: warnings)
+    summary.cacheEnabled = cache != nil
     for (item, result) in zip(work, outcomes) {
-      let (file, index, _, plan, _) = item
+      let (file, index, _, plan, _, _) = item
+      files[file].statements[index].cache = result.cache
+      if result.cache == .hit { summary.cacheHits += 1 } else if result.cache == .miss { summary.cacheMisses += 1 }
       apply(result.outcome, plan: plan, to: &files[file].statements[index], catalog: catalog, options: options,
         configuration: configuration)
       if options.rewriting != nil, case .success(.plan) = result.outcome {
@@ -136,16 +153,34 @@ public enum LiveAnalyzer {
         for suggestion in suggestions { reportMissingIndex(suggestion, in: &files[file].statements[index], configuration: configuration) }
       }
     }
-    return (
-      files, LiveSummary(pool: pool.statistics, catalog: catalog, lostConnection: pool.downError, warnings: warnings)
-    )
+    return (files, summary)
   }
 
-  private struct WorkerResult: Sendable {
-    var outcome: Result<ExplainOutcome, PostgresError>
-    var chosen: [(IndexCandidate, before: Double, after: Double?)] = []
-    var verified = false
-    var rewrites: [Rewrite] = []
+  /// One statement against the database: EXPLAIN, then index advice and costed rewrites.
+  private static func analyze(
+    sql: String, plan: ExplainPlan, rules: Set<String>, root: Node?, catalog: CatalogFacts?, options: LiveOptions,
+    session: PooledSession
+  ) -> LiveStatementResult {
+    do throws(PostgresError) {
+      let outcome = try session.run { connection throws(PostgresError) in
+        try SafeExplain.explain(sql, plan: plan, options: options.explain, on: connection)
+      }
+      var result = LiveStatementResult(outcome: .success(outcome))
+      guard case .plan(let baseline, _) = outcome, let catalog, let root else { return result }
+      if let advisor = options.advisor {
+        (result.chosen, result.verified) = try advise(
+          root: root, sql: sql, plan: plan, baseline: baseline, catalog: catalog, advisor: advisor, options: options,
+          session: session)
+      }
+      if let rewriting = options.rewriting {
+        result.rewrites = try costedRewrites(
+          Rewriter.rewrites(for: root, findings: rules, catalog: catalog, options: rewriting), baseline: baseline,
+          session: session)
+      }
+      return result
+    } catch {
+      return LiveStatementResult(outcome: .failure(error))
+    }
   }
 
   /// EXPLAINs each rewrite (safely, like any statement) and keeps those that cost no more.

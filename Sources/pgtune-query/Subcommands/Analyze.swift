@@ -50,6 +50,8 @@ extension PGTuneQueryCommand {
 
     @OptionGroup(title: "Database") var database: DatabaseOptions
 
+    @OptionGroup(title: "Store") var store: StoreOptions
+
     func validate() throws {
       guard !files.isEmpty || !planFiles.isEmpty else {
         throw ValidationError("give at least one SQL file, - for standard input, or --plan FILE")
@@ -72,12 +74,16 @@ extension PGTuneQueryCommand {
         planningExplain: dsn != nil, rewriting: rewriting
       ).analyze(sources)
       var live: LiveSummary?
+      let tiers = dsn == nil ? nil : store.open()
+      defer { store.finish(tiers) }
       if let dsn {
         do {
           var options = database.liveOptions(conninfo: dsn, jobs: jobs ?? 1)
           options.rewriting = rewriting
+          store.apply(to: &options, store: tiers)
           (analyses, live) = try LiveAnalyzer.run(analyses, options: options, configuration: configuration)
           for warning in live?.warnings ?? [] { Terminal.warning(warning) }
+          if let tiers { MetricsHistory.record(analyses, source: "analyze", store: tiers) }
         } catch {
           Terminal.error(error.message)
           throw ExitStatus.database.exitCode
@@ -109,7 +115,7 @@ extension PGTuneQueryCommand {
         let style = TextReporter.Style(color: Terminal.useColor, showSource: Terminal.stdoutIsTTY)
         Terminal.write(TextReporter.render(analyses, style: style))
       case .json:
-        Terminal.write(JSONReporter.render(analyses, pool: live?.pool))
+        Terminal.write(JSONReporter.render(analyses, pool: live?.pool, cache: live?.cache))
       case .sql:
         Terminal.write(IndexMigrationReporter.render(analyses))
       }
@@ -118,6 +124,9 @@ extension PGTuneQueryCommand {
           String(
             format: "pgtune-query: pool: %d connections opened, %d queries, %d errors, %d reconnects, latency mean %.1f ms, max %.1f ms",
             pool.connectionsOpened, pool.queries, pool.errors, pool.reconnects, pool.meanLatency, pool.maxLatency))
+      }
+      if database.verbose, let cache = live?.cache {
+        Terminal.writeError("pgtune-query: cache: \(cache.hits) hits, \(cache.misses) misses")
       }
     }
   }

@@ -58,6 +58,8 @@ extension PGTuneQueryCommand {
 
     @OptionGroup(title: "Database") var database: DatabaseOptions
 
+    @OptionGroup(title: "Store") var store: StoreOptions
+
     func validate() throws {
       if plans == nil && files.isEmpty { throw ValidationError("give the SQL files to check, or --plans DIRECTORY") }
       if plans == nil && database.resolvedDSN == nil {
@@ -104,7 +106,7 @@ extension PGTuneQueryCommand {
       let summary = PlanComparison.compare(
         &checked, baseline: expected ?? Baseline(serverVersion: 0, entries: [:]), catalog: live?.catalog,
         options: options, configuration: configuration)
-      report(checked, summary: summary, pool: live?.pool, failOn: configuration.failOn ?? .error)
+      report(checked, summary: summary, live: live, failOn: configuration.failOn ?? .error)
       if let lost = live?.lostConnection {
         Terminal.error("the database connection was lost during the run: \(lost.message); results above are partial")
         throw ExitStatus.database.exitCode
@@ -127,9 +129,13 @@ extension PGTuneQueryCommand {
       var options = database.liveOptions(conninfo: database.resolvedDSN ?? "", jobs: jobs ?? 1)
       options.advisor = nil
       options.rewriting = nil
+      let tiers = store.open()
+      defer { store.finish(tiers) }
+      store.apply(to: &options, store: tiers)
       do {
         let (files, summary) = try LiveAnalyzer.run(analyses, options: options, configuration: configuration)
         for warning in summary.warnings { Terminal.warning(warning) }
+        if let tiers { MetricsHistory.record(files, source: "check", store: tiers) }
         return (files, summary)
       } catch {
         Terminal.error(error.message)
@@ -174,12 +180,12 @@ extension PGTuneQueryCommand {
       Terminal.writeError("pgtune-query: wrote \(entries.count) baseline entr\(entries.count == 1 ? "y" : "ies") to \(baseline)")
     }
 
-    private func report(_ files: [FileAnalysis], summary: CheckSummary, pool: PoolStatistics?, failOn: Severity) {
+    private func report(_ files: [FileAnalysis], summary: CheckSummary, live: LiveSummary?, failOn: Severity) {
       let chosen = format ?? (ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" ? .github : .text)
       let rendered: String
       switch chosen {
       case .text: rendered = textReport(files, summary: summary)
-      case .json: rendered = JSONReporter.render(files, pool: pool, check: summary)
+      case .json: rendered = JSONReporter.render(files, pool: live?.pool, check: summary, cache: live?.cache)
       case .junit: rendered = JUnitReporter.render(files, failOn: failOn)
       case .sarif: rendered = SARIFReporter.render(files)
       case .github: rendered = GitHubReporter.render(files)

@@ -1,0 +1,217 @@
+import Foundation
+
+/// Whether a statement's live analysis came from the store.
+public enum CacheStatus: String, Sendable {
+  case hit, miss
+}
+
+/// Statements answered from the store and those computed, for a run's summary.
+public struct CacheTotals: Sendable, Equatable {
+  public var hits: Int
+  public var misses: Int
+
+  public init(hits: Int, misses: Int) {
+    self.hits = hits
+    self.misses = misses
+  }
+}
+
+/// Caches the database part of a statement's analysis (plan, verified index candidates, costed
+/// rewrites) so a repeated run skips EXPLAIN and hypopg. The key holds everything the result
+/// depends on, so any change is a miss:
+/// - the statement's fingerprint and its exact text (constants change plans and the partial-index
+///   predicates suggested);
+/// - the server version and the planner settings;
+/// - for each table the statement names: OID, `relpages`, `reltuples`, last ANALYZE and its index
+///   definitions (all tables when a name does not resolve to one, e.g. a view);
+/// - the tool version and every option that changes results.
+/// Findings are not cached: the plan rules run again on the cached plan, with today's rules.
+public struct AnalysisCache: Sendable {
+  let store: TieredStore
+  let ttl: Int
+  let settingsDigest: String
+  let optionsDigest: String
+  let everyTableDigest: String
+  let catalog: CatalogFacts
+
+  init(store: TieredStore, ttl: Int, catalog: CatalogFacts, plannerSettings: [String], options: LiveOptions) {
+    self.store = store
+    self.ttl = ttl
+    self.catalog = catalog
+    settingsDigest = StableHash.of([String(catalog.serverVersion)] + plannerSettings)
+    var parts = [
+      PGTuneQueryVersion.current, String(options.largeTableRows), String(options.enableHypopg),
+      String(describing: options.explain), String(options.session.statementTimeout),
+    ]
+    if let advisor = options.advisor {
+      parts += ["advisor", String(advisor.minSavings), String(advisor.maxCandidates), String(advisor.minimumCost)]
+    }
+    if let rewriting = options.rewriting { parts += ["rewrites", String(rewriting.suggestLimit ?? 0)] }
+    optionsDigest = StableHash.of(parts)
+    everyTableDigest = StableHash.of(catalog.relations.keys.sorted().map { Self.describe(catalog.relations[$0]!, catalog) })
+  }
+
+  /// The planner settings a plan depends on, read once per run.
+  static func plannerSettings(on connection: PostgresConnection) throws(PostgresError) -> [String] {
+    try connection.query(
+      """
+      SELECT name || '=' || setting FROM pg_settings
+      WHERE category LIKE 'Query Tuning%' OR name IN ('work_mem', 'search_path', 'max_parallel_workers',
+        'default_statistics_target', 'constraint_exclusion', 'plan_cache_mode', 'jit')
+      ORDER BY name
+      """
+    ).compactMap { $0.first ?? nil }
+  }
+
+  /// The key for a statement, given its parse tree and the static findings its rewrites use.
+  func key(sql: String, fingerprint: String, root: Node, staticRules: Set<String>) -> StoreKey {
+    var tables: [String] = []
+    var unresolved = false
+    for (schema, name) in Self.relationNames(in: root) {
+      if let relation = catalog.relation(schema: schema, name: name), relation.kind != "v" {
+        tables.append(Self.describe(relation, catalog))
+      } else if !Self.cteNames(in: root).contains(name) {
+        unresolved = true
+      }
+    }
+    let relationDigest = unresolved ? everyTableDigest : StableHash.of(tables.sorted())
+    let digest = StableHash.of(
+      [settingsDigest, optionsDigest, relationDigest, sql, staticRules.sorted().joined(separator: ",")])
+    return StoreKey(StoreNamespace.analysis.rawValue, "\(fingerprint):\(digest)")
+  }
+
+  func lookup(_ key: StoreKey) -> CachedAnalysis? {
+    guard let bytes = store.get(key) else { return nil }
+    return try? JSONDecoder().decode(CachedAnalysis.self, from: Data(bytes))
+  }
+
+  func save(_ key: StoreKey, _ value: CachedAnalysis) {
+    guard let data = try? JSONEncoder().encode(value) else { return }
+    store.set(key, Array(data), ttl: ttl)
+  }
+
+  private static func describe(_ relation: CatalogFacts.Relation, _ catalog: CatalogFacts) -> String {
+    let indexes = catalog.indexes(on: relation).map(\.definition).sorted().joined(separator: ";")
+    return "\(relation.schema).\(relation.name):\(relation.oid):\(relation.pages):\(relation.rows ?? -1):"
+      + "\(relation.lastAnalyzed ?? ""):\(indexes)"
+  }
+
+  /// Every table name anywhere in the statement, subqueries and CTEs included.
+  static func relationNames(in root: Node) -> [(String?, String)] {
+    var result: [(String?, String)] = []
+    var stack = [root]
+    while let node = stack.popLast() {
+      if node.kind == .rangeVar, let name = node.string(.relname) { result.append((node.string(.schemaname), name)) }
+      node.forEachChild { _, child in stack.append(child) }
+    }
+    return result
+  }
+
+  private static func cteNames(in root: Node) -> Set<String> {
+    var names = Set<String>()
+    var stack = [root]
+    while let node = stack.popLast() {
+      if node.kind == .commonTableExpr, let name = node.string(.ctename) { names.insert(name) }
+      node.forEachChild { _, child in stack.append(child) }
+    }
+    return names
+  }
+}
+
+/// The stored form of a statement's live analysis.
+struct CachedAnalysis: Codable, Sendable {
+  struct Key: Codable, Sendable {
+    var text: String
+    var isExpression: Bool
+    var descending: Bool
+    var operatorClass: String?
+  }
+
+  struct Candidate: Codable, Sendable {
+    var schema: String
+    var table: String
+    var keys: [Key]
+    var include: [String]
+    var predicate: String?
+    var reason: String
+    var costBefore: Double
+    var costAfter: Double?
+  }
+
+  struct CachedRewrite: Codable, Sendable {
+    var rule: String
+    var sql: String
+    var caveat: String?
+    var costBefore: Double?
+    var costAfter: Double?
+  }
+
+  /// `{"Plan": …, "Planning Time": …}` as EXPLAIN printed it.
+  var explain: String
+  var analyzed: Bool
+  var verified: Bool
+  var candidates: [Candidate]
+  var rewrites: [CachedRewrite]
+  var storedAt: Int64
+}
+
+/// What the database told us about one statement.
+struct LiveStatementResult: Sendable {
+  var outcome: Result<ExplainOutcome, PostgresError>
+  var chosen: [(IndexCandidate, before: Double, after: Double?)] = []
+  var verified = false
+  var rewrites: [Rewrite] = []
+  var cache: CacheStatus?
+
+  init(outcome: Result<ExplainOutcome, PostgresError>) { self.outcome = outcome }
+
+  /// Rebuilds a result from the store; nil when it no longer fits the catalog (a table gone).
+  init?(cached: CachedAnalysis, catalog: CatalogFacts) {
+    guard let explain = try? ExplainResult.parseAll(cached.explain).first else { return nil }
+    outcome = .success(.plan(explain, analyzed: cached.analyzed))
+    verified = cached.verified
+    for candidate in cached.candidates {
+      guard let relation = catalog.relation(schema: candidate.schema, name: candidate.table) else { return nil }
+      let keys = candidate.keys.map { key -> IndexKey in
+        var made = key.isExpression ? IndexKey(expression: key.text) : IndexKey(column: key.text)
+        made.descending = key.descending
+        made.operatorClass = key.operatorClass
+        return made
+      }
+      let index = IndexCandidate(
+        relation: relation, keys: keys, include: candidate.include, predicate: candidate.predicate,
+        reason: candidate.reason)
+      chosen.append((index, candidate.costBefore, candidate.costAfter))
+    }
+    rewrites = cached.rewrites.map {
+      Rewrite(rule: $0.rule, sql: $0.sql, caveat: $0.caveat, costBefore: $0.costBefore, costAfter: $0.costAfter)
+    }
+    cache = .hit
+  }
+
+  /// The storable form; nil unless there is a plan (failures and timeouts are retried next time).
+  func cached() -> CachedAnalysis? {
+    guard case .success(.plan(let explain, let analyzed)) = outcome else { return nil }
+    var entry = "{\"Plan\": \(explain.planJSON)"
+    if let planning = explain.planningTime { entry += ", \"Planning Time\": \(planning)" }
+    if let execution = explain.executionTime { entry += ", \"Execution Time\": \(execution)" }
+    entry += "}"
+    return CachedAnalysis(
+      explain: "[\(entry)]", analyzed: analyzed, verified: verified,
+      candidates: chosen.map { candidate, before, after in
+        CachedAnalysis.Candidate(
+          schema: candidate.relation.schema, table: candidate.relation.name,
+          keys: candidate.keys.map {
+            CachedAnalysis.Key(
+              text: $0.text, isExpression: $0.isExpression, descending: $0.descending, operatorClass: $0.operatorClass)
+          },
+          include: candidate.include, predicate: candidate.predicate, reason: candidate.reason, costBefore: before,
+          costAfter: after)
+      },
+      rewrites: rewrites.map {
+        CachedAnalysis.CachedRewrite(
+          rule: $0.rule, sql: $0.sql, caveat: $0.caveat, costBefore: $0.costBefore, costAfter: $0.costAfter)
+      },
+      storedAt: StoreClock.now())
+  }
+}

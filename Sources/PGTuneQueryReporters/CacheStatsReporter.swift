@@ -1,0 +1,90 @@
+import Foundation
+import PGTuneQuery
+
+/// One tier's line in `cache stats`.
+public struct TierReport: Sendable {
+  public let kind: String
+  public let location: String
+  public let usage: TierUsage?
+  /// Totals of every run recorded in the local store, for this kind of tier.
+  public let counters: TierCounters
+  public let available: Bool
+
+  public init(kind: String, location: String, usage: TierUsage?, counters: TierCounters, available: Bool) {
+    self.kind = kind
+    self.location = location
+    self.usage = usage
+    self.counters = counters
+    self.available = available
+  }
+
+  public var hitRatio: Double? {
+    let lookups = counters.hits + counters.misses
+    return lookups == 0 ? nil : Double(counters.hits) / Double(lookups)
+  }
+}
+
+/// `cache stats` as a table or JSON:
+/// `{"schema_version":1,"tiers":[{"tier","location","available","entries","bytes","hits","misses",
+/// "hit_ratio","writes","errors","evictions","mean_latency_us"}]}`.
+public enum CacheStatsReporter {
+  public static func renderText(_ tiers: [TierReport]) -> String {
+    let header = ["TIER", "LOCATION", "ENTRIES", "BYTES", "HITS", "MISSES", "HIT %", "WRITES", "ERRORS", "EVICTED", "MEAN µs"]
+    var rows = [header]
+    for tier in tiers {
+      rows.append([
+        tier.kind, tier.available ? tier.location : tier.location + " (unavailable)",
+        tier.usage?.entries.map(String.init) ?? "-", tier.usage?.bytes.map(bytes) ?? "-", String(tier.counters.hits),
+        String(tier.counters.misses), tier.hitRatio.map { String(format: "%.1f", $0 * 100) } ?? "-",
+        String(tier.counters.writes), String(tier.counters.errors), String(tier.counters.evictions),
+        String(format: "%.1f", tier.counters.meanLatencyMicroseconds),
+      ])
+    }
+    let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+    return rows.map { row in
+      row.enumerated().map { column, cell in
+        column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
+      }.joined(separator: "  ")
+    }.joined(separator: "\n") + "\n"
+  }
+
+  public static func renderJSON(_ tiers: [TierReport]) -> String {
+    var json = JSONWriter()
+    json.beginObject()
+    json.field("schema_version", 1)
+    json.key("tiers")
+    json.beginArray()
+    for tier in tiers {
+      json.beginObject()
+      json.field("tier", tier.kind)
+      json.field("location", tier.location)
+      json.field("available", tier.available)
+      json.key("entries")
+      if let entries = tier.usage?.entries { json.value(entries) } else { json.null() }
+      json.key("bytes")
+      if let bytes = tier.usage?.bytes { json.value(bytes) } else { json.null() }
+      json.field("hits", tier.counters.hits)
+      json.field("misses", tier.counters.misses)
+      HistoryReporter.optional(&json, "hit_ratio", tier.hitRatio)
+      json.field("writes", tier.counters.writes)
+      json.field("errors", tier.counters.errors)
+      json.field("evictions", tier.counters.evictions)
+      json.field("mean_latency_us", tier.counters.meanLatencyMicroseconds)
+      json.endObject()
+    }
+    json.endArray()
+    json.endObject()
+    return json.string + "\n"
+  }
+
+  static func bytes(_ count: Int) -> String {
+    let units = ["B", "KiB", "MiB", "GiB"]
+    var value = Double(count)
+    var unit = 0
+    while value >= 1_024 && unit < units.count - 1 {
+      value /= 1_024
+      unit += 1
+    }
+    return unit == 0 ? "\(count) B" : String(format: "%.1f %@", value, units[unit])
+  }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import PGTuneQuery
+
+/// `history`: per-query trends as text (tables with sparklines) or JSON.
+///
+/// JSON: `{"schema_version":1,"queries":[{"fingerprint","query","runs","plan_changes",
+/// "cost_change"|null,"entries":[{"time","source","cost","rows","plan_shape","indexes",
+/// "calls","total_ms","mean_ms","p95_ms","p99_ms"}]}]}` (absent measurements are null).
+public enum HistoryReporter {
+  static let bars: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+
+  /// A one-line chart of the values, scaled between their minimum and maximum.
+  public static func sparkline(_ values: [Double]) -> String {
+    guard let low = values.min(), let high = values.max() else { return "" }
+    let span = high - low
+    return String(values.map { value in
+      span == 0 ? bars[3] : bars[min(bars.count - 1, Int((value - low) / span * Double(bars.count - 1) + 0.5))]
+    })
+  }
+
+  public static func renderText(_ trends: [HistoryTrend], detailed: Bool) -> String {
+    guard !trends.isEmpty else { return "no history yet: run analyze, check or report with a store\n" }
+    if detailed, trends.count == 1, let trend = trends.first { return detail(trend) }
+    var lines = [
+      pad("FINGERPRINT", 16) + "  " + pad("RUNS", 5) + "  " + pad("COST (FIRST → LAST)", 24) + "  " + pad("TREND", 12)
+        + "  " + pad("PLANS", 5) + "  QUERY"
+    ]
+    for trend in trends {
+      let costs = trend.costs
+      var cost = "-"
+      if let first = costs.first, let last = costs.last {
+        cost = costs.count > 1 ? "\(format(first)) → \(format(last))" : format(last)
+        if let change = trend.costChange { cost += String(format: " (%+.0f%%)", change * 100) }
+      }
+      let series = costs.isEmpty ? trend.means : costs
+      lines.append(
+        pad(String(trend.fingerprint.prefix(16)), 16) + "  " + pad(String(trend.entries.count), 5) + "  " + pad(cost, 24)
+          + "  " + pad(sparkline(Array(series.suffix(12))), 12) + "  "
+          + pad(trend.planChanges == 0 ? "same" : "\(trend.planChanges)×", 5) + "  " + String(trend.query.prefix(70)))
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  private static func detail(_ trend: HistoryTrend) -> String {
+    var text = "fingerprint \(trend.fingerprint)\n\(trend.query)\n\n"
+    if !trend.costs.isEmpty { text += "cost  \(sparkline(trend.costs))\n" }
+    if !trend.means.isEmpty { text += "mean  \(sparkline(trend.means))\n" }
+    text += "\n" + pad("TIME", 20) + "  " + pad("SOURCE", 7) + "  " + pad("COST", 10) + "  " + pad("ROWS", 10) + "  "
+      + pad("MEAN MS", 9) + "  PLAN\n"
+    var previousShape: String?
+    for entry in trend.entries {
+      var plan = entry.planShape.map { String($0.prefix(8)) } ?? "-"
+      if let shape = entry.planShape, let previousShape, shape != previousShape { plan += " (changed)" }
+      if let indexes = entry.indexes, !indexes.isEmpty { plan += " " + indexes.joined(separator: ",") }
+      previousShape = entry.planShape ?? previousShape
+      text += pad(timestamp(entry.time), 20) + "  " + pad(entry.source, 7) + "  " + pad(entry.cost.map(format) ?? "-", 10)
+        + "  " + pad(entry.rows.map(format) ?? "-", 10) + "  " + pad(entry.meanMs.map { String(format: "%.2f", $0) } ?? "-", 9)
+        + "  " + plan + "\n"
+    }
+    return text
+  }
+
+  public static func renderJSON(_ trends: [HistoryTrend]) -> String {
+    var json = JSONWriter()
+    json.beginObject()
+    json.field("schema_version", 1)
+    json.key("queries")
+    json.beginArray()
+    for trend in trends {
+      json.beginObject()
+      json.field("fingerprint", trend.fingerprint)
+      json.field("query", trend.query)
+      json.field("runs", trend.entries.count)
+      json.field("plan_changes", trend.planChanges)
+      optional(&json, "cost_change", trend.costChange)
+      json.key("entries")
+      json.beginArray()
+      for entry in trend.entries {
+        json.beginObject()
+        json.field("time", timestamp(entry.time, iso: true))
+        json.field("source", entry.source)
+        optional(&json, "cost", entry.cost)
+        optional(&json, "rows", entry.rows)
+        json.field("plan_shape", entry.planShape)
+        json.key("indexes")
+        json.beginArray()
+        for index in entry.indexes ?? [] { json.value(index) }
+        json.endArray()
+        json.key("calls")
+        if let calls = entry.calls { json.value(calls) } else { json.null() }
+        optional(&json, "total_ms", entry.totalMs)
+        optional(&json, "mean_ms", entry.meanMs)
+        optional(&json, "p95_ms", entry.p95Ms)
+        optional(&json, "p99_ms", entry.p99Ms)
+        json.endObject()
+      }
+      json.endArray()
+      json.endObject()
+    }
+    json.endArray()
+    json.endObject()
+    return json.string + "\n"
+  }
+
+  static func optional(_ json: inout JSONWriter, _ key: String, _ number: Double?) {
+    json.key(key)
+    if let number { json.value(number) } else { json.null() }
+  }
+
+  static func format(_ value: Double) -> String {
+    value >= 100 ? String(format: "%.0f", value) : String(format: "%.2f", value)
+  }
+
+  static func timestamp(_ milliseconds: Int64, iso: Bool = false) -> String {
+    let date = Date(timeIntervalSince1970: Double(milliseconds) / 1_000)
+    let formatter = ISO8601DateFormatter()
+    let text = formatter.string(from: date)
+    return iso ? text : text.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "")
+  }
+
+  static func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+  }
+}
