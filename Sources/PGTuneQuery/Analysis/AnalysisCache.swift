@@ -24,7 +24,8 @@ public struct CacheTotals: Sendable, Equatable {
 /// - the server version and the planner settings;
 /// - for each table the statement names: OID, `relpages`, `reltuples`, last ANALYZE and its index
 ///   definitions (all tables when a name does not resolve to one, e.g. a view);
-/// - the tool version and every option that changes results.
+/// - the tool version and every option that changes plans. Index advice and rewrites record the
+///   settings they were made with, so an entry made by `analyze` also answers `check`.
 /// Findings are not cached: the plan rules run again on the cached plan, with today's rules.
 public struct AnalysisCache: Sendable {
   let store: TieredStore
@@ -39,16 +40,25 @@ public struct AnalysisCache: Sendable {
     self.ttl = ttl
     self.catalog = catalog
     settingsDigest = StableHash.of([String(catalog.serverVersion)] + plannerSettings)
-    var parts = [
+    optionsDigest = StableHash.of([
       PGTuneQueryVersion.current, String(options.largeTableRows), String(options.enableHypopg),
-      String(describing: options.explain), String(options.session.statementTimeout),
-    ]
-    if let advisor = options.advisor {
-      parts += ["advisor", String(advisor.minSavings), String(advisor.maxCandidates), String(advisor.minimumCost)]
-    }
-    if let rewriting = options.rewriting { parts += ["rewrites", String(rewriting.suggestLimit ?? 0)] }
-    optionsDigest = StableHash.of(parts)
+      String(describing: options.explain),
+    ])
     everyTableDigest = StableHash.of(catalog.relations.keys.sorted().map { Self.describe(catalog.relations[$0]!, catalog) })
+  }
+
+  /// What index advice and rewrites were computed with; an entry made without them (by `check`)
+  /// does not answer `analyze`, which needs them, but one made by `analyze` answers `check`.
+  static func advisorDigest(_ options: LiveOptions) -> String? {
+    options.advisor.map {
+      StableHash.of(["advisor", String($0.minSavings), String($0.maxCandidates), String($0.minimumCost)])
+    }
+  }
+
+  static func rewritingDigest(_ options: LiveOptions, staticRules: Set<String>) -> String? {
+    options.rewriting.map {
+      StableHash.of(["rewrites", String($0.suggestLimit ?? 0), staticRules.sorted().joined(separator: ",")])
+    }
   }
 
   /// The planner settings a plan depends on, read once per run.
@@ -63,8 +73,8 @@ public struct AnalysisCache: Sendable {
     ).compactMap { $0.first ?? nil }
   }
 
-  /// The key for a statement, given its parse tree and the static findings its rewrites use.
-  func key(sql: String, fingerprint: String, root: Node, staticRules: Set<String>) -> StoreKey {
+  /// The key for a statement, given its parse tree.
+  func key(sql: String, fingerprint: String, root: Node) -> StoreKey {
     var tables: [String] = []
     var unresolved = false
     for (schema, name) in Self.relationNames(in: root) {
@@ -75,14 +85,18 @@ public struct AnalysisCache: Sendable {
       }
     }
     let relationDigest = unresolved ? everyTableDigest : StableHash.of(tables.sorted())
-    let digest = StableHash.of(
-      [settingsDigest, optionsDigest, relationDigest, sql, staticRules.sorted().joined(separator: ",")])
+    let digest = StableHash.of([settingsDigest, optionsDigest, relationDigest, sql])
     return StoreKey(StoreNamespace.analysis.rawValue, "\(fingerprint):\(digest)")
   }
 
-  func lookup(_ key: StoreKey) -> CachedAnalysis? {
-    guard let bytes = store.get(key) else { return nil }
-    return try? JSONDecoder().decode(CachedAnalysis.self, from: Data(bytes))
+  /// The entry under `key` if it holds what this run needs (advice and rewrites made with the
+  /// same settings, when the run wants them).
+  func lookup(_ key: StoreKey, advisor: String?, rewriting: String?) -> CachedAnalysis? {
+    guard let bytes = store.get(key), let entry = try? JSONDecoder().decode(CachedAnalysis.self, from: Data(bytes))
+    else { return nil }
+    if let advisor, entry.advisor != advisor { return nil }
+    if let rewriting, entry.rewriting != rewriting { return nil }
+    return entry
   }
 
   func save(_ key: StoreKey, _ value: CachedAnalysis) {
@@ -153,6 +167,9 @@ struct CachedAnalysis: Codable, Sendable {
   var candidates: [Candidate]
   var rewrites: [CachedRewrite]
   var storedAt: Int64
+  /// Digests of the advice and rewrite settings used; nil when they were not computed.
+  var advisor: String?
+  var rewriting: String?
 }
 
 /// What the database told us about one statement.
@@ -190,7 +207,7 @@ struct LiveStatementResult: Sendable {
   }
 
   /// The storable form; nil unless there is a plan (failures and timeouts are retried next time).
-  func cached() -> CachedAnalysis? {
+  func cached(advisor: String?, rewriting: String?) -> CachedAnalysis? {
     guard case .success(.plan(let explain, let analyzed)) = outcome else { return nil }
     var entry = "{\"Plan\": \(explain.planJSON)"
     if let planning = explain.planningTime { entry += ", \"Planning Time\": \(planning)" }
@@ -212,6 +229,6 @@ struct LiveStatementResult: Sendable {
         CachedAnalysis.CachedRewrite(
           rule: $0.rule, sql: $0.sql, caveat: $0.caveat, costBefore: $0.costBefore, costAfter: $0.costAfter)
       },
-      storedAt: StoreClock.now())
+      storedAt: StoreClock.now(), advisor: advisor, rewriting: rewriting)
   }
 }

@@ -57,6 +57,15 @@ public struct FileAnalysis: Sendable {
   }
 
   /// The text of a statement from its first token to its end.
+  /// Keeps only the statements at these positions (a retry of some of them).
+  public mutating func keepStatements(_ indices: [Int]) {
+    statements = indices.map { statements[$0] }
+  }
+
+  public mutating func replaceStatement(_ index: Int, with statement: StatementAnalysis) {
+    statements[index] = statement
+  }
+
   public func sql(of statement: StatementAnalysis) -> String {
     String(decoding: sqlBytes(of: statement), as: UTF8.self)
   }

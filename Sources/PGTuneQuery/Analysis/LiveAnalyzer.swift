@@ -1,3 +1,4 @@
+import Synchronization
 /// Settings of a run against a database.
 public struct LiveOptions: Sendable {
   /// conninfo, URI, or empty for libpq's defaults (PG* variables, ~/.pgpass, service files).
@@ -21,6 +22,8 @@ public struct LiveOptions: Sendable {
   public var cacheTTL = 7 * 24 * 3600
   /// False (`--no-cache`) analyzes afresh but still stores the results.
   public var readCache = true
+  /// Called after each statement with (done, total), from worker threads (progress bars).
+  public var progress: (@Sendable (Int, Int) -> Void)?
 
   public init(conninfo: String) { self.conninfo = conninfo }
 }
@@ -111,27 +114,48 @@ public enum LiveAnalyzer {
     }
     let facts = catalog
     let analysisCache = cache
+    let done = Counter()
+    let total = work.count
+    let progress = options.progress
+    @Sendable func finished(_ result: LiveStatementResult) -> LiveStatementResult {
+      if let progress { progress(done.increment(), total) }
+      return result
+    }
     let outcomes = ParallelRunner.map(
       count: work.count, workers: options.jobs, batch: 1, makeWorker: { PooledSession(pool: pool) },
       { session, index -> LiveStatementResult in
         let (_, _, sql, plan, rules, fingerprint) = work[index]
-        if plan.explainableKind == nil { return LiveStatementResult(outcome: .success(.notExplainable(plan.reason ?? ""))) }
+        if plan.explainableKind == nil {
+          return finished(LiveStatementResult(outcome: .success(.notExplainable(plan.reason ?? ""))))
+        }
         let root = StatementParser.parse(sql: sql).first?.root
         var cacheKey: StoreKey?
         if let analysisCache, let root, let fingerprint, let facts {
-          let key = analysisCache.key(sql: sql, fingerprint: fingerprint, root: root, staticRules: rules)
-          if options.readCache, let cached = analysisCache.lookup(key), let restored = LiveStatementResult(cached: cached, catalog: facts) {
-            return restored
+          let key = analysisCache.key(sql: sql, fingerprint: fingerprint, root: root)
+          if options.readCache,
+            let cached = analysisCache.lookup(
+              key, advisor: AnalysisCache.advisorDigest(options),
+              rewriting: AnalysisCache.rewritingDigest(options, staticRules: rules)),
+            var restored = LiveStatementResult(cached: cached, catalog: facts)
+          {
+            // An entry made by `analyze` carries advice and rewrites a `check` run did not ask for.
+            if options.advisor == nil { restored.chosen = [] }
+            if options.rewriting == nil { restored.rewrites = [] }
+            return finished(restored)
           }
           cacheKey = key
         }
         var result = analyze(
           sql: sql, plan: plan, rules: rules, root: root, catalog: facts, options: options, session: session)
-        if let analysisCache, let cacheKey, let cached = result.cached() {
+        if let analysisCache, let cacheKey,
+          let cached = result.cached(
+            advisor: AnalysisCache.advisorDigest(options),
+            rewriting: AnalysisCache.rewritingDigest(options, staticRules: rules))
+        {
           analysisCache.save(cacheKey, cached)
           result.cache = .miss
         }
-        return result
+        return finished(result)
       }, finish: { session in session.close() })
 
     var takenNames = Set<String>()
@@ -262,7 +286,7 @@ public enum LiveAnalyzer {
     }
     switch outcome {
     case .failure(let error):
-      report(LiveFindings.explainFailed, "not EXPLAINed: the database connection failed (\(error.message))")
+      report(LiveFindings.explainFailed, "\(LiveFindings.connectionFailurePrefix) (\(error.message))")
     case .success(.notExplainable(let reason)):
       report(LiveFindings.notExplainable, reason)
     case .success(.failed(let error)):
@@ -354,3 +378,10 @@ public enum ConninfoDescription {
 }
 
 import Foundation
+
+/// A thread-safe count (progress of parallel workers).
+final class Counter: Sendable {
+  private let value = Mutex(0)
+
+  func increment() -> Int { value.withLock { $0 += 1; return $0 } }
+}

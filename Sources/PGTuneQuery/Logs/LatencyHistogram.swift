@@ -5,8 +5,8 @@ import Foundation
 public struct LatencyHistogram: Sendable, Equatable {
   static let base = 1.02
   static let smallest = 0.001
-  private(set) var counts: [Int: Int] = [:]
-  public private(set) var total = 0
+  var counts: [Int: Int] = [:]
+  public internal(set) var total = 0
 
   public init() {}
 

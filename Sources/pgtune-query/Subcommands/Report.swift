@@ -20,6 +20,11 @@ extension PGTuneQueryCommand {
         or log_statement + log_duration) by libpg_query fingerprint: calls, total, mean, min, \
         max, p50/p95/p99, errors, slowest samples. Exit status 4 when input was read but no \
         query was recognized, with a diagnosis.
+
+        Each run's aggregates are recorded in the store (unless --no-store), with per-query \
+        history. --from-store reports on the stored runs instead of reading logs: with a shared \
+        tier (--store redis://…) that is every machine's runs, one fleet report; there \
+        --since/--until select runs by the time they were recorded.
         """)
 
     @Argument(help: ArgumentHelp("Log files (default: standard input).", valueName: "file"))
@@ -52,11 +57,22 @@ extension PGTuneQueryCommand {
     @Option(help: ArgumentHelp("Only queries that took at least this many milliseconds.", valueName: "ms"))
     var minDuration: Double?
 
+    @Flag(help: "Report on the runs recorded in the store instead of reading logs.")
+    var fromStore = false
+
+    @OptionGroup(title: "Store") var store: StoreOptions
+
     func validate() throws {
       if top < 1 { throw ValidationError("--top must be at least 1") }
+      if fromStore && !files.isEmpty { throw ValidationError("--from-store reads the store, not log files") }
+      if fromStore && store.disabled { throw ValidationError("--from-store and --no-store contradict each other") }
+      if fromStore, let since, PGTuneQueryCommand.History.date(since) == nil {
+        throw ValidationError("--since: not a date: \(since)")
+      }
     }
 
     func run() throws {
+      if fromStore { return try reportFromStore() }
       var filter = LogFilter()
       filter.since = since
       filter.until = until
@@ -91,6 +107,28 @@ extension PGTuneQueryCommand {
         diagnose(diagnoses)
         throw ExitStatus.noQueries.exitCode
       }
+      if let tiers = store.open() {
+        ReportStore.record(report, store: tiers)
+        store.finish(tiers)
+      }
+      write(report)
+    }
+
+    private func reportFromStore() throws {
+      guard let tiers = store.open() else { return }
+      defer { store.finish(tiers) }
+      let (report, runs) = ReportStore.load(
+        from: tiers, since: since.flatMap(PGTuneQueryCommand.History.date),
+        until: until.flatMap(PGTuneQueryCommand.History.date))
+      guard runs > 0 else {
+        Terminal.error("no report runs in the store (\(tiers.tiers.map(\.location).joined(separator: ", "))): run report on logs first")
+        throw ExitStatus.noQueries.exitCode
+      }
+      Terminal.writeError("pgtune-query: merged \(runs) stored report run\(runs == 1 ? "" : "s")")
+      write(report)
+    }
+
+    private func write(_ report: LogReport) {
       switch format {
       case .text: Terminal.write(LogReportReporter.text(report, top: top))
       case .json: Terminal.write(LogReportReporter.json(report))

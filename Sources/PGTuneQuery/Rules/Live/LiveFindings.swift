@@ -1,7 +1,18 @@
 /// Findings that come from talking to the database rather than from a rule over a tree or plan.
 /// They have ids (so they can be disabled or re-severitied) and descriptions, but no examples:
 /// the live tests against PostgreSQL cover them.
-enum LiveFindings {
+public enum LiveFindings {
+  /// Whether a statement's live analysis failed for a reason worth retrying (a timeout, a lock
+  /// wait, a dropped connection), not because of the statement itself.
+  public static func failedTransiently(_ statement: StatementAnalysis) -> Bool {
+    statement.findings.contains { finding in
+      finding.rule == explainTimeout.id
+        || (finding.rule == explainFailed.id && finding.message.hasPrefix(connectionFailurePrefix))
+    }
+  }
+
+  static let connectionFailurePrefix = "not EXPLAINed: the database connection failed"
+
   static let notExplainable = RuleDescription(
     id: "not-explainable",
     summary: "Statement not sent to the server",

@@ -1,0 +1,19 @@
+/// Which logged queries `warm` analyzes, and the SQL it analyzes for each.
+public enum WarmPlan {
+  /// Parsed queries (not truncated text) by calls × mean time, the costliest first.
+  public static func choose(from report: LogReport, top: Int) -> [QueryAggregate] {
+    Array(
+      report.queries.values.filter { $0.parsed && !($0.samples.first?.text.isEmpty ?? true) }
+        .sorted { ($0.totalMilliseconds, $0.fingerprint) > ($1.totalMilliseconds, $1.fingerprint) }
+        .prefix(top))
+  }
+
+  /// One statement per query: its slowest sample as logged, each on its own lines.
+  public static func script(_ queries: [QueryAggregate]) -> String {
+    queries.map { query in
+      var text = query.samples[0].text
+      while let last = text.last, last == ";" || last.isWhitespace { text.removeLast() }
+      return text + ";\n"
+    }.joined(separator: "\n")
+  }
+}
