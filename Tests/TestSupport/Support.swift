@@ -102,6 +102,10 @@ public func runPGTuneQuery(
   process.arguments = arguments
   var env = ProcessInfo.processInfo.environment
   env["NO_COLOR"] = "1"
+  // Each run gets a store of its own unless the test names one: cached analyses from another
+  // test must not stand in for the EXPLAIN a test is about.
+  env["PGTUNE_QUERY_STORE"] = "/tmp/pgtune-query-test/stores/\(UUID().uuidString).sqlite"
+  env["PGTUNE_QUERY_STORE_URL"] = nil
   for (key, value) in environment { env[key] = value }
   process.environment = env
   if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }

@@ -232,30 +232,35 @@ public final class SQLiteTier: StoreTier, @unchecked Sendable {
     var replaceable = true
   }
 
-  /// Checks the file is ours (or empty), sets WAL, and applies missing migrations.
+  /// Checks the file is ours (or empty), applies missing migrations, then sets WAL. The check
+  /// and the migration share one immediate transaction: two processes creating the store at
+  /// once must not see each other's half-made schema as a foreign database. WAL is switched on
+  /// only once the file is known to be ours, so another program's database is never modified.
   private static func prepare(_ database: SQLiteDatabase) throws {
-    let application = try database.query("PRAGMA application_id").first?.first?.integer ?? 0
-    let objects = try database.query("SELECT count(*) FROM sqlite_master").first?.first?.integer ?? 0
-    if application != applicationID && (application != 0 || objects > 0) {
-      throw ForeignFile(reason: "not a pgtune-query store (another program's SQLite database)")
-    }
-    _ = try database.query("PRAGMA journal_mode = WAL")
-    try database.execute("PRAGMA synchronous = NORMAL")
     try database.execute("BEGIN IMMEDIATE")
     do {
+      let application = try database.query("PRAGMA application_id").first?.first?.integer ?? 0
+      let objects = try database.query("SELECT count(*) FROM sqlite_master").first?.first?.integer ?? 0
+      if application != applicationID && (application != 0 || objects > 0) {
+        throw ForeignFile(reason: "not a pgtune-query store (another program's SQLite database)")
+      }
       let version = Int(try database.query("PRAGMA user_version").first?.first?.integer ?? 0)
       if version > migrations.count {
         throw ForeignFile(
           reason: "written by a newer pgtune-query (store schema \(version), this one knows \(migrations.count))",
           replaceable: false)
       }
-      for migration in migrations.dropFirst(version) { try database.execute(migration) }
-      try database.execute("PRAGMA user_version = \(migrations.count); PRAGMA application_id = \(applicationID)")
+      if version < migrations.count {
+        for migration in migrations.dropFirst(version) { try database.execute(migration) }
+        try database.execute("PRAGMA user_version = \(migrations.count); PRAGMA application_id = \(applicationID)")
+      }
       try database.execute("COMMIT")
     } catch {
       try? database.execute("ROLLBACK")
       throw error
     }
+    _ = try database.query("PRAGMA journal_mode = WAL")
+    try database.execute("PRAGMA synchronous = NORMAL")
   }
 
   private static func moveAside(_ path: String, reason: String, warnings: WarningSink) {
