@@ -30,7 +30,7 @@ best() { # jobs → best seconds
   for _ in $(seq "$runs"); do
     local start end elapsed
     start=$(date +%s.%N)
-    .build/release/pgtune-query analyze --dsn "$dsn" --jobs "$1" --format json bench/out/live-200.sql >/dev/null || true
+    .build/release/pgtune-query analyze --no-store --dsn "$dsn" --jobs "$1" --format json bench/out/live-200.sql >/dev/null || true
     end=$(date +%s.%N)
     elapsed=$(echo "$end - $start" | bc -l)
     if [[ -z $best ]] || (($(echo "$elapsed < $best" | bc -l))); then best=$elapsed; fi

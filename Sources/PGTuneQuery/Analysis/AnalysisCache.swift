@@ -160,8 +160,10 @@ struct CachedAnalysis: Codable, Sendable {
     var costAfter: Double?
   }
 
-  /// `{"Plan": …, "Planning Time": …}` as EXPLAIN printed it.
-  var explain: String
+  /// The plan as `ExplainResult.planJSON` holds it.
+  var plan: String
+  var planningTime: Double?
+  var executionTime: Double?
   var analyzed: Bool
   var verified: Bool
   var candidates: [Candidate]
@@ -184,7 +186,10 @@ struct LiveStatementResult: Sendable {
 
   /// Rebuilds a result from the store; nil when it no longer fits the catalog (a table gone).
   init?(cached: CachedAnalysis, catalog: CatalogFacts) {
-    guard let explain = try? ExplainResult.parseAll(cached.explain).first else { return nil }
+    guard
+      let explain = ExplainResult.restored(
+        planJSON: cached.plan, planningTime: cached.planningTime, executionTime: cached.executionTime)
+    else { return nil }
     outcome = .success(.plan(explain, analyzed: cached.analyzed))
     verified = cached.verified
     for candidate in cached.candidates {
@@ -209,12 +214,8 @@ struct LiveStatementResult: Sendable {
   /// The storable form; nil unless there is a plan (failures and timeouts are retried next time).
   func cached(advisor: String?, rewriting: String?) -> CachedAnalysis? {
     guard case .success(.plan(let explain, let analyzed)) = outcome else { return nil }
-    var entry = "{\"Plan\": \(explain.planJSON)"
-    if let planning = explain.planningTime { entry += ", \"Planning Time\": \(planning)" }
-    if let execution = explain.executionTime { entry += ", \"Execution Time\": \(execution)" }
-    entry += "}"
     return CachedAnalysis(
-      explain: "[\(entry)]", analyzed: analyzed, verified: verified,
+      plan: explain.planJSON, planningTime: explain.planningTime, executionTime: explain.executionTime, analyzed: analyzed, verified: verified,
       candidates: chosen.map { candidate, before, after in
         CachedAnalysis.Candidate(
           schema: candidate.relation.schema, table: candidate.relation.name,

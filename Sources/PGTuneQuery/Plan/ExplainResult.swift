@@ -55,6 +55,24 @@ public struct ExplainResult: Decodable, Sendable, Equatable {
     }
   }
 
+  /// A plan kept by the analysis cache: the plan JSON as `planJSON` holds it, decoded in one
+  /// pass (parseAll's tolerance of psql output and re-encoding is for files from users).
+  static func restored(planJSON: String, planningTime: Double?, executionTime: Double?) -> ExplainResult? {
+    guard let plan = try? JSONDecoder().decode(PlanNode.self, from: Data(planJSON.utf8)) else { return nil }
+    var result = ExplainResult(plan: plan, planningTime: planningTime, executionTime: executionTime)
+    result.planJSON = planJSON
+    return result
+  }
+
+  private init(plan: PlanNode, planningTime: Double?, executionTime: Double?) {
+    self.plan = plan
+    self.planningTime = planningTime
+    self.executionTime = executionTime
+    settings = nil
+    jit = nil
+    triggers = nil
+  }
+
   public static func == (lhs: ExplainResult, rhs: ExplainResult) -> Bool {
     lhs.plan == rhs.plan && lhs.planningTime == rhs.planningTime && lhs.executionTime == rhs.executionTime
   }
