@@ -3,8 +3,46 @@ import PGTuneQuery
 
 /// The outputs of `report`: text tables, versioned JSON, Markdown and a self-contained HTML page.
 public enum LogReportReporter {
+  /// Executed queries (not those known only from a logged plan), by `key`, largest first.
   static func sorted(_ report: LogReport, by key: (QueryAggregate) -> Double, top: Int) -> [QueryAggregate] {
-    Array(report.queries.values.sorted { (key($0), $1.fingerprint) > (key($1), $0.fingerprint) }.prefix(top))
+    Array(
+      report.queries.values.filter { $0.calls > 0 }.sorted { (key($0), $1.fingerprint) > (key($1), $0.fingerprint) }
+        .prefix(top))
+  }
+
+  /// Queries with logged plans, by the time those plans took.
+  static func withPlans(_ report: LogReport, top: Int) -> [QueryAggregate] {
+    Array(
+      report.queries.values.filter { $0.plans.count > 0 }
+        .sorted { ($0.plans.totalMilliseconds, $1.fingerprint) > ($1.plans.totalMilliseconds, $0.fingerprint) }.prefix(top))
+  }
+
+  /// The groups of a breakdown, largest total first; the empty name reads "(not logged)".
+  static func groups(_ tallies: [String: Tally], top: Int) -> [(name: String, tally: Tally)] {
+    Array(
+      tallies.sorted { ($0.value.milliseconds, $1.key) > ($1.value.milliseconds, $0.key) }.prefix(top)
+        .map { ($0.key.isEmpty ? "(not logged)" : $0.key, $0.value) })
+  }
+
+  /// A SQLSTATE as is; an error grouped by its message shows no code.
+  static func errorCode(_ key: String) -> String {
+    key.count == 5 && key.allSatisfy { $0.isNumber || $0.isUppercase } ? key : "-"
+  }
+
+  /// "seq scans on orders: 4.00 h" lines for a query's logged plans, largest first.
+  static func seqScanSummary(_ plans: LoggedPlans) -> [String] {
+    plans.seqScanMilliseconds.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { table, milliseconds in
+      "seq scans on \(table): \(duration(milliseconds))\(plans.seqScanTimesMeasured ? "" : " (estimated from cost share)")"
+    }
+  }
+
+  /// Milliseconds in the largest unit that reads well (ms, s, min, h).
+  static func duration(_ milliseconds: Double) -> String {
+    switch milliseconds {
+    case 3_600_000...: String(format: "%.2f h", milliseconds / 3_600_000)
+    case 60_000...: String(format: "%.1f min", milliseconds / 60_000)
+    default: ms(milliseconds)
+    }
   }
 
   static func ms(_ value: Double) -> String { value >= 1000 ? String(format: "%.2f s", value / 1000) : String(format: "%.2f ms", value) }
@@ -38,7 +76,25 @@ public enum LogReportReporter {
     if !report.errors.isEmpty {
       output += "\nErrors\n"
       for error in report.errors.values.sorted(by: { ($0.count, $1.key) > ($1.count, $0.key) }).prefix(top) {
-        output += "  \(String(error.count).padding(toLength: 8, withPad: " ", startingAt: 0))  \(error.key.padding(toLength: 6, withPad: " ", startingAt: 0))  \(oneLine(error.message, width: 100))\n"
+        output += "  \(String(error.count).padding(toLength: 8, withPad: " ", startingAt: 0))  \(errorCode(error.key).padding(toLength: 6, withPad: " ", startingAt: 0))  \(oneLine(error.message, width: 100))\n"
+      }
+    }
+    let planned = withPlans(report, top: top)
+    if !planned.isEmpty {
+      output += "\nPlans from the log (auto_explain: \(report.plansRead) plans)\n"
+      for query in planned {
+        output += "  \(query.plans.count) plans, \(duration(query.plans.totalMilliseconds))  \(oneLine(query.query, width: 90))\n"
+        for line in seqScanSummary(query.plans) { output += "      \(line)\n" }
+        for (rule, tally) in query.plans.findings.sorted(by: { ($0.value.count, $1.key) > ($1.value.count, $0.key) }) {
+          output += "      \(tally.severity.rawValue) \(rule) ×\(tally.count): \(oneLine(tally.message, width: 100))\n"
+        }
+      }
+    }
+    for (title, tallies) in [("database", report.byDatabase), ("user", report.byUser), ("application", report.byApplication)]
+    where tallies.count > 1 || (tallies.count == 1 && tallies.keys.first != "") {
+      output += "\nBy \(title)\n"
+      for (name, tally) in groups(tallies, top: top) {
+        output += "  \(String(tally.calls).padding(toLength: 8, withPad: " ", startingAt: 0))  \(ms(tally.milliseconds).padding(toLength: 11, withPad: " ", startingAt: 0))  \(name)\n"
       }
     }
     return output
@@ -46,10 +102,14 @@ public enum LogReportReporter {
 
   // MARK: JSON
 
-  /// `{"schema_version":1,"totals":{"queries","errors","total_duration_ms","first","last"},
+  /// `{"schema_version":1,"totals":{"queries","errors","total_duration_ms","first","last","plans"},
   ///   "queries":[{"fingerprint","query","calls","total_ms","mean_ms","min_ms","max_ms","p50_ms",
-  ///   "p95_ms","p99_ms","errors","parsed","samples":[{"duration_ms","timestamp","query"}]}],
-  ///   "errors":[{"sqlstate_or_message","message","count","statement"}]}`, queries by total time.
+  ///   "p95_ms","p99_ms","errors","parsed","samples":[{"duration_ms","timestamp","query"}]
+  ///   [,"plans":{"count","total_ms","seq_scan_ms":{table:ms},"seq_scan_measured",
+  ///   "findings":[{"rule","severity","count","message"}]}]}],
+  ///   "errors":[{"sqlstate_or_message","message","count","statement"}],
+  ///   "by_database"|"by_user"|"by_application":[{"name","calls","total_ms"}]}`, queries by total
+  ///   time (queries seen only in a logged plan have 0 calls).
   public static func json(_ report: LogReport) -> String {
     var json = JSONWriter()
     json.beginObject()
@@ -61,10 +121,14 @@ public enum LogReportReporter {
     json.field("total_duration_ms", rounded(report.totalMilliseconds))
     json.field("first", report.first)
     json.field("last", report.last)
+    json.field("plans", report.plansRead)
     json.endObject()
     json.key("queries")
     json.beginArray()
-    for query in sorted(report, by: \.totalMilliseconds, top: .max) {
+    let all = report.queries.values.sorted {
+      ($0.totalMilliseconds, $0.plans.totalMilliseconds, $1.fingerprint) > ($1.totalMilliseconds, $1.plans.totalMilliseconds, $0.fingerprint)
+    }
+    for query in all {
       json.beginObject()
       json.field("fingerprint", query.fingerprint)
       json.field("query", query.query)
@@ -88,6 +152,7 @@ public enum LogReportReporter {
         json.endObject()
       }
       json.endArray()
+      if query.plans.count > 0 { writePlans(query.plans, to: &json) }
       json.endObject()
     }
     json.endArray()
@@ -102,90 +167,48 @@ public enum LogReportReporter {
       json.endObject()
     }
     json.endArray()
+    for (key, tallies) in [("by_database", report.byDatabase), ("by_user", report.byUser), ("by_application", report.byApplication)] {
+      json.key(key)
+      json.beginArray()
+      for (name, tally) in tallies.sorted(by: { ($0.value.milliseconds, $1.key) > ($1.value.milliseconds, $0.key) }) {
+        json.beginObject()
+        json.field("name", name.isEmpty ? nil : name)
+        json.field("calls", tally.calls)
+        json.field("total_ms", rounded(tally.milliseconds))
+        json.endObject()
+      }
+      json.endArray()
+    }
     json.endObject()
     return json.string + "\n"
   }
 
+  static func writePlans(_ plans: LoggedPlans, to json: inout JSONWriter) {
+    json.key("plans")
+    json.beginObject()
+    json.field("count", plans.count)
+    json.field("total_ms", rounded(plans.totalMilliseconds))
+    json.key("seq_scan_ms")
+    json.beginObject()
+    for (table, milliseconds) in plans.seqScanMilliseconds.sorted(by: { $0.key < $1.key }) {
+      json.field(table, rounded(milliseconds))
+    }
+    json.endObject()
+    json.field("seq_scan_measured", plans.seqScanTimesMeasured)
+    json.key("findings")
+    json.beginArray()
+    for (rule, tally) in plans.findings.sorted(by: { ($0.value.count, $1.key) > ($1.value.count, $0.key) }) {
+      json.beginObject()
+      json.field("rule", rule)
+      json.field("severity", tally.severity.rawValue)
+      json.field("count", tally.count)
+      json.field("message", tally.message)
+      json.endObject()
+    }
+    json.endArray()
+    json.endObject()
+  }
+
   static func rounded(_ value: Double) -> Double { value.isFinite ? (value * 1000).rounded() / 1000 : 0 }
 
-  // MARK: Markdown
-
-  public static func markdown(_ report: LogReport, top: Int) -> String {
-    var text = "## PostgreSQL log report\n\n"
-    text += "\(report.totalQueries) queries (\(report.queries.count) normalized), \(report.totalErrors) errors, total \(ms(report.totalMilliseconds)).\n\n"
-    text += "| calls | total | mean | p95 | max | query |\n| ---: | ---: | ---: | ---: | ---: | --- |\n"
-    for query in sorted(report, by: \.totalMilliseconds, top: top) {
-      let cell = oneLine(query.query, width: 120).replacingOccurrences(of: "|", with: "\\|")
-      text += "| \(query.calls) | \(ms(query.totalMilliseconds)) | \(ms(query.meanMilliseconds)) | \(ms(query.percentile(0.95))) | \(ms(query.maxMilliseconds)) | `\(cell)` |\n"
-    }
-    return text
-  }
-
-  // MARK: HTML
-
-  /// One self-contained page: inline CSS and SVG charts (queries and time per minute, latency
-  /// distribution, top queries by total time), no scripts, nothing fetched.
-  public static func html(_ report: LogReport, top: Int) -> String {
-    let minutes = report.perMinute.keys.sorted()
-    let counts = minutes.map { Double(report.perMinute[$0]?.count ?? 0) }
-    let durations = minutes.map { report.perMinute[$0]?.milliseconds ?? 0 }
-    let topQueries = sorted(report, by: \.totalMilliseconds, top: top)
-    var page = """
-      <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>pgtune-query log report</title>
-      <style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}h1{font-size:1.4em}svg{background:#fafafa;border:1px solid #ddd}
-      table{border-collapse:collapse;margin-top:1em}td,th{border:1px solid #ddd;padding:4px 8px;text-align:right}td.q{text-align:left;font-family:monospace}
-      .bar{fill:#3b7dd8}.bar2{fill:#d8893b}</style></head><body>
-      <h1>PostgreSQL log report</h1>
-      <p id="totals">\(report.totalQueries) queries (\(report.queries.count) normalized), \(report.totalErrors) errors, total \(escape(ms(report.totalMilliseconds)))\(report.first.map { ", " + escape($0) } ?? "") – \(report.last.map(escape) ?? "")</p>
-      <h2>Queries per minute</h2>
-      """
-    page += barChart(id: "queries-per-minute", values: counts, labels: minutes, cssClass: "bar")
-    page += "<h2>Query time per minute (ms)</h2>"
-    page += barChart(id: "duration-per-minute", values: durations, labels: minutes, cssClass: "bar2")
-    page += "<h2>Latency distribution (all queries)</h2>"
-    var combined = LatencyHistogram()
-    for query in report.queries.values { combined.merge(query.histogram) }
-    let points = [0.5, 0.75, 0.9, 0.95, 0.99, 0.999]
-    page += barChart(
-      id: "latency-histogram", values: points.map { combined.percentile($0) }, labels: points.map { "p\(($0 * 100).formatted())" },
-      cssClass: "bar")
-    page += "<h2>Top \(topQueries.count) queries by total time</h2>"
-    page += barChart(
-      id: "top-queries", values: topQueries.map(\.totalMilliseconds), labels: topQueries.map { String($0.fingerprint.prefix(8)) },
-      cssClass: "bar2")
-    page += "<table><tr><th>calls</th><th>total</th><th>mean</th><th>p95</th><th>max</th><th>query</th></tr>"
-    for query in topQueries {
-      page += "<tr><td>\(query.calls)</td><td>\(escape(ms(query.totalMilliseconds)))</td><td>\(escape(ms(query.meanMilliseconds)))</td>"
-      page += "<td>\(escape(ms(query.percentile(0.95))))</td><td>\(escape(ms(query.maxMilliseconds)))</td>"
-      page += "<td class=\"q\">\(escape(oneLine(query.query, width: 200)))</td></tr>"
-    }
-    page += "</table></body></html>\n"
-    return page
-  }
-
-  static func barChart(id: String, values: [Double], labels: [String], cssClass: String) -> String {
-    let width = 900.0
-    let height = 200.0
-    let maximum = max(values.max() ?? 1, .leastNonzeroMagnitude)
-    let barWidth = values.isEmpty ? 0 : width / Double(values.count)
-    var svg = "<svg id=\"\(id)\" width=\"\(Int(width))\" height=\"\(Int(height) + 20)\" viewBox=\"0 0 \(Int(width)) \(Int(height) + 20)\" role=\"img\">"
-    for (index, value) in values.enumerated() {
-      let barHeight = value / maximum * height
-      let x = Double(index) * barWidth
-      svg += "<rect class=\"\(cssClass)\" x=\"\(format(x))\" y=\"\(format(height - barHeight))\" width=\"\(format(max(1, barWidth - 1)))\" height=\"\(format(barHeight))\">"
-      svg += "<title>\(escape(labels[index])): \(format(value))</title></rect>"
-    }
-    if let first = labels.first, let last = labels.last {
-      svg += "<text x=\"0\" y=\"\(Int(height) + 15)\" font-size=\"11\">\(escape(first))</text>"
-      svg += "<text x=\"\(Int(width))\" y=\"\(Int(height) + 15)\" font-size=\"11\" text-anchor=\"end\">\(escape(last))</text>"
-    }
-    return svg + "</svg>\n"
-  }
-
-  static func format(_ value: Double) -> String { String(format: "%.1f", value) }
-
-  static func escape(_ text: String) -> String {
-    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-      .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-  }
 }

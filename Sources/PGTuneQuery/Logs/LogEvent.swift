@@ -28,29 +28,54 @@ public enum LogMessage: Equatable, Sendable {
   case duration(Double)
   /// `statement: …` alone (log_statement).
   case statement(String)
+  /// `duration: … ms  plan:` and the plan (auto_explain, text or JSON).
+  case plan(durationMilliseconds: Double, text: String)
   /// `duration: … parse/bind …`: extended-protocol steps that are not executions.
   case protocolStep
   case other
 
-  /// Reads the message text of a LOG line.
+  /// Reads the message text of a LOG line (bytes only: this runs for every message).
   public static func classify(_ message: Substring) -> LogMessage {
-    if message.hasPrefix("duration: ") {
-      let rest = message.dropFirst("duration: ".count)
-      guard let space = rest.firstIndex(of: " "), let value = Double(rest[..<space]) else { return .other }
-      var tail = rest[space...]
-      tail = tail.drop { $0 == " " }
-      guard tail.hasPrefix("ms") else { return .other }
-      tail = tail.dropFirst(2).drop { $0 == " " }
+    let bytes = message.utf8
+    if starts(bytes, "duration: ") {
+      var position = bytes.index(bytes.startIndex, offsetBy: 10)
+      let numberStart = position
+      while position < bytes.endIndex, bytes[position] != 0x20 { position = bytes.index(after: position) }
+      guard let value = Double(Substring(bytes[numberStart..<position])) else { return .other }
+      while position < bytes.endIndex, bytes[position] == 0x20 { position = bytes.index(after: position) }
+      var tail = bytes[position...]
+      guard starts(tail, "ms") else { return .other }
+      tail = tail.dropFirst(2)
+      while tail.first == 0x20 { tail = tail.dropFirst() }
       if tail.isEmpty { return .duration(value) }
-      if tail.hasPrefix("statement: ") { return .query(durationMilliseconds: value, text: String(tail.dropFirst(11))) }
-      if tail.hasPrefix("execute ") || tail.hasPrefix("execute fetch from ") {
-        guard let colon = tail.range(of: ": ") else { return .other }
-        return .query(durationMilliseconds: value, text: String(tail[colon.upperBound...]))
+      if starts(tail, "statement: ") { return .query(durationMilliseconds: value, text: String(Substring(tail.dropFirst(11)))) }
+      if starts(tail, "execute ") {
+        // `execute S_1: SELECT …` / `execute <unnamed>: …` / `execute fetch from …: …`
+        var index = tail.startIndex
+        while index < tail.endIndex {
+          if tail[index] == UInt8(ascii: ":"), tail.index(after: index) < tail.endIndex, tail[tail.index(after: index)] == 0x20 {
+            return .query(durationMilliseconds: value, text: String(Substring(tail[tail.index(index, offsetBy: 2)...])))
+          }
+          index = tail.index(after: index)
+        }
+        return .other
       }
-      if tail.hasPrefix("parse ") || tail.hasPrefix("bind ") { return .protocolStep }
+      if starts(tail, "plan:") { return .plan(durationMilliseconds: value, text: String(Substring(tail.dropFirst(5)))) }
+      if starts(tail, "parse ") || starts(tail, "bind ") { return .protocolStep }
       return .other
     }
-    if message.hasPrefix("statement: ") { return .statement(String(message.dropFirst("statement: ".count))) }
+    if starts(bytes, "statement: ") { return .statement(String(Substring(bytes.dropFirst(11)))) }
     return .other
+  }
+
+  private static func starts(_ bytes: Substring.UTF8View, _ literal: StaticString) -> Bool {
+    let count = literal.utf8CodeUnitCount
+    guard bytes.count >= count else { return false }
+    var index = bytes.startIndex
+    for offset in 0..<count {
+      guard bytes[index] == literal.utf8Start[offset] else { return false }
+      index = bytes.index(after: index)
+    }
+    return true
   }
 }

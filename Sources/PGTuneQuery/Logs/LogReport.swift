@@ -15,6 +15,8 @@ public struct QueryAggregate: Sendable {
   public var samples: [(milliseconds: Double, timestamp: String?, text: String)] = []
   /// Whether libpg_query could parse it (false: truncated or not SQL; grouped by text).
   public var parsed = true
+  /// auto_explain plans logged for it, checked with the plan rules.
+  public var plans = LoggedPlans()
 
   public var meanMilliseconds: Double { calls == 0 ? 0 : totalMilliseconds / Double(calls) }
 
@@ -59,8 +61,31 @@ public struct LogReport: Sendable {
   /// Queries and summed duration per minute (`YYYY-MM-DD HH:MM`).
   public var perMinute: [String: (count: Int, milliseconds: Double)] = [:]
   public var linesRead = 0
+  /// Executions and their time per database, user and application (empty key: not logged).
+  public var byDatabase: [String: Tally] = [:]
+  public var byUser: [String: Tally] = [:]
+  public var byApplication: [String: Tally] = [:]
+  /// auto_explain plans read, and those that could not be read.
+  public var plansRead = 0
+  public var unreadablePlans = 0
 
   public init() {}
+}
+
+/// Calls and summed duration of a group of executions.
+public struct Tally: Sendable, Equatable {
+  public var calls = 0
+  public var milliseconds = 0.0
+
+  public init(calls: Int = 0, milliseconds: Double = 0) {
+    self.calls = calls
+    self.milliseconds = milliseconds
+  }
+
+  mutating func add(_ other: Tally) {
+    calls += other.calls
+    milliseconds += other.milliseconds
+  }
 }
 
 /// Filters on the events that count.
@@ -96,7 +121,13 @@ public struct LogAggregator {
   private var lastError: [String: String] = [:]
   static let samplesKept = 3
 
-  public init(filter: LogFilter = LogFilter()) { self.filter = filter }
+  /// The rules run on logged plans (the configuration file's settings when there is one).
+  let planConfiguration: Configuration
+
+  public init(filter: LogFilter = LogFilter(), configuration: Configuration = Configuration()) {
+    self.filter = filter
+    planConfiguration = configuration
+  }
 
   public mutating func consume(_ event: LogEvent) {
     guard filter.admits(event) else { return }
@@ -114,6 +145,7 @@ public struct LogAggregator {
       case .statement(let text): waiting[event.pid ?? ""] = text
       case .duration(let milliseconds):
         if let text = waiting.removeValue(forKey: event.pid ?? "") { record(query: text, milliseconds: milliseconds, event: event) }
+      case .plan(let milliseconds, let text): record(plan: text, milliseconds: milliseconds)
       case .protocolStep, .other: break
       }
     default:
@@ -121,25 +153,45 @@ public struct LogAggregator {
     }
   }
 
+  private mutating func identity(of text: String) -> (fingerprint: String, query: String, parsed: Bool) {
+    let key = Self.literalStripped(text)
+    if let cached = cache[key] { return cached }
+    let identity: (fingerprint: String, query: String, parsed: Bool)
+    if let fingerprint = try? SQLText.fingerprint(text) {
+      identity = (fingerprint, (try? SQLText.normalize(text)) ?? key, true)
+    } else {
+      identity = ("text:" + Self.shortHash(key), key, false)
+    }
+    cache[key] = identity
+    return identity
+  }
+
+  /// An auto_explain plan: attached to its query's fingerprint and checked by the plan rules. It
+  /// is not an execution of its own (the statement's duration line, when logged, is).
+  private mutating func record(plan text: String, milliseconds: Double) {
+    if let minimum = filter.minimumMilliseconds, milliseconds < minimum { return }
+    guard let (query, plan) = LoggedPlan.read(text) else {
+      report.unreadablePlans += 1
+      return
+    }
+    let identity = identity(of: query)
+    report.queries[identity.fingerprint, default: QueryAggregate(fingerprint: identity.fingerprint, query: identity.query)]
+      .plans.add(plan, milliseconds: milliseconds, configuration: planConfiguration)
+    report.plansRead += 1
+  }
+
   private mutating func record(query text: String, milliseconds: Double, event: LogEvent) {
     if let minimum = filter.minimumMilliseconds, milliseconds < minimum { return }
-    let key = Self.literalStripped(text)
-    let identity: (fingerprint: String, query: String, parsed: Bool)
-    if let cached = cache[key] {
-      identity = cached
-    } else {
-      if let fingerprint = try? SQLText.fingerprint(text) {
-        identity = (fingerprint, (try? SQLText.normalize(text)) ?? key, true)
-      } else {
-        identity = ("text:" + Self.shortHash(key), key, false)
-      }
-      cache[key] = identity
-    }
+    let identity = identity(of: text)
     // Updated in place: copying an aggregate out and back would copy its histogram every time.
     report.queries[identity.fingerprint, default: QueryAggregate(fingerprint: identity.fingerprint, query: identity.query)]
       .record(milliseconds, timestamp: event.timestamp, text: text, parsed: identity.parsed)
     report.totalQueries += 1
     report.totalMilliseconds += milliseconds
+    let one = Tally(calls: 1, milliseconds: milliseconds)
+    report.byDatabase[event.database ?? "", default: Tally()].add(one)
+    report.byUser[event.user ?? "", default: Tally()].add(one)
+    report.byApplication[event.application ?? "", default: Tally()].add(one)
     note(time: event.timestamp, milliseconds: milliseconds)
   }
 

@@ -13,6 +13,7 @@ public enum LogReportMerge {
       existing.maxMilliseconds = max(existing.maxMilliseconds, query.maxMilliseconds)
       existing.histogram.merge(query.histogram)
       existing.errors += query.errors
+      existing.plans.merge(query.plans)
       existing.samples = Array((existing.samples + query.samples).sorted { $0.milliseconds > $1.milliseconds }.prefix(LogAggregator.samplesKept))
       result.queries[key] = existing
     }
@@ -26,7 +27,12 @@ public enum LogReportMerge {
     result.totalQueries += right.totalQueries
     result.totalErrors += right.totalErrors
     result.totalMilliseconds += right.totalMilliseconds
+    for (name, tally) in right.byDatabase { result.byDatabase[name, default: Tally()].add(tally) }
+    for (name, tally) in right.byUser { result.byUser[name, default: Tally()].add(tally) }
+    for (name, tally) in right.byApplication { result.byApplication[name, default: Tally()].add(tally) }
     result.linesRead += right.linesRead
+    result.plansRead += right.plansRead
+    result.unreadablePlans += right.unreadablePlans
     if let first = right.first, result.first.map({ first < $0 }) ?? true { result.first = first }
     if let last = right.last, result.last.map({ last > $0 }) ?? true { result.last = last }
     return result

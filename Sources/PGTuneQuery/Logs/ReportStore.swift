@@ -52,6 +52,7 @@ struct StoredReport: Codable {
     var errors: Int
     var parsed: Bool
     var samples: [Sample]
+    var plans: LoggedPlans?
   }
 
   struct Sample: Codable {
@@ -77,6 +78,10 @@ struct StoredReport: Codable {
   var last: String?
   var perMinute: [String: [Double]]
   var linesRead: Int
+  var byDatabase: [String: [Double]]?
+  var byUser: [String: [Double]]?
+  var byApplication: [String: [Double]]?
+  var plansRead: Int?
 
   init(_ report: LogReport, recordedAt: Int64) {
     self.recordedAt = recordedAt
@@ -85,7 +90,8 @@ struct StoredReport: Codable {
         fingerprint: query.fingerprint, query: query.query, calls: query.calls, totalMs: query.totalMilliseconds,
         minMs: query.minMilliseconds.isFinite ? query.minMilliseconds : 0, maxMs: query.maxMilliseconds,
         histogram: query.histogram.counts.sorted { $0.key < $1.key }.map { [$0.key, $0.value] }, errors: query.errors,
-        parsed: query.parsed, samples: query.samples.map { Sample(ms: $0.milliseconds, timestamp: $0.timestamp, text: $0.text) })
+        parsed: query.parsed, samples: query.samples.map { Sample(ms: $0.milliseconds, timestamp: $0.timestamp, text: $0.text) },
+        plans: query.plans.count == 0 ? nil : query.plans)
     }
     errors = report.errors.values.map {
       StoredError(key: $0.key, message: $0.message, count: $0.count, statement: $0.statement)
@@ -97,6 +103,14 @@ struct StoredReport: Codable {
     last = report.last
     perMinute = report.perMinute.mapValues { [Double($0.count), $0.milliseconds] }
     linesRead = report.linesRead
+    byDatabase = report.byDatabase.mapValues { [Double($0.calls), $0.milliseconds] }
+    byUser = report.byUser.mapValues { [Double($0.calls), $0.milliseconds] }
+    byApplication = report.byApplication.mapValues { [Double($0.calls), $0.milliseconds] }
+    plansRead = report.plansRead
+  }
+
+  private static func tallies(_ stored: [String: [Double]]?) -> [String: Tally] {
+    (stored ?? [:]).mapValues { Tally(calls: Int($0.first ?? 0), milliseconds: $0.count > 1 ? $0[1] : 0) }
   }
 
   var report: LogReport {
@@ -113,6 +127,7 @@ struct StoredReport: Codable {
       }
       query.errors = stored.errors
       query.parsed = stored.parsed
+      if let plans = stored.plans { query.plans = plans }
       query.samples = stored.samples.map { ($0.ms, $0.timestamp, $0.text) }
       report.queries[stored.fingerprint] = query
     }
@@ -129,6 +144,10 @@ struct StoredReport: Codable {
     report.last = last
     report.perMinute = perMinute.mapValues { (Int($0.first ?? 0), $0.count > 1 ? $0[1] : 0) }
     report.linesRead = linesRead
+    report.byDatabase = Self.tallies(byDatabase)
+    report.byUser = Self.tallies(byUser)
+    report.byApplication = Self.tallies(byApplication)
+    report.plansRead = plansRead ?? 0
     return report
   }
 }

@@ -8,18 +8,20 @@ public struct StderrLogReader {
   static let severitySet = Set(severities)
 
   private var pending: LogEvent?
+  /// The `log_line_prefix` given with --prefix; nil reads prefixes by guessing.
+  let format: LogLinePrefix?
   /// Lines that looked like neither a message start nor a continuation (for the diagnosis).
   public private(set) var unrecognized: [String] = []
   public private(set) var recognizedLines = 0
 
-  public init() {}
+  public init(prefix: LogLinePrefix? = nil) { format = prefix }
 
   /// Feeds one line (without its line break); returns a message that is now complete.
   public mutating func feed(_ line: Substring) -> LogEvent? {
     if let (prefix, severity, message) = Self.split(line) {
       recognizedLines += 1
       var event = LogEvent(severity: severity, message: String(message))
-      Self.readPrefix(prefix, into: &event)
+      readPrefix(prefix, into: &event)
       let finished = pending
       pending = event
       return finished
@@ -77,30 +79,51 @@ public struct StderrLogReader {
     return nil
   }
 
-  static func readPrefix(_ prefix: Substring, into event: inout LogEvent) {
-    let words = prefix.split(separator: " ")
-    // Timestamp: `2024-05-01 10:00:00.123 UTC` — date, time, optional zone.
-    if words.count >= 2, words[0].count == 10, words[0].dropFirst(4).first == "-", words[1].contains(":") {
-      var stamp = "\(words[0]) \(words[1])"
-      if words.count >= 3, words[2].allSatisfy({ $0.isLetter || $0 == "+" || $0 == "-" || $0.isNumber }), words[2].count <= 6,
-        !words[2].hasPrefix("[")
-      {
-        stamp += " \(words[2])"
-      }
-      event.timestamp = stamp
+  /// Reads the prefix with the configured `log_line_prefix` when there is one and the line fits
+  /// it, otherwise by what prefixes usually hold. Bytes only: this runs for every line.
+  func readPrefix(_ prefix: Substring, into event: inout LogEvent) {
+    if let format, format.read(prefix.utf8, into: &event) { return }
+    Self.guessPrefix(prefix, into: &event)
+  }
+
+  static func guessPrefix(_ prefix: Substring, into event: inout LogEvent) {
+    let bytes = prefix.utf8
+    var position = bytes.startIndex
+    let end = bytes.endIndex
+    // Timestamp first: `2024-05-01 10:00:00.123 UTC` (date, time, optional zone).
+    if bytes.count >= 19, LogPrefixScanner.isDigit(bytes[position]),
+      bytes[bytes.index(position, offsetBy: 4)] == UInt8(ascii: "-"),
+      bytes[bytes.index(position, offsetBy: 10)] == 0x20
+    {
+      let stampEnd = LogPrefixScanner.timestampEnd(bytes, from: position)
+      event.timestamp = String(Substring(bytes[position..<stampEnd]))
+      position = stampEnd
     }
-    for word in words {
-      if word.hasPrefix("[") && word.hasSuffix("]") {
-        let inner = word.dropFirst().dropLast().split(separator: "-").first ?? ""
-        if !inner.isEmpty && inner.allSatisfy(\.isNumber) { event.pid = String(inner) }
-      } else if let at = word.firstIndex(of: "@"), !word.contains("=") {
-        let user = word[..<at]
-        let database = word[word.index(after: at)...]
-        if !user.isEmpty { event.user = String(user) }
-        if !database.isEmpty { event.database = String(database) }
-      } else if let equals = word.firstIndex(of: "=") {
-        let key = word[..<equals]
-        let value = String(word[word.index(after: equals)...]).trimmingCharacters(in: CharacterSet(charactersIn: ",;"))
+    while position < end {
+      while position < end, bytes[position] == 0x20 { position = bytes.index(after: position) }
+      let wordStart = position
+      var at: String.Index?
+      var equals: String.Index?
+      while position < end, bytes[position] != 0x20 {
+        if bytes[position] == UInt8(ascii: "@") && at == nil { at = position }
+        if bytes[position] == UInt8(ascii: "=") && equals == nil { equals = position }
+        position = bytes.index(after: position)
+      }
+      guard wordStart < position else { break }
+      var word = bytes[wordStart..<position]
+      if let last = word.last, last == UInt8(ascii: ":") || last == UInt8(ascii: ",") || last == UInt8(ascii: ";") {
+        word = word.dropLast()
+      }
+      if word.first == UInt8(ascii: "["), word.last == UInt8(ascii: "]") {
+        // `[1234]` or `[1234-1]` (%p, or syslog's [pid-line]).
+        let inner = word.dropFirst().dropLast()
+        let digits = inner.prefix { LogPrefixScanner.isDigit($0) }
+        if !digits.isEmpty, digits.count == inner.count || inner[digits.endIndex] == UInt8(ascii: "-") {
+          event.pid = String(Substring(digits))
+        }
+      } else if let equals {
+        let key = String(Substring(word[word.startIndex..<equals]))
+        let value = String(Substring(word[bytes.index(after: equals)...]))
         switch key {
         case "user": event.user = value
         case "db", "database": event.database = value
@@ -108,9 +131,11 @@ public struct StderrLogReader {
         case "pid": event.pid = value
         default: break
         }
+      } else if let at, at < word.endIndex {
+        if at > word.startIndex { event.user = String(Substring(word[word.startIndex..<at])) }
+        let database = word[bytes.index(after: at)...]
+        if !database.isEmpty { event.database = String(Substring(database)) }
       }
     }
   }
 }
-
-import Foundation

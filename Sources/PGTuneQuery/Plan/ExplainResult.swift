@@ -64,6 +64,13 @@ public struct ExplainResult: Decodable, Sendable, Equatable {
     return result
   }
 
+  /// A plan decoded elsewhere (auto_explain's JSON entry, the text-format parser), with the
+  /// JSON to show for it.
+  init(plan: PlanNode, planJSON: String) {
+    self.init(plan: plan, planningTime: nil, executionTime: nil)
+    self.planJSON = planJSON
+  }
+
   private init(plan: PlanNode, planningTime: Double?, executionTime: Double?) {
     self.plan = plan
     self.planningTime = planningTime

@@ -1,0 +1,161 @@
+/// A `log_line_prefix` setting (`--prefix '%m [%p] %q%u@%d '`), compiled to read the fields of
+/// each line's prefix exactly, where the automatic reading can only guess (an application name
+/// with blanks, a prefix with unusual separators).
+public struct LogLinePrefix: Sendable, Equatable {
+  enum Field: Sendable, Equatable {
+    case timestamp, epoch, pid, user, database, application, sessionID, sqlState, other
+  }
+
+  enum Token: Sendable, Equatable {
+    case literal([UInt8])
+    case field(Field)
+    /// `%q`: processes without a session stop printing the prefix here.
+    case stopIfNoSession
+  }
+
+  let tokens: [Token]
+  public let format: String
+
+  /// Nil (with the reason) for an escape PostgreSQL does not know.
+  public init(format: String) throws(LogPrefixError) {
+    self.format = format
+    var tokens: [Token] = []
+    var literal: [UInt8] = []
+    var bytes = Array(format.utf8)[...]
+    while let byte = bytes.popFirst() {
+      guard byte == UInt8(ascii: "%") else {
+        literal.append(byte)
+        continue
+      }
+      // Padding: %-10u, %5p.
+      while let next = bytes.first, next == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(next) {
+        bytes.removeFirst()
+      }
+      guard let escape = bytes.popFirst() else { throw LogPrefixError(message: "a lone % at the end of \(format)") }
+      if escape == UInt8(ascii: "%") {
+        literal.append(escape)
+        continue
+      }
+      if !literal.isEmpty {
+        tokens.append(.literal(literal))
+        literal = []
+      }
+      switch Character(Unicode.Scalar(escape)) {
+      case "m", "t", "s": tokens.append(.field(.timestamp))
+      case "n": tokens.append(.field(.epoch))
+      case "p": tokens.append(.field(.pid))
+      case "u": tokens.append(.field(.user))
+      case "d": tokens.append(.field(.database))
+      case "a": tokens.append(.field(.application))
+      case "c": tokens.append(.field(.sessionID))
+      case "e": tokens.append(.field(.sqlState))
+      case "q": tokens.append(.stopIfNoSession)
+      case "r", "h", "b", "P", "i", "l", "v", "x", "Q": tokens.append(.field(.other))
+      default: throw LogPrefixError(message: "unknown escape %\(Character(Unicode.Scalar(escape))) in \(format)")
+      }
+    }
+    if !literal.isEmpty { tokens.append(.literal(literal)) }
+    self.tokens = tokens
+  }
+
+  /// Reads the prefix of one line into `event`; false when the line does not have this shape.
+  func read(_ prefix: Substring.UTF8View, into event: inout LogEvent) -> Bool {
+    var position = prefix.startIndex
+    let end = prefix.endIndex
+    for (index, token) in tokens.enumerated() {
+      switch token {
+      case .literal(let bytes):
+        for byte in bytes {
+          guard position < end, prefix[position] == byte else { return false }
+          position = prefix.index(after: position)
+        }
+      case .stopIfNoSession:
+        if position == end { return true }
+      case .field(let field):
+        let start = position
+        if field == .timestamp {
+          position = LogPrefixScanner.timestampEnd(prefix, from: position)
+        } else {
+          // Up to the next literal's first byte (or the end).
+          var stop: UInt8?
+          if index + 1 < tokens.count, case .literal(let next) = tokens[index + 1] { stop = next.first }
+          while position < end, prefix[position] != stop { position = prefix.index(after: position) }
+        }
+        let value = String(Substring(prefix[start..<position]))
+        let known = !value.isEmpty && value != "[unknown]"
+        switch field {
+        case .timestamp: event.timestamp = value
+        case .epoch: event.timestamp = LogPrefixScanner.timestamp(fromEpoch: value) ?? value
+        case .pid: event.pid = value
+        case .sessionID: if event.pid == nil { event.pid = value }
+        case .user: if known { event.user = value }
+        case .database: if known { event.database = value }
+        case .application: if known { event.application = value }
+        case .sqlState: if value != "00000" && known { event.sqlState = value }
+        case .other: break
+        }
+      }
+    }
+    return position == end
+  }
+}
+
+public struct LogPrefixError: Error, Sendable, Equatable {
+  public let message: String
+}
+
+/// Byte-level reading of the usual prefix pieces (no Character work on the hot path).
+enum LogPrefixScanner {
+  static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+  /// `2024-05-01 10:00:00[.123][ UTC]`: the end of the timestamp starting at `start`.
+  static func timestampEnd(_ text: Substring.UTF8View, from start: String.Index) -> String.Index {
+    var position = start
+    let end = text.endIndex
+    var spaces = 0
+    while position < end {
+      let byte = text[position]
+      if byte == 0x20 {
+        spaces += 1
+        if spaces == 2 {
+          // A zone follows only if the next word is one: letters, digits, + or -.
+          var probe = text.index(after: position)
+          var length = 0
+          while probe < end, text[probe] != 0x20, isZoneByte(text[probe]) {
+            probe = text.index(after: probe)
+            length += 1
+          }
+          if length > 0 && length <= 6 && (probe == end || text[probe] == 0x20 || !isZoneByte(text[probe])) {
+            return probe
+          }
+          return position
+        }
+      } else if !(isDigit(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: ".")) {
+        return position
+      }
+      position = text.index(after: position)
+    }
+    return position
+  }
+
+  static func isZoneByte(_ byte: UInt8) -> Bool {
+    (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || isDigit(byte) || byte == UInt8(ascii: "+")
+      || byte == UInt8(ascii: "-")
+  }
+
+  /// `%n` prints seconds since the epoch with milliseconds; reports show ISO-like UTC times.
+  static func timestamp(fromEpoch text: String) -> String? {
+    guard let seconds = Double(text) else { return nil }
+    var time = time_t(seconds)
+    var parts = tm()
+    gmtime_r(&time, &parts)
+    let milliseconds = Int((seconds - Double(Int(seconds))) * 1_000)
+    func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+    let millis = String(milliseconds + 1_000).dropFirst()
+    return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(millis) UTC"
+  }
+}
+
+#if canImport(Glibc)
+  import Glibc
+#endif

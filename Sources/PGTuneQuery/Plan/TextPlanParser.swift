@@ -1,0 +1,185 @@
+import Foundation
+
+/// Reads EXPLAIN's text format (as auto_explain logs it by default) into the same `ExplainResult`
+/// the JSON format gives, so the plan rules run on either. Each node line becomes a node (type,
+/// relation, index, costs, actual figures); the indented `Key: value` lines under it become its
+/// properties (filters, rows removed, sort method and spill, hash batches…).
+public enum TextPlanParser {
+  public static func parse(_ text: String) -> ExplainResult? {
+    var stack: [(column: Int, node: NSMutableDictionary)] = []
+    var root: NSMutableDictionary?
+    for rawLine in text.split(separator: "\n", omittingEmptySubsequences: true) {
+      let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+      let indent = line.prefix { $0 == " " }.count
+      var content = line.dropFirst(indent)
+      var isChild = false
+      if content.hasPrefix("->  ") {
+        content = content.dropFirst(4)
+        isChild = true
+      }
+      if let node = node(from: content) {
+        let column = indent + (isChild ? 4 : 0)
+        if root == nil {
+          root = node
+        } else {
+          while let top = stack.last, top.column >= column { stack.removeLast() }
+          guard let parent = stack.last?.node else { continue }
+          let children = (parent["Plans"] as? NSMutableArray) ?? NSMutableArray()
+          children.add(node)
+          parent["Plans"] = children
+        }
+        stack.append((column, node))
+      } else if let current = stack.last?.node {
+        addProperty(content, to: current)
+      }
+    }
+    guard let root, let data = try? JSONSerialization.data(withJSONObject: root, options: [.sortedKeys]),
+      let plan = try? JSONDecoder().decode(PlanNode.self, from: data)
+    else { return nil }
+    return ExplainResult(plan: plan, planJSON: String(decoding: data, as: UTF8.self))
+  }
+
+  /// `Seq Scan on orders o  (cost=0.00..35.50 rows=2550 width=4) (actual time=… rows=… loops=…)`
+  static func node(from line: Substring) -> NSMutableDictionary? {
+    guard let costRange = line.range(of: "  (cost=") else { return nil }
+    let header = String(line[..<costRange.lowerBound])
+    let figures = line[costRange.upperBound...]
+    let node = NSMutableDictionary()
+    guard let costs = numbers(after: "", in: figures, count: 2, separator: ".."),
+      let rows = number(after: "rows=", in: figures)
+    else { return nil }
+    node["Startup Cost"] = costs[0]
+    node["Total Cost"] = costs[1]
+    node["Plan Rows"] = rows
+    if let width = number(after: "width=", in: figures) { node["Plan Width"] = Int(width) }
+    if let actual = figures.range(of: "(actual ") {
+      let tail = figures[actual.upperBound...]
+      if let times = numbers(after: "time=", in: tail, count: 2, separator: "..") {
+        node["Actual Startup Time"] = times[0]
+        node["Actual Total Time"] = times[1]
+      }
+      if let actualRows = number(after: "rows=", in: tail) { node["Actual Rows"] = actualRows }
+      if let loops = number(after: "loops=", in: tail) { node["Actual Loops"] = loops }
+    } else if figures.contains("(never executed)") {
+      node["Actual Rows"] = 0.0
+      node["Actual Loops"] = 0.0
+    }
+    describe(header, into: node)
+    return node
+  }
+
+  /// Node type, relation, alias and index from the part before the costs.
+  static func describe(_ header: String, into node: NSMutableDictionary) {
+    var words = header.split(separator: " ").map(String.init)
+    if words.first == "Parallel" {
+      node["Parallel Aware"] = true
+      words.removeFirst()
+    }
+    if let mode = words.first, mode == "Partial" || mode == "Finalize" {
+      node["Partial Mode"] = mode
+      words.removeFirst()
+    }
+    var typeWords: [String] = []
+    while let word = words.first, word != "on", word != "using" {
+      typeWords.append(word)
+      words.removeFirst()
+    }
+    var type = typeWords.joined(separator: " ")
+    if type.hasSuffix(" Join") || type == "Nested Loop" || type.hasPrefix("Nested Loop ") {
+      for joinType in ["Left", "Right", "Full", "Semi", "Anti"] where typeWords.contains(joinType) {
+        node["Join Type"] = joinType
+        type = typeWords.filter { $0 != joinType }.joined(separator: " ")
+        if type == "Nested Loop Join" { type = "Nested Loop" }
+      }
+      if node["Join Type"] == nil { node["Join Type"] = "Inner" }
+    }
+    switch type {
+    case "HashAggregate": (type, node["Strategy"]) = ("Aggregate", "Hashed")
+    case "GroupAggregate": (type, node["Strategy"]) = ("Aggregate", "Sorted")
+    case "MixedAggregate": (type, node["Strategy"]) = ("Aggregate", "Mixed")
+    case "Aggregate": node["Strategy"] = "Plain"
+    default: break
+    }
+    node["Node Type"] = type
+    if node["Parallel Aware"] == nil { node["Parallel Aware"] = false }
+    // `using <index> on <relation> [alias]` or `on <relation> [alias]`.
+    var rest = words[...]
+    if rest.first == "using", rest.count >= 2 {
+      node["Index Name"] = rest[rest.startIndex + 1]
+      rest = rest.dropFirst(2)
+    }
+    if rest.first == "on", rest.count >= 2 {
+      let target = rest[rest.startIndex + 1]
+      if type == "Bitmap Index Scan" {
+        node["Index Name"] = target
+      } else if type == "CTE Scan" {
+        node["CTE Name"] = target
+      } else if type == "Function Scan" {
+        node["Function Name"] = target
+      } else if type != "Subquery Scan" {
+        let parts = target.split(separator: ".", maxSplits: 1).map(String.init)
+        node["Relation Name"] = parts.last
+        if parts.count == 2 { node["Schema"] = parts[0] }
+      }
+      if rest.count >= 3 { node["Alias"] = rest[rest.startIndex + 2] } else { node["Alias"] = target }
+    }
+  }
+
+  static func addProperty(_ line: Substring, to node: NSMutableDictionary) {
+    guard let colon = line.range(of: ": ") else { return }
+    let key = String(line[..<colon.lowerBound])
+    let value = String(line[colon.upperBound...])
+    switch key {
+    case "Filter", "Join Filter", "Index Cond", "Recheck Cond", "Hash Cond", "Merge Cond":
+      node[key] = value
+    case "Rows Removed by Filter", "Rows Removed by Join Filter", "Rows Removed by Index Recheck", "Heap Fetches":
+      node[key] = Double(value)
+    case "Sort Key", "Group Key":
+      node[key] = value.components(separatedBy: ", ")
+    case "Workers Planned", "Workers Launched":
+      node[key] = Int(value)
+    case "Sort Method":
+      // `external merge  Disk: 1234kB` / `quicksort  Memory: 25kB`
+      let parts = value.components(separatedBy: "  ")
+      node["Sort Method"] = parts[0]
+      if parts.count > 1 {
+        let space = parts[1].split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
+        if space.count == 2 {
+          node["Sort Space Type"] = space[0]
+          node["Sort Space Used"] = Double(space[1].replacingOccurrences(of: "kB", with: ""))
+        }
+      }
+    case "Buckets":
+      // `Buckets: 1024  Batches: 4 (originally 1)  Memory Usage: 4096kB`
+      let parts = value.components(separatedBy: "  ")
+      node["Hash Buckets"] = Double(parts[0].split(separator: " ").first ?? "")
+      for part in parts.dropFirst() {
+        if part.hasPrefix("Batches: ") {
+          let batches = part.dropFirst("Batches: ".count)
+          node["Hash Batches"] = Double(batches.split(separator: " ").first ?? "")
+          if let original = batches.range(of: "(originally ") {
+            node["Original Hash Batches"] = Double(batches[original.upperBound...].prefix { $0.isNumber })
+          }
+        } else if part.hasPrefix("Memory Usage: ") {
+          node["Peak Memory Usage"] = Double(part.dropFirst("Memory Usage: ".count).prefix { $0.isNumber })
+        }
+      }
+    default:
+      break
+    }
+  }
+
+  private static func number(after label: String, in text: Substring) -> Double? {
+    guard let range = text.range(of: label) else { return nil }
+    let digits = text[range.upperBound...].prefix { $0.isNumber || $0 == "." || $0 == "-" || $0 == "e" || $0 == "+" }
+    return Double(digits)
+  }
+
+  private static func numbers(after label: String, in text: Substring, count: Int, separator: String) -> [Double]? {
+    let start = label.isEmpty ? text.startIndex : text.range(of: label)?.upperBound
+    guard let start else { return nil }
+    let field = text[start...].prefix { $0 != " " && $0 != ")" }
+    let values = field.components(separatedBy: separator).compactMap(Double.init)
+    return values.count == count ? values : nil
+  }
+}
