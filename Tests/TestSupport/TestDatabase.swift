@@ -77,7 +77,8 @@ public final class ScratchPostgres: @unchecked Sendable {
   public var dsn: String { "host=127.0.0.1 port=\(port) user=postgres dbname=postgres" }
   private static let bin = "/usr/lib/postgresql/15/bin"
 
-  public init(port: Int) throws {
+  /// `settings` are extra `-c name=value` server options.
+  public init(port: Int, settings: [String] = []) throws {
     self.port = port
     directory = "/tmp/pgtune-query-test/scratch-\(port)"
     try? FileManager.default.removeItem(atPath: directory)
@@ -86,7 +87,9 @@ public final class ScratchPostgres: @unchecked Sendable {
     try Self.asPostgres(["\(Self.bin)/initdb", "-D", "\(directory)/data", "-U", "postgres", "--auth=trust"])
     try Self.asPostgres([
       "\(Self.bin)/pg_ctl", "-D", "\(directory)/data", "-l", "\(directory)/server.log", "-w", "-t", "60", "start",
-      "-o", "-c listen_addresses=127.0.0.1 -c port=\(port) -c unix_socket_directories=\(directory) -c fsync=off",
+      "-o",
+      (["-c listen_addresses=127.0.0.1", "-c port=\(port)", "-c unix_socket_directories=\(directory)", "-c fsync=off"]
+        + settings.map { "-c \($0)" }).joined(separator: " "),
     ])
   }
 
@@ -141,7 +144,8 @@ public final class ScratchRedis: @unchecked Sendable {
   public var url: String { "redis://127.0.0.1:\(port)/0" }
   private let directory: String
 
-  public init(port: Int) throws {
+  /// `settings` are extra `-c name=value` server options.
+  public init(port: Int, settings: [String] = []) throws {
     self.port = port
     directory = "/tmp/pgtune-query-test/scratch-redis-\(port)"
     try? FileManager.default.removeItem(atPath: directory)

@@ -20,26 +20,39 @@ public enum LogFormat: String, Sendable, CaseIterable {
 /// Why a log produced no query, for the "never silently empty" diagnosis.
 public struct LogDiagnosis: Sendable {
   public let format: LogFormat
+  /// The `log_line_prefix` given with --prefix, if any.
+  public let prefix: String?
+  /// A compressed input that could not be inflated to its end.
+  public let readFailure: String?
   public let linesRead: Int
   public let recognizedMessages: Int
   public let unrecognizedLines: [String]
 }
 
 /// Reads a log stream in large blocks and feeds the aggregator line by line.
-public struct LogReader {
+public struct LogReader: Sendable {
   public let format: LogFormat?
   public let filter: LogFilter
+  public let prefix: LogLinePrefix?
+  /// Plan rules' settings for logged plans.
+  public let configuration: Configuration
 
-  public init(format: LogFormat? = nil, filter: LogFilter = LogFilter()) {
+  public init(
+    format: LogFormat? = nil, filter: LogFilter = LogFilter(), prefix: LogLinePrefix? = nil,
+    configuration: Configuration = Configuration()
+  ) {
     self.format = format
     self.filter = filter
+    self.prefix = prefix
+    self.configuration = configuration
   }
 
-  /// Reads `handle` to its end. Invalid UTF-8 is replaced, CRLF accepted, a truncated last
-  /// line still counts.
-  public func read(_ handle: FileHandle) -> (LogReport, LogDiagnosis) {
-    var aggregator = LogAggregator(filter: filter)
-    var stderrReader = StderrLogReader()
+  /// Reads `handle` to its end; gzip input (by its magic number) is inflated as it streams.
+  /// Invalid UTF-8 is replaced, CRLF accepted, a truncated last line still counts. `progress`
+  /// gets the bytes read so far (compressed bytes for gzip).
+  public func read(_ handle: FileHandle, progress: ((Int) -> Void)? = nil) -> (LogReport, LogDiagnosis) {
+    var aggregator = LogAggregator(filter: filter, configuration: configuration)
+    var stderrReader = StderrLogReader(prefix: prefix)
     var csvReader = CSVLogReader()
     var detected = format
     var remainder = Data()
@@ -69,9 +82,19 @@ public struct LogReader {
       }
     }
 
+    var gzip: GzipDecoder?
+    var first = true
+    var bytesRead = 0
     while true {
-      let block = handle.readData(ofLength: 1 << 20)
+      var block = handle.readData(ofLength: 1 << 20)
       if block.isEmpty { break }
+      bytesRead += block.count
+      progress?(bytesRead)
+      if first {
+        first = false
+        if GzipDecoder.isGzip(block) { gzip = GzipDecoder() }
+      }
+      if let gzip { block = gzip.inflate(block) }
       remainder.append(block)
       guard let lastNewline = remainder.lastIndex(of: 0x0A) else { continue }
       let text = String(decoding: remainder[remainder.startIndex..<lastNewline], as: UTF8.self)
@@ -79,6 +102,7 @@ public struct LogReader {
       // Split on bytes, not Characters: lines are found at memchr speed.
       for line in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) { consumeLine(Substring(line)) }
     }
+    gzip?.finish()
     if !remainder.isEmpty { consumeLine(String(decoding: remainder, as: UTF8.self)[...]) }
     if let last = stderrReader.finish() {
       messages += 1
@@ -87,7 +111,7 @@ public struct LogReader {
     var report = aggregator.report
     report.linesRead = lines
     let diagnosis = LogDiagnosis(
-      format: detected ?? .stderr, linesRead: lines, recognizedMessages: messages,
+      format: detected ?? .stderr, prefix: prefix?.format, readFailure: gzip?.failure, linesRead: lines, recognizedMessages: messages,
       unrecognizedLines: detected == .json ? unrecognizedJSON : stderrReader.unrecognized)
     return (report, diagnosis)
   }

@@ -99,12 +99,14 @@ public struct StderrLogReader {
       event.timestamp = String(Substring(bytes[position..<stampEnd]))
       position = stampEnd
     }
+    // Words end at blanks, and at colons outside brackets (`%t:%r:%u@%d:[%p]:` style prefixes).
+    func isSeparator(_ byte: UInt8) -> Bool { byte == 0x20 || byte == UInt8(ascii: ":") }
     while position < end {
-      while position < end, bytes[position] == 0x20 { position = bytes.index(after: position) }
+      while position < end, isSeparator(bytes[position]) { position = bytes.index(after: position) }
       let wordStart = position
       var at: String.Index?
       var equals: String.Index?
-      while position < end, bytes[position] != 0x20 {
+      while position < end, !isSeparator(bytes[position]) {
         if bytes[position] == UInt8(ascii: "@") && at == nil { at = position }
         if bytes[position] == UInt8(ascii: "=") && equals == nil { equals = position }
         position = bytes.index(after: position)

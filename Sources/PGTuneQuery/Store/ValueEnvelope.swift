@@ -1,5 +1,3 @@
-internal import CZlib
-
 /// The bytes every tier holds: a fixed header, then the payload, zlib-compressed when it is
 /// over `compressionThreshold`. The header carries the expiry so a value promoted from a lower
 /// tier keeps its remaining lifetime, and a magic number so a foreign or damaged value reads as
@@ -79,29 +77,7 @@ public struct ValueEnvelope: Sendable, Equatable {
     return ValueEnvelope(payload: payload, expiresAt: expiry == 0 ? nil : expiry, wasCompressed: compressed)
   }
 
-  static func deflate(_ input: [UInt8]) -> [UInt8]? {
-    var capacity = compressBound(uLong(input.count))
-    var output = [UInt8](repeating: 0, count: Int(capacity))
-    let status = output.withUnsafeMutableBufferPointer { out in
-      input.withUnsafeBufferPointer { source in
-        compress2(out.baseAddress, &capacity, source.baseAddress, uLong(input.count), 6)
-      }
-    }
-    guard status == Z_OK else { return nil }
-    output.removeSubrange(Int(capacity)...)
-    return output
-  }
+  static func deflate(_ input: [UInt8]) -> [UInt8]? { Zlib.compress(input) }
 
-  static func inflate(_ input: [UInt8], length: Int) -> [UInt8]? {
-    guard length > 0 else { return input.isEmpty ? [] : nil }
-    var size = uLongf(length)
-    var output = [UInt8](repeating: 0, count: length)
-    let status = output.withUnsafeMutableBufferPointer { out in
-      input.withUnsafeBufferPointer { source in
-        uncompress(out.baseAddress, &size, source.baseAddress, uLong(input.count))
-      }
-    }
-    guard status == Z_OK, Int(size) == length else { return nil }
-    return output
-  }
+  static func inflate(_ input: [UInt8], length: Int) -> [UInt8]? { Zlib.decompress(input, length: length) }
 }

@@ -57,6 +57,15 @@ extension PGTuneQueryCommand {
     @Option(help: ArgumentHelp("Only queries that took at least this many milliseconds.", valueName: "ms"))
     var minDuration: Double?
 
+    @Option(
+      help: ArgumentHelp(
+        "The server's log_line_prefix (e.g. '%m [%p] %q%u@%d '), to read stderr prefixes exactly (default: recognized automatically).",
+        valueName: "format"))
+    var prefix: String?
+
+    @Option(help: ArgumentHelp("Log files read in parallel (default: the number of cores).", valueName: "n"))
+    var jobs: Int?
+
     @Flag(help: "Report on the runs recorded in the store instead of reading logs.")
     var fromStore = false
 
@@ -64,6 +73,10 @@ extension PGTuneQueryCommand {
 
     func validate() throws {
       if top < 1 { throw ValidationError("--top must be at least 1") }
+      if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+      if let prefix {
+        do { _ = try LogLinePrefix(format: prefix) } catch { throw ValidationError("--prefix: \(error.message)") }
+      }
       if fromStore && !files.isEmpty { throw ValidationError("--from-store reads the store, not log files") }
       if fromStore && store.disabled { throw ValidationError("--from-store and --no-store contradict each other") }
       if fromStore, let since, PGTuneQueryCommand.History.date(since) == nil {
@@ -80,28 +93,33 @@ extension PGTuneQueryCommand {
       filter.user = user
       filter.application = application
       filter.minimumMilliseconds = minDuration
-      let reader = LogReader(format: logFormat, filter: filter)
-      var merged: LogReport?
-      var diagnoses: [LogDiagnosis] = []
+      let reader = LogReader(format: logFormat, filter: filter, prefix: try prefix.map { try LogLinePrefix(format: $0) })
       let inputs = files.isEmpty ? ["-"] : files
+      var handles: [FileHandle] = []
       for path in inputs {
-        let handle: FileHandle
         if path == "-" {
-          handle = .standardInput
-        } else {
-          var isDirectory: ObjCBool = false
-          guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-            let opened = FileHandle(forReadingAtPath: path)
-          else {
-            Terminal.error("\(path): cannot read the log file")
-            throw ExitStatus.usage.exitCode
-          }
-          handle = opened
+          handles.append(.standardInput)
+          continue
         }
-        let (report, diagnosis) = reader.read(handle)
-        diagnoses.append(diagnosis)
-        merged = merged.map { LogReportMerge.merge($0, report) } ?? report
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+          let opened = FileHandle(forReadingAtPath: path)
+        else {
+          Terminal.error("\(path): cannot read the log file")
+          throw ExitStatus.usage.exitCode
+        }
+        handles.append(opened)
       }
+      let sizes = inputs.map { path in
+        path == "-" ? nil : (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+      }
+      let total = sizes.contains { $0 == nil } ? nil : sizes.reduce(0) { $0 + ($1 ?? 0) }
+      let results = LogFiles.read(handles, with: reader, jobs: jobs ?? ProcessInfoCores.count, totalBytes: total)
+      for (path, (_, diagnosis)) in zip(inputs, results) {
+        if let failure = diagnosis.readFailure { Terminal.warning("\(path == "-" ? "standard input" : path): \(failure); read up to there") }
+      }
+      let diagnoses = results.map(\.1)
+      let merged = results.map(\.0).reduce(nil as LogReport?) { partial, next in partial.map { LogReportMerge.merge($0, next) } ?? next }
       let report = merged ?? LogReport()
       if report.totalQueries == 0 && report.totalErrors == 0 {
         diagnose(diagnoses)
@@ -141,11 +159,66 @@ extension PGTuneQueryCommand {
     private func diagnose(_ diagnoses: [LogDiagnosis]) {
       let lines = diagnoses.reduce(0) { $0 + $1.linesRead }
       let formats = Set(diagnoses.map(\.format.rawValue)).sorted().joined(separator: ", ")
-      var text = "no query found in \(lines) lines read (format assumed: \(formats); \(diagnoses.reduce(0) { $0 + $1.recognizedMessages }) log messages recognized)"
+      let prefixes = Set(diagnoses.compactMap(\.prefix)).sorted().map { "'\($0)'" }.joined(separator: ", ")
+      var text = "no query found in \(lines) lines read (format assumed: \(formats); "
+      text += prefixes.isEmpty ? "prefix recognized automatically; " : "prefix \(prefixes); "
+      text += "\(diagnoses.reduce(0) { $0 + $1.recognizedMessages }) log messages recognized)"
       let samples = diagnoses.flatMap(\.unrecognizedLines).prefix(3)
       if !samples.isEmpty { text += "; first unrecognized lines:\n" + samples.map { "    " + $0 }.joined(separator: "\n") }
       text += "\n  hints: log_min_duration_statement (or log_statement + log_duration) must be on; log_line_prefix should contain %m or %t and %p or %c; lc_messages must be C/English for text logs; --log-format forces the format"
       Terminal.error(text)
     }
   }
+}
+
+/// Reads several logs, in parallel when there are several, each into its own partial report
+/// (merged by the caller in input order); a progress bar on a terminal.
+enum LogFiles {
+  static func read(_ handles: [FileHandle], with reader: LogReader, jobs: Int, totalBytes: Int?) -> [(LogReport, LogDiagnosis)] {
+    let bar = ProgressBar("reading")
+    let start = Date()
+    let bytes = ByteCounter()
+    let results = ResultSlots<(LogReport, LogDiagnosis)>(count: handles.count)
+    let workers = max(1, min(jobs, handles.count))
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      for index in stride(from: worker, to: handles.count, by: workers) {
+        var previous = 0
+        let result = reader.read(handles[index]) { read in
+          let all = bytes.add(read - previous)
+          previous = read
+          bar.update(bytes: all, of: totalBytes, startedAt: start)
+        }
+        results.set(index, result)
+      }
+    }
+    bar.clear()
+    return results.values
+  }
+}
+
+final class ByteCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var total = 0
+
+  func add(_ count: Int) -> Int {
+    lock.lock()
+    defer { lock.unlock() }
+    total += count
+    return total
+  }
+}
+
+final class ResultSlots<Value>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var slots: [Value?]
+
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  func set(_ index: Int, _ value: Value) {
+    lock.lock()
+    slots[index] = value
+    lock.unlock()
+  }
+
+  var values: [Value] { slots.compactMap { $0 } }
 }
