@@ -6,8 +6,8 @@ import Foundation
 /// properties (filters, rows removed, sort method and spill, hash batches…).
 public enum TextPlanParser {
   public static func parse(_ text: String) -> ExplainResult? {
-    var stack: [(column: Int, node: NSMutableDictionary)] = []
-    var root: NSMutableDictionary?
+    var stack: [(column: Int, node: TextNode)] = []
+    var root: TextNode?
     for rawLine in text.split(separator: "\n", omittingEmptySubsequences: true) {
       let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
       let indent = line.prefix { $0 == " " }.count
@@ -17,23 +17,22 @@ public enum TextPlanParser {
         content = content.dropFirst(4)
         isChild = true
       }
-      if let node = node(from: content) {
+      if let fields = node(from: content) {
+        let node = TextNode(fields)
         let column = indent + (isChild ? 4 : 0)
         if root == nil {
           root = node
         } else {
           while let top = stack.last, top.column >= column { stack.removeLast() }
           guard let parent = stack.last?.node else { continue }
-          let children = (parent["Plans"] as? NSMutableArray) ?? NSMutableArray()
-          children.add(node)
-          parent["Plans"] = children
+          parent.children.append(node)
         }
         stack.append((column, node))
       } else if let current = stack.last?.node {
-        addProperty(content, to: current)
+        addProperty(content, to: current.fields)
       }
     }
-    guard let root, let data = try? JSONSerialization.data(withJSONObject: root, options: [.sortedKeys]),
+    guard let root, let data = try? JSONSerialization.data(withJSONObject: root.json, options: [.sortedKeys]),
       let plan = try? JSONDecoder().decode(PlanNode.self, from: data)
     else { return nil }
     return ExplainResult(plan: plan, planJSON: String(decoding: data, as: UTF8.self))
@@ -122,6 +121,21 @@ public enum TextPlanParser {
         if parts.count == 2 { node["Schema"] = parts[0] }
       }
       if rest.count >= 3 { node["Alias"] = rest[rest.startIndex + 2] } else { node["Alias"] = target }
+    }
+  }
+
+  /// A node while the tree is built: its fields, and its children in order.
+  final class TextNode {
+    let fields: NSMutableDictionary
+    var children: [TextNode] = []
+
+    init(_ fields: NSMutableDictionary) { self.fields = fields }
+
+    var json: [String: Any] {
+      var object: [String: Any] = [:]
+      for (key, value) in fields { if let key = key as? String { object[key] = value } }
+      if !children.isEmpty { object["Plans"] = children.map(\.json) }
+      return object
     }
   }
 
