@@ -196,7 +196,7 @@ public struct LogAggregator {
   }
 
   private mutating func record(error event: LogEvent) {
-    let key = event.sqlState ?? Self.literalStripped(event.message)
+    let key = event.sqlState ?? Self.errorClass(event.message)
     var aggregate = report.errors[key] ?? ErrorAggregate(key: key, message: event.message)
     aggregate.count += 1
     if aggregate.statement == nil { aggregate.statement = event.statement }
@@ -218,6 +218,24 @@ public struct LogAggregator {
       let previous = report.perMinute[minute] ?? (0, 0)
       report.perMinute[minute] = (previous.count + 1, previous.milliseconds + milliseconds)
     }
+  }
+
+  /// An error message without its particulars, to group errors when the log has no SQLSTATE:
+  /// quoted names and values become `"…"`, numbers `?`, and the `at character N` position goes.
+  static func errorClass(_ message: String) -> String {
+    var text = message
+    if let position = text.range(of: " at character ", options: .backwards) { text = String(text[..<position.lowerBound]) }
+    var output = ""
+    var inQuotes = false
+    for character in literalStripped(text) {
+      if character == "\"" {
+        if !inQuotes { output += "\"…\"" }
+        inQuotes.toggle()
+      } else if !inQuotes {
+        output.append(character)
+      }
+    }
+    return output
   }
 
   /// Query text with quoted strings and numbers replaced by `?` and blanks folded: the cache
