@@ -92,16 +92,15 @@ public struct AnalysisCache: Sendable {
   /// The entry under `key` if it holds what this run needs (advice and rewrites made with the
   /// same settings, when the run wants them).
   func lookup(_ key: StoreKey, advisor: String?, rewriting: String?) -> CachedAnalysis? {
-    guard let bytes = store.get(key), let entry = try? JSONDecoder().decode(CachedAnalysis.self, from: Data(bytes))
-    else { return nil }
+    guard let bytes = store.get(key), let entry = CachedAnalysis.decode(bytes) else { return nil }
     if let advisor, entry.advisor != advisor { return nil }
     if let rewriting, entry.rewriting != rewriting { return nil }
     return entry
   }
 
   func save(_ key: StoreKey, _ value: CachedAnalysis) {
-    guard let data = try? JSONEncoder().encode(value) else { return }
-    store.set(key, Array(data), ttl: ttl)
+    guard let bytes = value.encoded() else { return }
+    store.set(key, bytes, ttl: ttl)
   }
 
   private static func describe(_ relation: CatalogFacts.Relation, _ catalog: CatalogFacts) -> String {
@@ -130,48 +129,6 @@ public struct AnalysisCache: Sendable {
     }
     return names
   }
-}
-
-/// The stored form of a statement's live analysis.
-struct CachedAnalysis: Codable, Sendable {
-  struct Key: Codable, Sendable {
-    var text: String
-    var isExpression: Bool
-    var descending: Bool
-    var operatorClass: String?
-  }
-
-  struct Candidate: Codable, Sendable {
-    var schema: String
-    var table: String
-    var keys: [Key]
-    var include: [String]
-    var predicate: String?
-    var reason: String
-    var costBefore: Double
-    var costAfter: Double?
-  }
-
-  struct CachedRewrite: Codable, Sendable {
-    var rule: String
-    var sql: String
-    var caveat: String?
-    var costBefore: Double?
-    var costAfter: Double?
-  }
-
-  /// The plan as `ExplainResult.planJSON` holds it.
-  var plan: String
-  var planningTime: Double?
-  var executionTime: Double?
-  var analyzed: Bool
-  var verified: Bool
-  var candidates: [Candidate]
-  var rewrites: [CachedRewrite]
-  var storedAt: Int64
-  /// Digests of the advice and rewrite settings used; nil when they were not computed.
-  var advisor: String?
-  var rewriting: String?
 }
 
 /// What the database told us about one statement.

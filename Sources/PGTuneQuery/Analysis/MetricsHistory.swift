@@ -71,11 +71,12 @@ public enum MetricsHistory {
   public static func append(_ entries: [HistoryEntry], store: TieredStore) {
     let run = String(UInt32.random(in: 0...UInt32.max), radix: 16)
     let encoder = JSONEncoder()
-    for entry in entries {
-      guard let data = try? encoder.encode(entry) else { continue }
+    let batch = entries.compactMap { entry -> (StoreKey, [UInt8])? in
+      guard let data = try? encoder.encode(entry) else { return nil }
       let key = "\(entry.fingerprint):\(String(format: "%015lld", entry.time)):\(run)"
-      store.set(StoreKey(StoreNamespace.history.rawValue, key), Array(data), ttl: ttl)
+      return (StoreKey(StoreNamespace.history.rawValue, key), Array(data))
     }
+    store.setMany(batch, ttl: ttl)
   }
 
   /// Trends for one fingerprint (a prefix is enough) or for all, oldest entry first.

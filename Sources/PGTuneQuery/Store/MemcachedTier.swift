@@ -113,7 +113,7 @@ public enum MemcachedTierExpiry {
   public static func seconds(_ ttl: Int?) -> Int {
     guard let ttl else { return 0 }
     let thirtyDays = 30 * 24 * 3600
-    return ttl > thirtyDays ? Int(StoreClock.now()) + ttl : max(1, ttl)
+    return ttl > thirtyDays ? Int(StoreClock.now() / 1_000) + ttl : max(1, ttl)
   }
 }
 

@@ -64,7 +64,7 @@ public final class MemoryTier: StoreTier {
       }
       state.tick += 1
       let entry = Entry(
-        value: value, expiresAt: ttl.map { now + Int64($0) }, inserted: state.tick, lastAccess: state.tick,
+        value: value, expiresAt: ttl.map { now + Int64($0) * 1_000 }, inserted: state.tick, lastAccess: state.tick,
         frequency: 1, generation: 0)
       state.entries[key] = entry
       state.bytes += value.count

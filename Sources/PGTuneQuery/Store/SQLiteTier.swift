@@ -70,7 +70,30 @@ public final class SQLiteTier: StoreTier, @unchecked Sendable {
         ON CONFLICT (namespace, key) DO UPDATE
           SET value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at
         """,
-        [.text(key.namespace), .text(key.key), .blob(value), ttl.map { .integer(now + Int64($0)) } ?? .null, .integer(now)])
+        [.text(key.namespace), .text(key.key), .blob(value), ttl.map { .integer(now + Int64($0) * 1_000) } ?? .null, .integer(now)])
+    }
+  }
+
+  /// One immediate transaction for the lot: a run's history is one commit, not hundreds.
+  public func setMany(_ entries: [(StoreKey, [UInt8])], ttl: Int?) throws(StoreError) {
+    let now = StoreClock.now()
+    try run { db throws(SQLiteError) in
+      try db.execute("BEGIN IMMEDIATE")
+      do throws(SQLiteError) {
+        for (key, value) in entries {
+          try db.query(
+            """
+            INSERT INTO entries (namespace, key, value, expires_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+            ON CONFLICT (namespace, key) DO UPDATE
+              SET value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at
+            """,
+            [.text(key.namespace), .text(key.key), .blob(value), ttl.map { .integer(now + Int64($0) * 1_000) } ?? .null, .integer(now)])
+        }
+        try db.execute("COMMIT")
+      } catch {
+        try? db.execute("ROLLBACK")
+        throw error
+      }
     }
   }
 

@@ -53,6 +53,8 @@ public protocol StoreTier: AnyObject, Sendable {
   /// `ttl` in seconds; nil keeps the entry until it is evicted or cleared.
   func set(_ key: StoreKey, _ value: [UInt8], ttl: Int?) throws(StoreError)
   func delete(_ key: StoreKey) throws(StoreError)
+  /// Several entries at once (one transaction where the tier has them).
+  func setMany(_ entries: [(StoreKey, [UInt8])], ttl: Int?) throws(StoreError)
   /// Every live entry of `namespace` whose key starts with `prefix`, in key order.
   func scan(namespace: String, prefix: String) throws(StoreError) -> [(key: String, value: [UInt8])]
   /// Removes every entry of a namespace, or of all of ours when nil.
@@ -66,9 +68,14 @@ public protocol StoreTier: AnyObject, Sendable {
 
 extension StoreTier {
   public var evictions: Int { 0 }
+
+  public func setMany(_ entries: [(StoreKey, [UInt8])], ttl: Int?) throws(StoreError) {
+    for (key, value) in entries { try set(key, value, ttl: ttl) }
+  }
 }
 
-/// Seconds since the epoch, the unit of every expiry in the store.
+/// Milliseconds since the epoch, the unit of every expiry in the store (TTLs are given in
+/// seconds; a second-granular clock would make a 1-second TTL last anywhere from 0 to 1 s).
 public enum StoreClock {
-  public static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
+  public static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) }
 }

@@ -87,7 +87,7 @@ public final class TieredStore: Sendable {
     for index in tiers.indices where isUp(index) {
       let bytes = timed(index) { tier throws(StoreError) in try tier.get(key) }
       guard let found = bytes ?? nil, let envelope = ValueEnvelope.decode(found),
-        (envelope.remainingTTL() ?? 1) > 0
+        !envelope.isExpired()
       else {
         if bytes != nil { count(index) { $0.misses += 1 } }
         continue
@@ -104,11 +104,23 @@ public final class TieredStore: Sendable {
 
   /// Writes through to every tier that is up; `ttl` in seconds, nil for none.
   public func set(_ key: StoreKey, _ payload: [UInt8], ttl: Int?) {
-    let envelope = ValueEnvelope(payload: payload, expiresAt: ttl.map { StoreClock.now() + Int64($0) })
+    let envelope = ValueEnvelope(payload: payload, expiresAt: ttl.map { StoreClock.now() + Int64($0) * 1_000 })
     let bytes = envelope.encoded()
     for index in tiers.indices where isUp(index) {
       timed(index) { tier throws(StoreError) in try tier.set(key, bytes, ttl: ttl) }
       count(index) { $0.writes += 1 }
+    }
+  }
+
+  /// Writes several entries through every tier that is up (one transaction in SQLite). Not
+  /// kept in the memory tier: batches are records (history, report runs), not lookups.
+  public func setMany(_ entries: [(StoreKey, [UInt8])], ttl: Int?) {
+    guard !entries.isEmpty else { return }
+    let expiry = ttl.map { StoreClock.now() + Int64($0) * 1_000 }
+    let encoded = entries.map { ($0.0, ValueEnvelope(payload: $0.1, expiresAt: expiry).encoded()) }
+    for index in tiers.indices where isUp(index) && tiers[index].kind != "memory" {
+      timed(index) { tier throws(StoreError) in try tier.setMany(encoded, ttl: ttl) }
+      count(index) { $0.writes += entries.count }
     }
   }
 

@@ -7,7 +7,7 @@
 ///            4  1        format version
 ///            5  flags    bit 0: payload is zlib-compressed
 ///            6  0 0      reserved
-///            8  Int64    expiry, seconds since the epoch, little-endian; 0 = none
+///            8  Int64    expiry, milliseconds since the epoch, little-endian; 0 = none
 ///           16  UInt32   payload length before compression, little-endian
 ///           20  payload
 public struct ValueEnvelope: Sendable, Equatable {
@@ -17,7 +17,7 @@ public struct ValueEnvelope: Sendable, Equatable {
   static let formatVersion: UInt8 = 1
 
   public let payload: [UInt8]
-  /// Seconds since the epoch; nil when the value does not expire.
+  /// Milliseconds since the epoch; nil when the value does not expire.
   public let expiresAt: Int64?
   /// Whether the stored form was compressed (for tests and `cache stats`).
   public let wasCompressed: Bool
@@ -34,9 +34,12 @@ public struct ValueEnvelope: Sendable, Equatable {
     self.wasCompressed = wasCompressed
   }
 
-  /// Seconds left to live, nil for no expiry; 0 or less means expired.
+  public func isExpired(now: Int64 = StoreClock.now()) -> Bool { (expiresAt ?? .max) <= now }
+
+  /// Whole seconds left to live (rounded up), nil for no expiry: the TTL for a tier the value
+  /// is promoted into.
   public func remainingTTL(now: Int64 = StoreClock.now()) -> Int? {
-    expiresAt.map { Int($0 - now) }
+    expiresAt.map { Int(max(1, ($0 - now + 999) / 1_000)) }
   }
 
   public func encoded() -> [UInt8] {

@@ -39,7 +39,7 @@ struct TieredStoreTests {
     let sqlite = try SQLiteTier(path: SQLiteTierTests.scratchPath())
     let store = TieredStore(tiers: [memory, sqlite])
     let key = StoreKey("analysis", unique)
-    try sqlite.set(key, ValueEnvelope(payload: [1], expiresAt: StoreClock.now() + 1).encoded(), ttl: 1)
+    try sqlite.set(key, ValueEnvelope(payload: [1], expiresAt: StoreClock.now() + 1_000).encoded(), ttl: 1)
     #expect(store.get(key) == [1])
     Thread.sleep(forTimeInterval: 2.1)
     #expect(store.get(key) == nil)
