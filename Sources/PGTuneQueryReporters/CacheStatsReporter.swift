@@ -85,6 +85,6 @@ public enum CacheStatsReporter {
       value /= 1_024
       unit += 1
     }
-    return unit == 0 ? "\(count) B" : String(format: "%.1f %@", value, units[unit])
+    return unit == 0 ? "\(count) B" : String(format: "%.1f ", value) + units[unit]
   }
 }

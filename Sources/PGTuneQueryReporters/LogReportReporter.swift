@@ -36,6 +36,17 @@ public enum LogReportReporter {
     }
   }
 
+  static func bytes(_ count: Int64) -> String {
+    let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+    var value = Double(count)
+    var unit = 0
+    while value >= 1_024 && unit < units.count - 1 {
+      value /= 1_024
+      unit += 1
+    }
+    return unit == 0 ? "\(count) B" : String(format: "%.1f ", value) + units[unit]
+  }
+
   /// Milliseconds in the largest unit that reads well (ms, s, min, h).
   static func duration(_ milliseconds: Double) -> String {
     switch milliseconds {
@@ -79,6 +90,25 @@ public enum LogReportReporter {
         output += "  \(String(error.count).padding(toLength: 8, withPad: " ", startingAt: 0))  \(errorCode(error.key).padding(toLength: 6, withPad: " ", startingAt: 0))  \(oneLine(error.message, width: 100))\n"
       }
     }
+    let spilling = Array(
+      report.queries.values.filter { $0.tempFiles > 0 }.sorted { ($0.tempBytes, $1.fingerprint) > ($1.tempBytes, $0.fingerprint) }
+        .prefix(top))
+    if !spilling.isEmpty {
+      output += "\nTemporary files (\(report.tempFiles) files, \(bytes(report.tempBytes)))\n"
+      for query in spilling {
+        output += "  \(String(query.tempFiles).padding(toLength: 8, withPad: " ", startingAt: 0))  \(bytes(query.tempBytes).padding(toLength: 11, withPad: " ", startingAt: 0))  \(oneLine(query.query, width: 90))\n"
+      }
+    }
+    let waiting = Array(
+      report.queries.values.filter { $0.lockWaits > 0 || $0.lockWaitMilliseconds > 0 }
+        .sorted { ($0.lockWaitMilliseconds, $0.lockWaits, $1.fingerprint) > ($1.lockWaitMilliseconds, $1.lockWaits, $0.fingerprint) }
+        .prefix(top))
+    if !waiting.isEmpty {
+      output += "\nLock waits (\(report.lockWaits) waits, \(duration(report.lockWaitMilliseconds)) waited)\n"
+      for query in waiting {
+        output += "  \(String(query.lockWaits).padding(toLength: 8, withPad: " ", startingAt: 0))  \(duration(query.lockWaitMilliseconds).padding(toLength: 11, withPad: " ", startingAt: 0))  \(oneLine(query.query, width: 90))\n"
+      }
+    }
     let planned = withPlans(report, top: top)
     if !planned.isEmpty {
       output += "\nPlans from the log (auto_explain: \(report.plansRead) plans)\n"
@@ -102,11 +132,13 @@ public enum LogReportReporter {
 
   // MARK: JSON
 
-  /// `{"schema_version":1,"totals":{"queries","errors","total_duration_ms","first","last","plans"},
+  /// `{"schema_version":1,"totals":{"queries","errors","total_duration_ms","first","last","plans",
+  ///   "temp_files","temp_bytes","lock_waits","lock_wait_ms"},
   ///   "queries":[{"fingerprint","query","calls","total_ms","mean_ms","min_ms","max_ms","p50_ms",
   ///   "p95_ms","p99_ms","errors","parsed","samples":[{"duration_ms","timestamp","query"}]
   ///   [,"plans":{"count","total_ms","seq_scan_ms":{table:ms},"seq_scan_measured",
-  ///   "findings":[{"rule","severity","count","message"}]}]}],
+  ///   "findings":[{"rule","severity","count","message"}]}][,"temp_files":{"count","bytes"}]
+  ///   [,"lock_waits":{"count","wait_ms"}]}],
   ///   "errors":[{"sqlstate_or_message","message","count","statement"}],
   ///   "by_database"|"by_user"|"by_application":[{"name","calls","total_ms"}]}`, queries by total
   ///   time (queries seen only in a logged plan have 0 calls).
@@ -122,6 +154,10 @@ public enum LogReportReporter {
     json.field("first", report.first)
     json.field("last", report.last)
     json.field("plans", report.plansRead)
+    json.field("temp_files", report.tempFiles)
+    json.field("temp_bytes", Int(report.tempBytes))
+    json.field("lock_waits", report.lockWaits)
+    json.field("lock_wait_ms", rounded(report.lockWaitMilliseconds))
     json.endObject()
     json.key("queries")
     json.beginArray()
@@ -153,6 +189,20 @@ public enum LogReportReporter {
       }
       json.endArray()
       if query.plans.count > 0 { writePlans(query.plans, to: &json) }
+      if query.tempFiles > 0 {
+        json.key("temp_files")
+        json.beginObject()
+        json.field("count", query.tempFiles)
+        json.field("bytes", Int(query.tempBytes))
+        json.endObject()
+      }
+      if query.lockWaits > 0 || query.lockWaitMilliseconds > 0 {
+        json.key("lock_waits")
+        json.beginObject()
+        json.field("count", query.lockWaits)
+        json.field("wait_ms", rounded(query.lockWaitMilliseconds))
+        json.endObject()
+      }
       json.endObject()
     }
     json.endArray()

@@ -30,6 +30,10 @@ public enum LogMessage: Equatable, Sendable {
   case statement(String)
   /// `duration: … ms  plan:` and the plan (auto_explain, text or JSON).
   case plan(durationMilliseconds: Double, text: String)
+  /// `temporary file: path "…", size N` (log_temp_files).
+  case tempFile(bytes: Int64)
+  /// `process N still waiting for … after X ms` / `process N acquired … after X ms` (log_lock_waits).
+  case lockWait(milliseconds: Double, acquired: Bool)
   /// `duration: … parse/bind …`: extended-protocol steps that are not executions.
   case protocolStep
   case other
@@ -65,6 +69,19 @@ public enum LogMessage: Equatable, Sendable {
       return .other
     }
     if starts(bytes, "statement: ") { return .statement(String(Substring(bytes.dropFirst(11)))) }
+    if starts(bytes, "temporary file: ") {
+      guard let size = message.range(of: ", size ", options: .backwards),
+        let bytes = Int64(message[size.upperBound...].prefix { $0.isNumber })
+      else { return .other }
+      return .tempFile(bytes: bytes)
+    }
+    if starts(bytes, "process "), let after = message.range(of: " after ", options: .backwards) {
+      let acquired = message.contains(" acquired ")
+      guard acquired || message.contains(" still waiting for "),
+        let milliseconds = Double(message[after.upperBound...].prefix { $0.isNumber || $0 == "." })
+      else { return .other }
+      return .lockWait(milliseconds: milliseconds, acquired: acquired)
+    }
     return .other
   }
 

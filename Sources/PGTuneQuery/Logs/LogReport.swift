@@ -17,12 +17,27 @@ public struct QueryAggregate: Sendable {
   public var parsed = true
   /// auto_explain plans logged for it, checked with the plan rules.
   public var plans = LoggedPlans()
+  /// Temporary files it wrote (log_temp_files) and lock waits it suffered (log_lock_waits).
+  public var tempFiles = 0
+  public var tempBytes: Int64 = 0
+  public var lockWaits = 0
+  public var lockWaitMilliseconds = 0.0
 
   public var meanMilliseconds: Double { calls == 0 ? 0 : totalMilliseconds / Double(calls) }
 
   /// A percentile from the histogram, kept within the observed minimum and maximum.
   public func percentile(_ fraction: Double) -> Double {
     min(max(histogram.percentile(fraction), minMilliseconds), maxMilliseconds)
+  }
+
+  mutating func addTempFile(_ bytes: Int64) {
+    tempFiles += 1
+    tempBytes += bytes
+  }
+
+  /// A `still waiting` message counts a wait; `acquired … after` gives how long it lasted.
+  mutating func addLockWait(_ milliseconds: Double, acquired: Bool) {
+    if acquired { lockWaitMilliseconds += milliseconds } else { lockWaits += 1 }
   }
 
   mutating func record(_ milliseconds: Double, timestamp: String?, text: String, parsed: Bool) {
@@ -65,6 +80,12 @@ public struct LogReport: Sendable {
   public var byDatabase: [String: Tally] = [:]
   public var byUser: [String: Tally] = [:]
   public var byApplication: [String: Tally] = [:]
+  /// Temporary files and their bytes; lock waits (`still waiting` messages) and the time waited
+  /// (from `acquired … after` messages).
+  public var tempFiles = 0
+  public var tempBytes: Int64 = 0
+  public var lockWaits = 0
+  public var lockWaitMilliseconds = 0.0
   /// auto_explain plans read, and those that could not be read.
   public var plansRead = 0
   public var unreadablePlans = 0
@@ -117,8 +138,15 @@ public struct LogAggregator {
   private var cache: [String: (fingerprint: String, query: String, parsed: Bool)] = [:]
   /// `log_statement` lines waiting for their `log_duration` line, per session.
   private var waiting: [String: String] = [:]
-  /// The last error per session: a stderr log gives its statement on the next `STATEMENT:` line.
-  private var lastError: [String: String] = [:]
+  /// What each session's next `STATEMENT:` line belongs to: a stderr log gives the statement of
+  /// an error, a temporary file or a lock wait on a line of its own.
+  private var pendingStatement: [String: PendingStatement] = [:]
+
+  enum PendingStatement {
+    case error(String)
+    case tempFile(Int64)
+    case lockWait(Double, acquired: Bool)
+  }
   static let samplesKept = 3
 
   /// The rules run on logged plans (the configuration file's settings when there is one).
@@ -135,9 +163,13 @@ public struct LogAggregator {
     case "ERROR", "FATAL", "PANIC":
       record(error: event)
     case "STATEMENT":
-      if let key = lastError.removeValue(forKey: event.pid ?? "") {
+      switch pendingStatement.removeValue(forKey: event.pid ?? "") {
+      case .error(let key):
         if report.errors[key]?.statement == nil { report.errors[key]?.statement = event.message }
         if let fingerprint = try? SQLText.fingerprint(event.message) { report.queries[fingerprint]?.errors += 1 }
+      case .tempFile(let bytes): attach(tempFile: bytes, to: event.message)
+      case .lockWait(let milliseconds, let acquired): attach(lockWait: milliseconds, acquired: acquired, to: event.message)
+      case nil: break
       }
     case "LOG":
       switch LogMessage.classify(event.message[...]) {
@@ -146,11 +178,38 @@ public struct LogAggregator {
       case .duration(let milliseconds):
         if let text = waiting.removeValue(forKey: event.pid ?? "") { record(query: text, milliseconds: milliseconds, event: event) }
       case .plan(let milliseconds, let text): record(plan: text, milliseconds: milliseconds)
+      case .tempFile(let bytes):
+        report.tempFiles += 1
+        report.tempBytes += bytes
+        if let statement = event.statement {
+          attach(tempFile: bytes, to: statement)
+        } else {
+          pendingStatement[event.pid ?? ""] = .tempFile(bytes)
+        }
+      case .lockWait(let milliseconds, let acquired):
+        if acquired { report.lockWaitMilliseconds += milliseconds } else { report.lockWaits += 1 }
+        if let statement = event.statement {
+          attach(lockWait: milliseconds, acquired: acquired, to: statement)
+        } else {
+          pendingStatement[event.pid ?? ""] = .lockWait(milliseconds, acquired: acquired)
+        }
       case .protocolStep, .other: break
       }
     default:
       break
     }
+  }
+
+  private mutating func attach(tempFile bytes: Int64, to statement: String) {
+    let identity = identity(of: statement)
+    report.queries[identity.fingerprint, default: QueryAggregate(fingerprint: identity.fingerprint, query: identity.query)]
+      .addTempFile(bytes)
+  }
+
+  private mutating func attach(lockWait milliseconds: Double, acquired: Bool, to statement: String) {
+    let identity = identity(of: statement)
+    report.queries[identity.fingerprint, default: QueryAggregate(fingerprint: identity.fingerprint, query: identity.query)]
+      .addLockWait(milliseconds, acquired: acquired)
   }
 
   private mutating func identity(of text: String) -> (fingerprint: String, query: String, parsed: Bool) {
@@ -202,7 +261,7 @@ public struct LogAggregator {
     if aggregate.statement == nil { aggregate.statement = event.statement }
     report.errors[key] = aggregate
     report.totalErrors += 1
-    if event.statement == nil { lastError[event.pid ?? ""] = key }
+    if event.statement == nil { pendingStatement[event.pid ?? ""] = .error(key) }
     if let statement = event.statement, let fingerprint = try? SQLText.fingerprint(statement) {
       report.queries[fingerprint]?.errors += 1
     }

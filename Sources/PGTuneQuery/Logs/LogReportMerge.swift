@@ -14,6 +14,10 @@ public enum LogReportMerge {
       existing.histogram.merge(query.histogram)
       existing.errors += query.errors
       existing.plans.merge(query.plans)
+      existing.tempFiles += query.tempFiles
+      existing.tempBytes += query.tempBytes
+      existing.lockWaits += query.lockWaits
+      existing.lockWaitMilliseconds += query.lockWaitMilliseconds
       existing.samples = Array((existing.samples + query.samples).sorted { $0.milliseconds > $1.milliseconds }.prefix(LogAggregator.samplesKept))
       result.queries[key] = existing
     }
@@ -32,6 +36,10 @@ public enum LogReportMerge {
     for (name, tally) in right.byApplication { result.byApplication[name, default: Tally()].add(tally) }
     result.linesRead += right.linesRead
     result.plansRead += right.plansRead
+    result.tempFiles += right.tempFiles
+    result.tempBytes += right.tempBytes
+    result.lockWaits += right.lockWaits
+    result.lockWaitMilliseconds += right.lockWaitMilliseconds
     result.unreadablePlans += right.unreadablePlans
     if let first = right.first, result.first.map({ first < $0 }) ?? true { result.first = first }
     if let last = right.last, result.last.map({ last > $0 }) ?? true { result.last = last }

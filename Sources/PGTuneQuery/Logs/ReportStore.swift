@@ -53,6 +53,8 @@ struct StoredReport: Codable {
     var parsed: Bool
     var samples: [Sample]
     var plans: LoggedPlans?
+    /// temp files, temp bytes, lock waits, lock wait ms.
+    var waits: [Double]?
   }
 
   struct Sample: Codable {
@@ -82,6 +84,7 @@ struct StoredReport: Codable {
   var byUser: [String: [Double]]?
   var byApplication: [String: [Double]]?
   var plansRead: Int?
+  var waits: [Double]?
 
   init(_ report: LogReport, recordedAt: Int64) {
     self.recordedAt = recordedAt
@@ -91,7 +94,8 @@ struct StoredReport: Codable {
         minMs: query.minMilliseconds.isFinite ? query.minMilliseconds : 0, maxMs: query.maxMilliseconds,
         histogram: query.histogram.counts.sorted { $0.key < $1.key }.map { [$0.key, $0.value] }, errors: query.errors,
         parsed: query.parsed, samples: query.samples.map { Sample(ms: $0.milliseconds, timestamp: $0.timestamp, text: $0.text) },
-        plans: query.plans.count == 0 ? nil : query.plans)
+        plans: query.plans.count == 0 ? nil : query.plans,
+        waits: [Double(query.tempFiles), Double(query.tempBytes), Double(query.lockWaits), query.lockWaitMilliseconds])
     }
     errors = report.errors.values.map {
       StoredError(key: $0.key, message: $0.message, count: $0.count, statement: $0.statement)
@@ -107,6 +111,7 @@ struct StoredReport: Codable {
     byUser = report.byUser.mapValues { [Double($0.calls), $0.milliseconds] }
     byApplication = report.byApplication.mapValues { [Double($0.calls), $0.milliseconds] }
     plansRead = report.plansRead
+    waits = [Double(report.tempFiles), Double(report.tempBytes), Double(report.lockWaits), report.lockWaitMilliseconds]
   }
 
   private static func tallies(_ stored: [String: [Double]]?) -> [String: Tally] {
@@ -128,6 +133,12 @@ struct StoredReport: Codable {
       query.errors = stored.errors
       query.parsed = stored.parsed
       if let plans = stored.plans { query.plans = plans }
+      if let waits = stored.waits, waits.count == 4 {
+        query.tempFiles = Int(waits[0])
+        query.tempBytes = Int64(waits[1])
+        query.lockWaits = Int(waits[2])
+        query.lockWaitMilliseconds = waits[3]
+      }
       query.samples = stored.samples.map { ($0.ms, $0.timestamp, $0.text) }
       report.queries[stored.fingerprint] = query
     }
@@ -148,6 +159,12 @@ struct StoredReport: Codable {
     report.byUser = Self.tallies(byUser)
     report.byApplication = Self.tallies(byApplication)
     report.plansRead = plansRead ?? 0
+    if let waits, waits.count == 4 {
+      report.tempFiles = Int(waits[0])
+      report.tempBytes = Int64(waits[1])
+      report.lockWaits = Int(waits[2])
+      report.lockWaitMilliseconds = waits[3]
+    }
     return report
   }
 }

@@ -87,6 +87,29 @@ import Testing
     #expect(report(text: big).0.totalQueries == 1)
   }
 
+  @Test func lockWaitsAreAttachedToTheirStatement() {
+    let text = """
+      2024-05-01 10:00:00.100 UTC [7] app@shop LOG:  process 7 still waiting for ShareLock on transaction 775 after 200.5 ms
+      2024-05-01 10:00:00.100 UTC [7] app@shop DETAIL:  Process holding the lock: 8. Wait queue: 7.
+      2024-05-01 10:00:00.100 UTC [7] app@shop CONTEXT:  while updating tuple (0,4) in relation "accounts"
+      2024-05-01 10:00:00.100 UTC [7] app@shop STATEMENT:  UPDATE accounts SET n = n + 1 WHERE id = 4
+      2024-05-01 10:00:01.000 UTC [7] app@shop LOG:  process 7 acquired ShareLock on transaction 775 after 1100.25 ms
+      2024-05-01 10:00:01.000 UTC [7] app@shop STATEMENT:  UPDATE accounts SET n = n + 1 WHERE id = 4
+      2024-05-01 10:00:01.001 UTC [7] app@shop LOG:  duration: 1101.0 ms  statement: UPDATE accounts SET n = n + 1 WHERE id = 4
+      2024-05-01 10:00:02.000 UTC [9] app@shop LOG:  temporary file: path "base/pgsql_tmp/pgsql_tmp9.0", size 1048576
+      2024-05-01 10:00:02.000 UTC [9] app@shop STATEMENT:  SELECT * FROM accounts ORDER BY n
+
+      """
+    let (log, _) = report(text: text)
+    #expect(log.lockWaits == 1 && log.lockWaitMilliseconds == 1100.25)
+    #expect(log.tempFiles == 1 && log.tempBytes == 1_048_576)
+    let update = log.queries.values.first { $0.query.hasPrefix("UPDATE accounts") }
+    #expect(update?.calls == 1)
+    #expect(update?.lockWaits == 1 && update?.lockWaitMilliseconds == 1100.25)
+    let sort = log.queries.values.first { $0.query.contains("ORDER BY n") }
+    #expect(sort?.tempFiles == 1 && sort?.calls == 0)
+  }
+
   @Test func unrecognizedInputIsDiagnosed() {
     let (log, diagnosis) = report(text: "hello world\nthis is not a postgres log\n")
     #expect(log.totalQueries == 0)
