@@ -34,7 +34,7 @@ public enum CacheStatsReporter {
     for tier in tiers {
       rows.append([
         tier.kind, tier.available ? tier.location : tier.location + " (unavailable)",
-        tier.usage?.entries.map(String.init) ?? "-", tier.usage?.bytes.map(bytes) ?? "-", String(tier.counters.hits),
+        tier.usage?.entries.map(String.init) ?? "-", tier.usage?.bytes.map { ByteCount.format(Int64($0)) } ?? "-", String(tier.counters.hits),
         String(tier.counters.misses), tier.hitRatio.map { String(format: "%.1f", $0 * 100) } ?? "-",
         String(tier.counters.writes), String(tier.counters.errors), String(tier.counters.evictions),
         String(format: "%.1f", tier.counters.meanLatencyMicroseconds),
@@ -75,16 +75,5 @@ public enum CacheStatsReporter {
     json.endArray()
     json.endObject()
     return json.string + "\n"
-  }
-
-  static func bytes(_ count: Int) -> String {
-    let units = ["B", "KiB", "MiB", "GiB"]
-    var value = Double(count)
-    var unit = 0
-    while value >= 1_024 && unit < units.count - 1 {
-      value /= 1_024
-      unit += 1
-    }
-    return unit == 0 ? "\(count) B" : String(format: "%.1f ", value) + units[unit]
   }
 }

@@ -36,17 +36,6 @@ public enum LogReportReporter {
     }
   }
 
-  static func bytes(_ count: Int64) -> String {
-    let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-    var value = Double(count)
-    var unit = 0
-    while value >= 1_024 && unit < units.count - 1 {
-      value /= 1_024
-      unit += 1
-    }
-    return unit == 0 ? "\(count) B" : String(format: "%.1f ", value) + units[unit]
-  }
-
   /// Milliseconds in the largest unit that reads well (ms, s, min, h).
   static func duration(_ milliseconds: Double) -> String {
     switch milliseconds {
@@ -94,9 +83,9 @@ public enum LogReportReporter {
       report.queries.values.filter { $0.tempFiles > 0 }.sorted { ($0.tempBytes, $1.fingerprint) > ($1.tempBytes, $0.fingerprint) }
         .prefix(top))
     if !spilling.isEmpty {
-      output += "\nTemporary files (\(report.tempFiles) files, \(bytes(report.tempBytes)))\n"
+      output += "\nTemporary files (\(report.tempFiles) files, \(ByteCount.format(report.tempBytes)))\n"
       for query in spilling {
-        output += "  \(String(query.tempFiles).padding(toLength: 8, withPad: " ", startingAt: 0))  \(bytes(query.tempBytes).padding(toLength: 11, withPad: " ", startingAt: 0))  \(oneLine(query.query, width: 90))\n"
+        output += "  \(String(query.tempFiles).padding(toLength: 8, withPad: " ", startingAt: 0))  \(ByteCount.format(query.tempBytes).padding(toLength: 11, withPad: " ", startingAt: 0))  \(oneLine(query.query, width: 90))\n"
       }
     }
     let waiting = Array(

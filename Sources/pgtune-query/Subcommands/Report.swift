@@ -15,11 +15,14 @@ extension PGTuneQueryCommand {
     static let configuration = CommandConfiguration(
       abstract: "Summarize PostgreSQL server logs per normalized query.",
       discussion: """
-        Reads stderr logs (any log_line_prefix with a timestamp and pid), csvlog or jsonlog from \
-        files or standard input, and aggregates `duration:` lines (log_min_duration_statement, \
-        or log_statement + log_duration) by libpg_query fingerprint: calls, total, mean, min, \
-        max, p50/p95/p99, errors, slowest samples. Exit status 4 when input was read but no \
-        query was recognized, with a diagnosis.
+        Reads stderr logs (any log_line_prefix with a timestamp and pid, or exactly the one given \
+        with --prefix), csvlog or jsonlog, plain or gzip, from files or standard input, and \
+        aggregates `duration:` lines (log_min_duration_statement, or log_statement + \
+        log_duration) by libpg_query fingerprint: calls, total, mean, min, max, p50/p95/p99, \
+        errors, temporary files, lock waits, slowest samples, and breakdowns by database, user \
+        and application. auto_explain plans (text or JSON) are attached to their query and \
+        checked by the plan rules, with the time spent in sequential scans per table. Exit \
+        status 4 when input was read but no query was recognized, with a diagnosis.
 
         Each run's aggregates are recorded in the store (unless --no-store), with per-query \
         history. --from-store reports on the stored runs instead of reading logs: with a shared \
