@@ -66,118 +66,146 @@ public enum LiveAnalyzer {
   ) throws(ConnectionFailure) -> ([FileAnalysis], LiveSummary) {
     let pool = ConnectionPool(
       conninfo: options.conninfo, settings: options.session, maxQueriesPerConnection: options.maxQueriesPerConnection)
-    var catalog: CatalogFacts?
-    var cache: AnalysisCache?
-    var warnings: [String] = []
-    do {
-      let first = try pool.connect()
-      defer { first.close() }
-      do {
-        catalog = try CatalogFacts.load(from: first)
-      } catch where error.kind == .query {
-        // A table locked by a migration blocks pg_get_expr; plans are still worth having.
-        warnings.append("table sizes and indexes could not be read (\(error.message)); size-aware rules are off")
-      }
-      if options.advisor != nil, let facts = catalog, !facts.hypopgInstalled {
-        if options.enableHypopg && facts.hypopgAvailable {
-          try first.query("BEGIN READ WRITE")
-          try first.query("CREATE EXTENSION IF NOT EXISTS hypopg")
-          try first.query("COMMIT")
-          catalog = try CatalogFacts.load(from: first)
-        } else if facts.hypopgAvailable {
-          warnings.append(
-            "hypopg is not installed in this database: index suggestions are heuristics, not verified (run CREATE EXTENSION hypopg, or pass --enable-hypopg)")
-        } else {
-          warnings.append(
-            "the hypopg extension is not available on this server: index suggestions are heuristics, not verified (install postgresql-15-hypopg)")
-        }
-      }
-      if let store = options.store, let facts = catalog, !options.explain.analyze {
-        let settings = try AnalysisCache.plannerSettings(on: first)
-        cache = AnalysisCache(store: store, ttl: options.cacheTTL, catalog: facts, plannerSettings: settings, options: options)
-      }
-    } catch {
-      throw ConnectionFailure(error: error, conninfoDescription: ConninfoDescription.describe(options.conninfo))
-    }
+    let setup = try prepare(pool: pool, options: options)
     var configuration = configuration
     configuration.setDefaultOption("rows", .integer(options.largeTableRows), for: "seq-scan-large-table")
 
     var files = files
     let work = files.indices.flatMap { file in
-      files[file].statements.indices.compactMap { index -> (Int, Int, String, ExplainPlan, Set<String>, String?)? in
+      files[file].statements.indices.compactMap { index -> WorkItem? in
         let statement = files[file].statements[index]
         guard statement.error == nil, let plan = statement.explainPlan else { return nil }
-        return (
-          file, index, files[file].sql(of: statement), plan, Set(statement.findings.map(\.rule)), statement.fingerprint
-        )
+        return WorkItem(
+          file: file, index: index, sql: files[file].sql(of: statement), plan: plan,
+          staticRules: Set(statement.findings.map(\.rule)), fingerprint: statement.fingerprint)
       }
     }
-    let facts = catalog
-    let analysisCache = cache
     let done = Counter()
-    let total = work.count
-    let progress = options.progress
-    @Sendable func finished(_ result: LiveStatementResult) -> LiveStatementResult {
-      if let progress { progress(done.increment(), total) }
-      return result
-    }
     let outcomes = ParallelRunner.map(
       count: work.count, workers: options.jobs, batch: 1, makeWorker: { PooledSession(pool: pool) },
       { session, index -> LiveStatementResult in
-        let (_, _, sql, plan, rules, fingerprint) = work[index]
-        if plan.explainableKind == nil {
-          return finished(LiveStatementResult(outcome: .success(.notExplainable(plan.reason ?? ""))))
-        }
-        let root = StatementParser.parse(sql: sql).first?.root
-        var cacheKey: StoreKey?
-        if let analysisCache, let root, let fingerprint, let facts {
-          let key = analysisCache.key(sql: sql, fingerprint: fingerprint, root: root)
-          if options.readCache,
-            let cached = analysisCache.lookup(
-              key, advisor: AnalysisCache.advisorDigest(options),
-              rewriting: AnalysisCache.rewritingDigest(options, staticRules: rules)),
-            var restored = LiveStatementResult(cached: cached, catalog: facts)
-          {
-            // An entry made by `analyze` carries advice and rewrites a `check` run did not ask for.
-            if options.advisor == nil { restored.chosen = [] }
-            if options.rewriting == nil { restored.rewrites = [] }
-            return finished(restored)
-          }
-          cacheKey = key
-        }
-        var result = analyze(
-          sql: sql, plan: plan, rules: rules, root: root, catalog: facts, options: options, session: session)
-        if let analysisCache, let cacheKey,
-          let cached = result.cached(
-            advisor: AnalysisCache.advisorDigest(options),
-            rewriting: AnalysisCache.rewritingDigest(options, staticRules: rules))
-        {
-          analysisCache.save(cacheKey, cached)
-          result.cache = .miss
-        }
-        return finished(result)
+        let result = lookUpOrAnalyze(work[index], catalog: setup.catalog, cache: setup.cache, options: options, session: session)
+        options.progress?(done.increment(), work.count)
+        return result
       }, finish: { session in session.close() })
 
+    var summary = LiveSummary(
+      pool: pool.statistics, catalog: setup.catalog, lostConnection: pool.downError, warnings: setup.warnings)
+    summary.cacheEnabled = setup.cache != nil
     var takenNames = Set<String>()
-    var summary = LiveSummary(pool: pool.statistics, catalog: catalog, lostConnection: pool.downError, warnings: warnings)
-    summary.cacheEnabled = cache != nil
     for (item, result) in zip(work, outcomes) {
-      let (file, index, _, plan, _, _) = item
-      files[file].statements[index].cache = result.cache
       if result.cache == .hit { summary.cacheHits += 1 } else if result.cache == .miss { summary.cacheMisses += 1 }
-      apply(result.outcome, plan: plan, to: &files[file].statements[index], catalog: catalog, options: options,
-        configuration: configuration)
-      if options.rewriting != nil, case .success(.plan) = result.outcome {
-        files[file].statements[index].rewrites = result.rewrites
-      }
-      if let catalog, !result.chosen.isEmpty {
-        let suggestions = IndexAdvisor.suggestions(
-          result.chosen, verified: result.verified, catalog: catalog, taken: &takenNames)
-        files[file].statements[index].indexSuggestions = suggestions
-        for suggestion in suggestions { reportMissingIndex(suggestion, in: &files[file].statements[index], configuration: configuration) }
-      }
+      record(
+        result, of: item, in: &files[item.file].statements[item.index], catalog: setup.catalog, options: options,
+        configuration: configuration, takenNames: &takenNames)
     }
     return (files, summary)
+  }
+
+  /// A statement to send, with what its analysis needs.
+  struct WorkItem: Sendable {
+    let file: Int
+    let index: Int
+    let sql: String
+    let plan: ExplainPlan
+    let staticRules: Set<String>
+    let fingerprint: String?
+  }
+
+  /// What the first connection learns before the statements go out.
+  struct Setup: Sendable {
+    var catalog: CatalogFacts?
+    var cache: AnalysisCache?
+    var warnings: [String] = []
+  }
+
+  /// Connects once: catalog facts, hypopg (installed only with --enable-hypopg), and the planner
+  /// settings the analysis cache's signatures need.
+  private static func prepare(pool: ConnectionPool, options: LiveOptions) throws(ConnectionFailure) -> Setup {
+    var setup = Setup()
+    do {
+      let first = try pool.connect()
+      defer { first.close() }
+      do {
+        setup.catalog = try CatalogFacts.load(from: first)
+      } catch where error.kind == .query {
+        // A table locked by a migration blocks pg_get_expr; plans are still worth having.
+        setup.warnings.append("table sizes and indexes could not be read (\(error.message)); size-aware rules are off")
+      }
+      if options.advisor != nil, let facts = setup.catalog, !facts.hypopgInstalled {
+        if options.enableHypopg && facts.hypopgAvailable {
+          try first.query("BEGIN READ WRITE")
+          try first.query("CREATE EXTENSION IF NOT EXISTS hypopg")
+          try first.query("COMMIT")
+          setup.catalog = try CatalogFacts.load(from: first)
+        } else if facts.hypopgAvailable {
+          setup.warnings.append(
+            "hypopg is not installed in this database: index suggestions are heuristics, not verified (run CREATE EXTENSION hypopg, or pass --enable-hypopg)")
+        } else {
+          setup.warnings.append(
+            "the hypopg extension is not available on this server: index suggestions are heuristics, not verified (install postgresql-15-hypopg)")
+        }
+      }
+      if let store = options.store, let facts = setup.catalog, !options.explain.analyze {
+        let settings = try AnalysisCache.plannerSettings(on: first)
+        setup.cache = AnalysisCache(
+          store: store, ttl: options.cacheTTL, catalog: facts, plannerSettings: settings, options: options)
+      }
+    } catch {
+      throw ConnectionFailure(error: error, conninfoDescription: ConninfoDescription.describe(options.conninfo))
+    }
+    return setup
+  }
+
+  /// A statement's live result: from the cache when it holds a fresh one, otherwise from the
+  /// database (and then stored).
+  private static func lookUpOrAnalyze(
+    _ item: WorkItem, catalog: CatalogFacts?, cache: AnalysisCache?, options: LiveOptions, session: PooledSession
+  ) -> LiveStatementResult {
+    if item.plan.explainableKind == nil {
+      return LiveStatementResult(outcome: .success(.notExplainable(item.plan.reason ?? "")))
+    }
+    let root = StatementParser.parse(sql: item.sql).first?.root
+    let advisorDigest = AnalysisCache.advisorDigest(options)
+    let rewritingDigest = AnalysisCache.rewritingDigest(options, staticRules: item.staticRules)
+    var cacheKey: StoreKey?
+    if let cache, let root, let fingerprint = item.fingerprint, let catalog {
+      let key = cache.key(sql: item.sql, fingerprint: fingerprint, root: root)
+      if options.readCache, let cached = cache.lookup(key, advisor: advisorDigest, rewriting: rewritingDigest),
+        var restored = LiveStatementResult(cached: cached, catalog: catalog)
+      {
+        // An entry made by `analyze` carries advice and rewrites a `check` run did not ask for.
+        if options.advisor == nil { restored.chosen = [] }
+        if options.rewriting == nil { restored.rewrites = [] }
+        return restored
+      }
+      cacheKey = key
+    }
+    var result = analyze(
+      sql: item.sql, plan: item.plan, rules: item.staticRules, root: root, catalog: catalog, options: options,
+      session: session)
+    if let cache, let cacheKey, let cached = result.cached(advisor: advisorDigest, rewriting: rewritingDigest) {
+      cache.save(cacheKey, cached)
+      result.cache = .miss
+    }
+    return result
+  }
+
+  /// Puts a statement's live result into its analysis: plan, plan findings, rewrites, index
+  /// suggestions (named uniquely across the run) and their `missing-index` findings.
+  private static func record(
+    _ result: LiveStatementResult, of item: WorkItem, in statement: inout StatementAnalysis, catalog: CatalogFacts?,
+    options: LiveOptions, configuration: Configuration, takenNames: inout Set<String>
+  ) {
+    statement.cache = result.cache
+    apply(result.outcome, plan: item.plan, to: &statement, catalog: catalog, options: options, configuration: configuration)
+    if options.rewriting != nil, case .success(.plan) = result.outcome { statement.rewrites = result.rewrites }
+    if let catalog, !result.chosen.isEmpty {
+      let suggestions = IndexAdvisor.suggestions(
+        result.chosen, verified: result.verified, catalog: catalog, taken: &takenNames)
+      statement.indexSuggestions = suggestions
+      for suggestion in suggestions { reportMissingIndex(suggestion, in: &statement, configuration: configuration) }
+    }
   }
 
   /// One statement against the database: EXPLAIN, then index advice and costed rewrites.
