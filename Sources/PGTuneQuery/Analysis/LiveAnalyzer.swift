@@ -64,9 +64,16 @@ public enum LiveAnalyzer {
   public static func run(
     _ files: [FileAnalysis], options: LiveOptions, configuration: Configuration
   ) throws(ConnectionFailure) -> ([FileAnalysis], LiveSummary) {
-    let pool = ConnectionPool(
-      conninfo: options.conninfo, settings: options.session, maxQueriesPerConnection: options.maxQueriesPerConnection)
-    let setup = try prepare(pool: pool, options: options)
+    try run(files, prepared: LivePreparation.start(options), options: options, configuration: configuration)
+  }
+
+  /// As `run(_:options:configuration:)`, with the connection set up by `LivePreparation.start`
+  /// while the caller parsed the files.
+  public static func run(
+    _ files: [FileAnalysis], prepared: LivePreparation, options: LiveOptions, configuration: Configuration
+  ) throws(ConnectionFailure) -> ([FileAnalysis], LiveSummary) {
+    let setup = try prepared.wait()
+    let pool = prepared.pool
     var configuration = configuration
     configuration.setDefaultOption("rows", .integer(options.largeTableRows), for: "seq-scan-large-table")
 
@@ -121,7 +128,7 @@ public enum LiveAnalyzer {
 
   /// Connects once: catalog facts, hypopg (installed only with --enable-hypopg), and the planner
   /// settings the analysis cache's signatures need.
-  private static func prepare(pool: ConnectionPool, options: LiveOptions) throws(ConnectionFailure) -> Setup {
+  fileprivate static func prepare(pool: ConnectionPool, options: LiveOptions) throws(ConnectionFailure) -> Setup {
     var setup = Setup()
     do {
       let first = try pool.connect()
@@ -412,4 +419,40 @@ final class Counter: Sendable {
   private let value = Mutex(0)
 
   func increment() -> Int { value.withLock { $0 += 1; return $0 } }
+}
+
+/// The first connection of a live run (catalog facts, hypopg, cache signatures), made on a
+/// thread of its own so that the round trips overlap with parsing the files.
+public final class LivePreparation: @unchecked Sendable {
+  let pool: ConnectionPool
+  private let finished = DispatchSemaphore(value: 0)
+  private var outcome: Result<LiveAnalyzer.Setup, ConnectionFailure>?
+
+  private init(pool: ConnectionPool) { self.pool = pool }
+
+  public static func start(_ options: LiveOptions) -> LivePreparation {
+    let preparation = LivePreparation(
+      pool: ConnectionPool(
+        conninfo: options.conninfo, settings: options.session, maxQueriesPerConnection: options.maxQueriesPerConnection))
+    let thread = Thread {
+      do throws(ConnectionFailure) {
+        preparation.outcome = .success(try LiveAnalyzer.prepare(pool: preparation.pool, options: options))
+      } catch {
+        preparation.outcome = .failure(error)
+      }
+      preparation.finished.signal()
+    }
+    thread.start()
+    return preparation
+  }
+
+  func wait() throws(ConnectionFailure) -> LiveAnalyzer.Setup {
+    finished.wait()
+    finished.signal()
+    switch outcome {
+    case .success(let setup): return setup
+    case .failure(let error): throw error
+    case nil: preconditionFailure("signalled without an outcome")
+    }
+  }
 }

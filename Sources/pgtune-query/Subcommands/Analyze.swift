@@ -69,19 +69,22 @@ extension PGTuneQueryCommand {
       for problem in unreadable { Terminal.error(problem.localizedDescription) }
       let dsn = database.resolvedDSN
       let rewriting = noRewrites ? nil : Rewriter.Options(suggestLimit: suggestLimit)
+      let tiers = dsn == nil ? nil : store.open()
+      defer { store.finish(tiers) }
+      var options = database.liveOptions(conninfo: dsn ?? "", jobs: jobs ?? 1)
+      options.rewriting = rewriting
+      store.apply(to: &options, store: tiers)
+      // The database round trips of the set-up overlap with parsing.
+      let preparation = dsn == nil ? nil : LivePreparation.start(options)
       var analyses = Analyzer(
         configuration: configuration, jobs: dsn == nil ? jobs ?? ProcessInfoCores.count : ProcessInfoCores.count,
         planningExplain: dsn != nil, rewriting: rewriting
       ).analyze(sources)
       var live: LiveSummary?
-      let tiers = dsn == nil ? nil : store.open()
-      defer { store.finish(tiers) }
-      if let dsn {
+      if let preparation {
         do {
-          var options = database.liveOptions(conninfo: dsn, jobs: jobs ?? 1)
-          options.rewriting = rewriting
-          store.apply(to: &options, store: tiers)
-          (analyses, live) = try LiveAnalyzer.run(analyses, options: options, configuration: configuration)
+          (analyses, live) = try LiveAnalyzer.run(
+            analyses, prepared: preparation, options: options, configuration: configuration)
           for warning in live?.warnings ?? [] { Terminal.warning(warning) }
           if let tiers { MetricsHistory.record(analyses, source: "analyze", store: tiers) }
         } catch {

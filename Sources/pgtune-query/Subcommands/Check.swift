@@ -124,16 +124,19 @@ extension PGTuneQueryCommand {
       let (sources, _, unreadable) = SourceLoader.load(files, stdinName: "<stdin>")
       for problem in unreadable { Terminal.error(problem.localizedDescription) }
       if !unreadable.isEmpty { throw ExitStatus.usage.exitCode }
-      let analyses = Analyzer(configuration: configuration, planningExplain: true, rewriting: nil).analyze(
-        sources.map { SourceFile(name: relativePath($0.name), bytes: $0.bytes) })
       var options = database.liveOptions(conninfo: database.resolvedDSN ?? "", jobs: jobs ?? 1)
       options.advisor = nil
       options.rewriting = nil
       let tiers = store.open()
       defer { store.finish(tiers) }
       store.apply(to: &options, store: tiers)
+      // The database round trips of the set-up overlap with parsing.
+      let preparation = LivePreparation.start(options)
+      let analyses = Analyzer(configuration: configuration, planningExplain: true, rewriting: nil).analyze(
+        sources.map { SourceFile(name: relativePath($0.name), bytes: $0.bytes) })
       do {
-        let (files, summary) = try LiveAnalyzer.run(analyses, options: options, configuration: configuration)
+        let (files, summary) = try LiveAnalyzer.run(
+          analyses, prepared: preparation, options: options, configuration: configuration)
         for warning in summary.warnings { Terminal.warning(warning) }
         if let tiers { MetricsHistory.record(files, source: "check", store: tiers) }
         return (files, summary)
