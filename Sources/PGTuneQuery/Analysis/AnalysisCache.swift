@@ -33,6 +33,8 @@ public struct AnalysisCache: Sendable {
   let settingsDigest: String
   let optionsDigest: String
   let everyTableDigest: String
+  /// Per table (`schema.name`): what its plans depend on, worked out once per run.
+  let relationDigests: [String: String]
   let catalog: CatalogFacts
 
   init(store: TieredStore, ttl: Int, catalog: CatalogFacts, plannerSettings: [String], options: LiveOptions) {
@@ -44,7 +46,9 @@ public struct AnalysisCache: Sendable {
       PGTuneQueryVersion.current, String(options.largeTableRows), String(options.enableHypopg),
       String(describing: options.explain),
     ])
-    everyTableDigest = StableHash.of(catalog.relations.keys.sorted().map { Self.describe(catalog.relations[$0]!, catalog) })
+    let digests = catalog.relations.mapValues { Self.describe($0, catalog) }
+    relationDigests = digests
+    everyTableDigest = StableHash.of(digests.keys.sorted().map { digests[$0] ?? "" })
   }
 
   /// What index advice and rewrites were computed with; an entry made without them (by `check`)
@@ -73,14 +77,16 @@ public struct AnalysisCache: Sendable {
     ).compactMap { $0.first ?? nil }
   }
 
-  /// The key for a statement, given its parse tree.
-  func key(sql: String, fingerprint: String, root: Node) -> StoreKey {
+  /// The key for a statement, given the tables it names.
+  func key(sql: String, fingerprint: String, tables names: TableNames) -> StoreKey {
     var tables: [String] = []
     var unresolved = false
-    for (schema, name) in Self.relationNames(in: root) {
-      if let relation = catalog.relation(schema: schema, name: name), relation.kind != "v" {
-        tables.append(Self.describe(relation, catalog))
-      } else if !Self.cteNames(in: root).contains(name) {
+    for (schema, name) in names.tables {
+      if let relation = catalog.relation(schema: schema, name: name), relation.kind != "v",
+        let digest = relationDigests["\(relation.schema).\(relation.name)"]
+      {
+        tables.append(digest)
+      } else {
         unresolved = true
       }
     }
@@ -109,26 +115,7 @@ public struct AnalysisCache: Sendable {
       + "\(relation.lastAnalyzed ?? ""):\(indexes)"
   }
 
-  /// Every table name anywhere in the statement, subqueries and CTEs included.
-  static func relationNames(in root: Node) -> [(String?, String)] {
-    var result: [(String?, String)] = []
-    var stack = [root]
-    while let node = stack.popLast() {
-      if node.kind == .rangeVar, let name = node.string(.relname) { result.append((node.string(.schemaname), name)) }
-      node.forEachChild { _, child in stack.append(child) }
-    }
-    return result
-  }
 
-  private static func cteNames(in root: Node) -> Set<String> {
-    var names = Set<String>()
-    var stack = [root]
-    while let node = stack.popLast() {
-      if node.kind == .commonTableExpr, let name = node.string(.ctename) { names.insert(name) }
-      node.forEachChild { _, child in stack.append(child) }
-    }
-    return names
-  }
 }
 
 /// What the database told us about one statement.
@@ -188,5 +175,26 @@ struct LiveStatementResult: Sendable {
           rule: $0.rule, sql: $0.sql, caveat: $0.caveat, costBefore: $0.costBefore, costAfter: $0.costAfter)
       },
       storedAt: StoreClock.now(), advisor: advisor, rewriting: rewriting)
+  }
+}
+
+/// The tables a statement names anywhere (subqueries included), without its CTEs' names.
+public struct TableNames: Sendable, Equatable {
+  public let tables: [(String?, String)]
+
+  public init(in root: Node) {
+    var found: [(String?, String)] = []
+    var ctes = Set<String>()
+    var stack = [root]
+    while let node = stack.popLast() {
+      if node.kind == .rangeVar, let name = node.string(.relname) { found.append((node.string(.schemaname), name)) }
+      if node.kind == .commonTableExpr, let name = node.string(.ctename) { ctes.insert(name) }
+      node.forEachChild { _, child in stack.append(child) }
+    }
+    tables = found.filter { $0.0 != nil || !ctes.contains($0.1) }
+  }
+
+  public static func == (a: TableNames, b: TableNames) -> Bool {
+    a.tables.count == b.tables.count && zip(a.tables, b.tables).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
   }
 }

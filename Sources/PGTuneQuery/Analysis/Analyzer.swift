@@ -19,6 +19,8 @@ public struct StatementAnalysis: Sendable {
   public internal(set) var indexSuggestions: [IndexSuggestion] = []
   /// Rewritten SQL that fixes findings of this statement.
   public internal(set) var rewrites: [Rewrite] = []
+  /// The tables the statement names (computed when a database is given).
+  public internal(set) var tables: TableNames?
   /// Whether the live analysis came from the store (nil: no store, or not sent to the server).
   public internal(set) var cache: CacheStatus?
   /// `-- name: …` before the statement: its key in a baseline.
@@ -107,7 +109,11 @@ public struct Analyzer: Sendable {
       let (file, range) = tasks[index]
       let statement = StatementParser.parse(sources[file], range: range)
       var analysis = Self.check(statement, source: sources[file], rules: rules, configuration: configuration)
-      if planningExplain { analysis.explainPlan = ExplainPlan(statement) }
+      if planningExplain {
+        analysis.explainPlan = ExplainPlan(statement)
+        // Read while the tree is at hand: the analysis cache keys on these tables.
+        analysis.tables = statement.root.map(TableNames.init(in:))
+      }
       if let rewriting, let root = statement.root {
         analysis.rewrites = Rewriter.rewrites(
           for: root, findings: Set(analysis.findings.map(\.rule)), catalog: nil, options: rewriting)

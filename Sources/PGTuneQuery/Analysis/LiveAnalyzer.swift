@@ -84,7 +84,7 @@ public enum LiveAnalyzer {
         guard statement.error == nil, let plan = statement.explainPlan else { return nil }
         return WorkItem(
           file: file, index: index, sql: files[file].sql(of: statement), plan: plan,
-          staticRules: Set(statement.findings.map(\.rule)), fingerprint: statement.fingerprint)
+          staticRules: Set(statement.findings.map(\.rule)), fingerprint: statement.fingerprint, tables: statement.tables)
       }
     }
     let done = Counter()
@@ -117,6 +117,7 @@ public enum LiveAnalyzer {
     let plan: ExplainPlan
     let staticRules: Set<String>
     let fingerprint: String?
+    let tables: TableNames?
   }
 
   /// What the first connection learns before the statements go out.
@@ -172,12 +173,11 @@ public enum LiveAnalyzer {
     if item.plan.explainableKind == nil {
       return LiveStatementResult(outcome: .success(.notExplainable(item.plan.reason ?? "")))
     }
-    let root = StatementParser.parse(sql: item.sql).first?.root
     let advisorDigest = AnalysisCache.advisorDigest(options)
     let rewritingDigest = AnalysisCache.rewritingDigest(options, staticRules: item.staticRules)
     var cacheKey: StoreKey?
-    if let cache, let root, let fingerprint = item.fingerprint, let catalog {
-      let key = cache.key(sql: item.sql, fingerprint: fingerprint, root: root)
+    if let cache, let tables = item.tables, let fingerprint = item.fingerprint, let catalog {
+      let key = cache.key(sql: item.sql, fingerprint: fingerprint, tables: tables)
       if options.readCache, let cached = cache.lookup(key, advisor: advisorDigest, rewriting: rewritingDigest),
         var restored = LiveStatementResult(cached: cached, catalog: catalog)
       {
@@ -188,6 +188,8 @@ public enum LiveAnalyzer {
       }
       cacheKey = key
     }
+    // Parsed again only now: a cache hit never needs the tree.
+    let root = StatementParser.parse(sql: item.sql).first?.root
     var result = analyze(
       sql: item.sql, plan: item.plan, rules: item.staticRules, root: root, catalog: catalog, options: options,
       session: session)
