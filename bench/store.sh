@@ -4,7 +4,8 @@
 #   cold          a new local store: every statement EXPLAINed, advised (hypopg) and stored
 #   warm SQLite   the same store again: every statement a hit in the local file
 #   warm Redis    a new local store (another machine) with the shared Redis the cold run filled
-#   check warm    `check` against the local store filled by analyze
+#   check cold    `check` with a new store (EXPLAIN only: check asks for no advice)
+#   check warm    `check` again on that store
 # Best of RUNS runs each (cold runs each start from an empty store and Redis database).
 #
 #   bench/store.sh [RUNS]
@@ -44,22 +45,26 @@ seconds() { # command… → elapsed seconds
 }
 min() { printf '%s\n' "$@" | sort -g | head -1; }
 
-cold=() warm=() viaredis=() check=()
+env PGTUNE_QUERY_STORE="$out/baseline-store.sqlite" $bin check --no-store --dsn "$dsn" --baseline "$out/baseline.json" \
+  --update-baseline "$out/statements.sql" >/dev/null 2>&1 || true
+cold=() warm=() viaredis=() checkcold=() check=()
 for run in $(seq "$runs"); do
   redis-cli -u "$redis" flushdb >/dev/null
   store="$out/machine-a-$run.sqlite"
   cold+=("$(seconds env PGTUNE_QUERY_STORE="$store" $bin analyze --dsn "$dsn" --jobs 2 --store "$redis" --format json "$out/statements.sql")")
   warm+=("$(seconds env PGTUNE_QUERY_STORE="$store" $bin analyze --dsn "$dsn" --jobs 2 --format json "$out/statements.sql")")
   viaredis+=("$(seconds env PGTUNE_QUERY_STORE="$out/machine-b-$run.sqlite" $bin analyze --dsn "$dsn" --jobs 2 --store "$redis" --format json "$out/statements.sql")")
-  env PGTUNE_QUERY_STORE="$store" $bin check --dsn "$dsn" --baseline "$out/baseline.json" --update-baseline "$out/statements.sql" >/dev/null 2>&1 || true
-  check+=("$(seconds env PGTUNE_QUERY_STORE="$store" $bin check --dsn "$dsn" --baseline "$out/baseline.json" --format json "$out/statements.sql")")
+  checkstore="$out/check-$run.sqlite"
+  checkcold+=("$(seconds env PGTUNE_QUERY_STORE="$checkstore" $bin check --dsn "$dsn" --jobs 2 --baseline "$out/baseline.json" --format json "$out/statements.sql")")
+  check+=("$(seconds env PGTUNE_QUERY_STORE="$checkstore" $bin check --dsn "$dsn" --jobs 2 --baseline "$out/baseline.json" --format json "$out/statements.sql")")
 done
 # The hits really were hits: the last warm run's summary.
 env PGTUNE_QUERY_STORE="$out/machine-a-$runs.sqlite" $bin analyze --dsn "$dsn" --format json "$out/statements.sql" 2>/dev/null \
   | python3 -c "import json,sys; print('warm run cache summary:', json.load(sys.stdin)['summary']['cache'])"
-c=$(min "${cold[@]}") w=$(min "${warm[@]}") r=$(min "${viaredis[@]}") k=$(min "${check[@]}")
+c=$(min "${cold[@]}") w=$(min "${warm[@]}") r=$(min "${viaredis[@]}") kc=$(min "${checkcold[@]}") k=$(min "${check[@]}")
 printf '| run | seconds | vs cold |\n|---|---:|---:|\n'
 printf '| cold (EXPLAIN + hypopg advice, stored) | %.3f | 1.0x |\n' "$c"
 printf '| warm, local SQLite | %.3f | %.1fx |\n' "$w" "$(echo "$c / $w" | bc -l)"
 printf '| warm via Redis (new local store) | %.3f | %.1fx |\n' "$r" "$(echo "$c / $r" | bc -l)"
-printf '| check, warm local SQLite | %.3f | %.1fx |\n' "$k" "$(echo "$c / $k" | bc -l)"
+printf '| check cold (EXPLAIN only, stored) | %.3f | 1.0x (check) |\n' "$kc"
+printf '| check warm, local SQLite | %.3f | %.1fx (vs check cold) |\n' "$k" "$(echo "$kc / $k" | bc -l)"

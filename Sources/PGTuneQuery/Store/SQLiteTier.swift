@@ -75,12 +75,12 @@ public final class SQLiteTier: StoreTier, @unchecked Sendable {
   }
 
   /// One immediate transaction for the lot: a run's history is one commit, not hundreds.
-  public func setMany(_ entries: [(StoreKey, [UInt8])], ttl: Int?) throws(StoreError) {
+  public func setMany(_ entries: [(key: StoreKey, value: [UInt8], ttl: Int?)]) throws(StoreError) {
     let now = StoreClock.now()
     try run { db throws(SQLiteError) in
       try db.execute("BEGIN IMMEDIATE")
       do throws(SQLiteError) {
-        for (key, value) in entries {
+        for (key, value, ttl) in entries {
           try db.query(
             """
             INSERT INTO entries (namespace, key, value, expires_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)

@@ -53,8 +53,8 @@ public protocol StoreTier: AnyObject, Sendable {
   /// `ttl` in seconds; nil keeps the entry until it is evicted or cleared.
   func set(_ key: StoreKey, _ value: [UInt8], ttl: Int?) throws(StoreError)
   func delete(_ key: StoreKey) throws(StoreError)
-  /// Several entries at once (one transaction where the tier has them).
-  func setMany(_ entries: [(StoreKey, [UInt8])], ttl: Int?) throws(StoreError)
+  /// Several entries at once, each with its TTL (one transaction where the tier has them).
+  func setMany(_ entries: [(key: StoreKey, value: [UInt8], ttl: Int?)]) throws(StoreError)
   /// Every live entry of `namespace` whose key starts with `prefix`, in key order.
   func scan(namespace: String, prefix: String) throws(StoreError) -> [(key: String, value: [UInt8])]
   /// Removes every entry of a namespace, or of all of ours when nil.
@@ -69,8 +69,8 @@ public protocol StoreTier: AnyObject, Sendable {
 extension StoreTier {
   public var evictions: Int { 0 }
 
-  public func setMany(_ entries: [(StoreKey, [UInt8])], ttl: Int?) throws(StoreError) {
-    for (key, value) in entries { try set(key, value, ttl: ttl) }
+  public func setMany(_ entries: [(key: StoreKey, value: [UInt8], ttl: Int?)]) throws(StoreError) {
+    for entry in entries { try set(entry.key, entry.value, ttl: entry.ttl) }
   }
 }
 

@@ -70,7 +70,13 @@ public final class TieredStore: Sendable {
   private struct State {
     var counters: [TierCounters]
     var down: [Bool]
+    /// Promotions into the SQLite tier waiting to be written in one transaction, by TTL.
+    var pendingPromotions: [(key: StoreKey, value: [UInt8], ttl: Int?)] = []
   }
+
+  /// Promotions into the local file are written in batches of this many (one transaction each)
+  /// rather than one commit per hit in a shared tier.
+  static let promotionBatch = 256
 
   public init(tiers: [any StoreTier], warnings: WarningSink = WarningSink()) {
     self.tiers = tiers
@@ -94,8 +100,12 @@ public final class TieredStore: Sendable {
       }
       count(index) { $0.hits += 1 }
       for upper in 0..<index where isUp(upper) {
-        timed(upper) { tier throws(StoreError) in try tier.set(key, found, ttl: envelope.remainingTTL()) }
         count(upper) { $0.writes += 1 }
+        if tiers[upper] is SQLiteTier {
+          queuePromotion(key, found, ttl: envelope.remainingTTL())
+        } else {
+          timed(upper) { tier throws(StoreError) in try tier.set(key, found, ttl: envelope.remainingTTL()) }
+        }
       }
       return envelope
     }
@@ -117,9 +127,9 @@ public final class TieredStore: Sendable {
   public func setMany(_ entries: [(StoreKey, [UInt8])], ttl: Int?) {
     guard !entries.isEmpty else { return }
     let expiry = ttl.map { StoreClock.now() + Int64($0) * 1_000 }
-    let encoded = entries.map { ($0.0, ValueEnvelope(payload: $0.1, expiresAt: expiry).encoded()) }
+    let encoded = entries.map { (key: $0.0, value: ValueEnvelope(payload: $0.1, expiresAt: expiry).encoded(), ttl: ttl) }
     for index in tiers.indices where isUp(index) && tiers[index].kind != "memory" {
-      timed(index) { tier throws(StoreError) in try tier.setMany(encoded, ttl: ttl) }
+      timed(index) { tier throws(StoreError) in try tier.setMany(encoded) }
       count(index) { $0.writes += entries.count }
     }
   }
@@ -167,7 +177,26 @@ public final class TieredStore: Sendable {
   public func isDown(_ index: Int) -> Bool { !isUp(index) }
 
   /// Adds this run's counters to the totals in the SQLite tier (if any) for `cache stats`.
+  /// Writes the promotions still queued (call before the process ends; `recordCounters` does).
+  public func flush() {
+    let batch = state.withLock { state in
+      defer { state.pendingPromotions = [] }
+      return state.pendingPromotions
+    }
+    guard !batch.isEmpty, let index = tiers.firstIndex(where: { $0 is SQLiteTier }), isUp(index) else { return }
+    timed(index) { tier throws(StoreError) in try tier.setMany(batch) }
+  }
+
+  private func queuePromotion(_ key: StoreKey, _ bytes: [UInt8], ttl: Int?) {
+    let full = state.withLock { state -> Bool in
+      state.pendingPromotions.append((key, bytes, ttl))
+      return state.pendingPromotions.count >= Self.promotionBatch
+    }
+    if full { flush() }
+  }
+
   public func recordCounters() {
+    flush()
     guard let sqlite = tiers.first(where: { $0 is SQLiteTier }) as? SQLiteTier else { return }
     var byKind: [String: TierCounters] = [:]
     for (tier, counters) in zip(tiers, counters()) { byKind[tier.kind, default: TierCounters()] = byKind[tier.kind, default: TierCounters()] + counters }
