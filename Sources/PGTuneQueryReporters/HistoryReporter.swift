@@ -31,6 +31,9 @@ public enum HistoryReporter {
       if let first = costs.first, let last = costs.last {
         cost = costs.count > 1 ? "\(format(first)) → \(format(last))" : format(last)
         if let change = trend.costChange { cost += String(format: " (%+.0f%%)", change * 100) }
+      } else if let first = trend.means.first, let last = trend.means.last {
+        // Known from logs only: the mean time instead of a plan cost.
+        cost = trend.means.count > 1 ? "\(format(first)) → \(format(last)) ms" : "\(format(last)) ms"
       }
       let series = costs.isEmpty ? trend.means : costs
       lines.append(
