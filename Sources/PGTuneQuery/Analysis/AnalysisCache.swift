@@ -95,6 +95,9 @@ public struct AnalysisCache: Sendable {
     return StoreKey(StoreNamespace.analysis.rawValue, "\(fingerprint):\(digest)")
   }
 
+  /// Brings the entries of a run's statements into the memory tier in a few batched reads.
+  func prefetch(_ keys: [StoreKey]) { store.prefetch(keys) }
+
   /// The entry under `key` if it holds what this run needs (advice and rewrites made with the
   /// same settings, when the run wants them).
   func lookup(_ key: StoreKey, advisor: String?, rewriting: String?) -> CachedAnalysis? {

@@ -87,6 +87,12 @@ public enum LiveAnalyzer {
           staticRules: Set(statement.findings.map(\.rule)), fingerprint: statement.fingerprint, tables: statement.tables)
       }
     }
+    if let cache = setup.cache, options.readCache {
+      cache.prefetch(work.compactMap { item in
+        guard let tables = item.tables, let fingerprint = item.fingerprint else { return nil }
+        return cache.key(sql: item.sql, fingerprint: fingerprint, tables: tables)
+      })
+    }
     let done = Counter()
     let outcomes = ParallelRunner.map(
       count: work.count, workers: options.jobs, batch: 1, makeWorker: { PooledSession(pool: pool) },

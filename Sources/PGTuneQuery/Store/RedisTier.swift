@@ -30,6 +30,19 @@ public final class RedisTier: StoreTier, @unchecked Sendable {
     }
   }
 
+  /// MGET in batches: one round trip per 500 keys instead of one per key.
+  public func getMany(_ keys: [StoreKey]) throws(StoreError) -> [StoreKey: [UInt8]] {
+    try command { client throws(StoreError) in
+      var found: [StoreKey: [UInt8]] = [:]
+      for start in stride(from: 0, to: keys.count, by: 500) {
+        let batch = Array(keys[start..<min(start + 500, keys.count)])
+        let reply = try client.call(["MGET"] + batch.map(\.qualified))
+        for (key, value) in zip(batch, reply.elements) { if let bytes = value.bytes { found[key] = bytes } }
+      }
+      return found
+    }
+  }
+
   public func delete(_ key: StoreKey) throws(StoreError) {
     try command { client throws(StoreError) in _ = try client.call(["DEL", key.qualified]) }
   }

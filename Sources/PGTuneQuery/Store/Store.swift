@@ -53,6 +53,9 @@ public protocol StoreTier: AnyObject, Sendable {
   /// `ttl` in seconds; nil keeps the entry until it is evicted or cleared.
   func set(_ key: StoreKey, _ value: [UInt8], ttl: Int?) throws(StoreError)
   func delete(_ key: StoreKey) throws(StoreError)
+  /// The values of several keys at once (one round trip where the tier can); absent keys are
+  /// left out.
+  func getMany(_ keys: [StoreKey]) throws(StoreError) -> [StoreKey: [UInt8]]
   /// Several entries at once, each with its TTL (one transaction where the tier has them).
   func setMany(_ entries: [(key: StoreKey, value: [UInt8], ttl: Int?)]) throws(StoreError)
   /// Every live entry of `namespace` whose key starts with `prefix`, in key order.
@@ -71,6 +74,12 @@ extension StoreTier {
 
   public func setMany(_ entries: [(key: StoreKey, value: [UInt8], ttl: Int?)]) throws(StoreError) {
     for entry in entries { try set(entry.key, entry.value, ttl: entry.ttl) }
+  }
+
+  public func getMany(_ keys: [StoreKey]) throws(StoreError) -> [StoreKey: [UInt8]] {
+    var found: [StoreKey: [UInt8]] = [:]
+    for key in keys { if let value = try get(key) { found[key] = value } }
+    return found
   }
 }
 

@@ -79,6 +79,27 @@ struct TieredStoreTests {
     #expect(try sqliteB.usage().entries == 10)
   }
 
+  @Test(.enabled(if: TestServices.redisEnabled, "Redis test server not running (make test starts it)"))
+  func prefetchBringsSharedEntriesUpInOneBatch() throws {
+    let redis = try RedisTier(url: TestServices.redisURL)
+    let keys = (0..<600).map { StoreKey("analysis", "\(unique)-p\($0)") }
+    for (index, key) in keys.enumerated() where index % 3 != 0 {
+      try redis.set(key, ValueEnvelope(payload: [UInt8(index % 256)], expiresAt: nil).encoded(), ttl: 60)
+    }
+    let sqlite = try SQLiteTier(path: SQLiteTierTests.scratchPath())
+    let memory = MemoryTier()
+    let store = TieredStore(tiers: [memory, sqlite, redis])
+    store.prefetch(keys)
+    #expect(try memory.usage().entries == 400)
+    // The gets that follow are answered by the memory tier alone.
+    let values = keys.map { store.get($0) }
+    #expect(values.enumerated().allSatisfy { index, value in index % 3 == 0 ? value == nil : value == [UInt8(index % 256)] })
+    let counters = store.counters()
+    #expect(counters[0].hits == 400 && counters[2].hits == 400)
+    store.flush()
+    #expect(try sqlite.usage().entries == 400)
+  }
+
   @Test(.enabled(if: TestServices.memcachedEnabled, "Memcached test server not running (make test starts it)"))
   func memcachedBelowSQLite() throws {
     let sqlite = try SQLiteTier(path: SQLiteTierTests.scratchPath())
