@@ -99,14 +99,7 @@ public final class TieredStore: Sendable {
         continue
       }
       count(index) { $0.hits += 1 }
-      for upper in 0..<index where isUp(upper) {
-        count(upper) { $0.writes += 1 }
-        if tiers[upper] is SQLiteTier {
-          queuePromotion(key, found, ttl: envelope.remainingTTL())
-        } else {
-          timed(upper) { tier throws(StoreError) in try tier.set(key, found, ttl: envelope.remainingTTL()) }
-        }
-      }
+      promote(key, found, ttl: envelope.remainingTTL(), above: index)
       return envelope
     }
     return nil
@@ -122,15 +115,7 @@ public final class TieredStore: Sendable {
       guard let found = timed(index, { tier throws(StoreError) in try tier.getMany(missing) }) else { continue }
       for (key, bytes) in found {
         guard let envelope = ValueEnvelope.decode(bytes), !envelope.isExpired() else { continue }
-        timed(0) { tier throws(StoreError) in try tier.set(key, bytes, ttl: envelope.remainingTTL()) }
-        for upper in 1..<index where isUp(upper) {
-          count(upper) { $0.writes += 1 }
-          if tiers[upper] is SQLiteTier {
-            queuePromotion(key, bytes, ttl: envelope.remainingTTL())
-          } else {
-            timed(upper) { tier throws(StoreError) in try tier.set(key, bytes, ttl: envelope.remainingTTL()) }
-          }
-        }
+        promote(key, bytes, ttl: envelope.remainingTTL(), above: index)
       }
       count(index) { $0.hits += found.count }
       missing.removeAll { found[$0] != nil }
@@ -210,6 +195,18 @@ public final class TieredStore: Sendable {
     }
     guard !batch.isEmpty, let index = tiers.firstIndex(where: { $0 is SQLiteTier }), isUp(index) else { return }
     timed(index) { tier throws(StoreError) in try tier.setMany(batch) }
+  }
+
+  /// Copies a value found in tier `index` into the tiers above it (the local file in batches).
+  private func promote(_ key: StoreKey, _ bytes: [UInt8], ttl: Int?, above index: Int) {
+    for upper in 0..<index where isUp(upper) {
+      count(upper) { $0.writes += 1 }
+      if tiers[upper] is SQLiteTier {
+        queuePromotion(key, bytes, ttl: ttl)
+      } else {
+        timed(upper) { tier throws(StoreError) in try tier.set(key, bytes, ttl: ttl) }
+      }
+    }
   }
 
   private func queuePromotion(_ key: StoreKey, _ bytes: [UInt8], ttl: Int?) {
