@@ -249,6 +249,23 @@ struct StoreCommandTests {
     #expect((json["summary"] as? [String: Any])?["cache"] as? [String: Int] == ["hits": 3, "misses": 0])
   }
 
+  @Test func warmSkipsWhatCannotBeExplainedAndMultiStatementSamples() throws {
+    let log = Self.log + """
+      2024-05-01 10:00:04.100 UTC [102] app@shop LOG:  duration: 9000.0 ms  statement: CREATE INDEX CONCURRENTLY x ON orders (status)
+      2024-05-01 10:00:05.100 UTC [102] app@shop LOG:  duration: 8000.0 ms  statement: SELECT 1; SELECT 2
+
+      """
+    let store = Self.storePath()
+    let warm = try runPGTuneQuery(
+      ["warm", "--dsn", try Self.database.get().dsn, "-"], stdin: Data(log.utf8), environment: ["PGTUNE_QUERY_STORE": store])
+    #expect(warm.status == 0, "\(warm.stderr)")
+    let lines = warm.stdout.split(separator: "\n")
+    // The DDL is the costliest: listed first, never sent; the two-statement sample is left out.
+    #expect(lines.first == "warmed 4 queries: 3 analyzed, 0 already fresh")
+    #expect(lines[1].hasPrefix("  not sent") && lines[1].contains("CREATE INDEX"))
+    #expect(!warm.stdout.contains("SELECT 1; SELECT 2"))
+  }
+
   @Test func warmFromALogOnStdinAndADatabaseThatIsDown() throws {
     let store = Self.storePath()
     let dsn = try Self.database.get().dsn

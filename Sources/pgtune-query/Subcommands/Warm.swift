@@ -92,7 +92,8 @@ extension PGTuneQueryCommand {
         "warmed \(chosen.count) quer\(chosen.count == 1 ? "y" : "ies"): \(misses) analyzed, \(hits) already fresh"
           + (pending.isEmpty ? "" : ", \(pending.count) failed after \(retries) retries") + "\n")
       for (query, statement) in zip(chosen, analyses[0].statements) {
-        let state = statement.cache.map { $0 == .hit ? "fresh" : "analyzed" } ?? "failed"
+        let notSent = statement.explainPlan.map { $0.explainableKind == nil } ?? true
+        let state = statement.cache.map { $0 == .hit ? "fresh" : "analyzed" } ?? (notSent ? "not sent" : "failed")
         let cost = statement.plan.map { String(format: "cost %.0f", $0.plan.totalCost) } ?? "no plan"
         let total = String(format: "%10.1f ms total", query.totalMilliseconds)
         Terminal.write("  \(pad(state, 8)) \(pad(cost, 14)) \(total)  \(query.query.prefix(70))\n")

@@ -110,6 +110,15 @@ import Testing
     #expect(sort?.tempFiles == 1 && sort?.calls == 0)
   }
 
+  @Test func jsonlogEscapesNestedValuesAndNulls() throws {
+    let line = #"{"timestamp":"2024-05-01 10:00:00.100 UTC","pid":42,"user":"app","dbname":"shop","extra":{"a":[1,"}"]},"error_severity":"LOG","message":"duration: 1.5 ms  statement: SELECT 'caf\u00e9 \ud83d\ude00', \"q\"\nFROM t","application_name":null,"query_id":0}"#
+    let event = try #require(JSONLogReader.event(from: line[...]))
+    #expect(event.severity == "LOG" && event.pid == "42" && event.user == "app" && event.database == "shop")
+    #expect(event.message == "duration: 1.5 ms  statement: SELECT 'café 😀', \"q\"\nFROM t")
+    #expect(event.application == nil)
+    #expect(JSONLogReader.event(from: #"{"error_severity":"LOG","message":"unterminated}"#[...]) == nil)
+  }
+
   @Test func unrecognizedInputIsDiagnosed() {
     let (log, diagnosis) = report(text: "hello world\nthis is not a postgres log\n")
     #expect(log.totalQueries == 0)
