@@ -301,6 +301,12 @@ struct StoreCommandTests {
     #expect(orders?["max_ms"] as? Double == 250.5)
     let empty = try runPGTuneQuery(["report", "--from-store"], environment: ["PGTUNE_QUERY_STORE": Self.storePath()])
     #expect(empty.status == 4)
+    // --since selects runs by when they were recorded.
+    let future = try runPGTuneQuery(
+      ["report", "--from-store", "--store", redis, "--since", "2999-01-01"], environment: ["PGTUNE_QUERY_STORE": Self.storePath()])
+    #expect(future.status == 4)
+    let badDate = try runPGTuneQuery(["report", "--from-store", "--since", "yesterday"])
+    #expect(badDate.status == 2)
   }
 }
 
