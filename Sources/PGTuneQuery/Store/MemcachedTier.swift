@@ -31,9 +31,31 @@ public final class MemcachedTier: StoreTier, @unchecked Sendable {
   public func set(_ key: StoreKey, _ value: [UInt8], ttl: Int?) throws(StoreError) {
     try locked { client throws(StoreError) in
       try client.set(key.qualified, value, expiration: Self.expiration(ttl))
-      try client.append(Self.indexKey(key.namespace), Array((key.key + "\n").utf8))
+      Self.index(key, client: client)
     }
   }
+
+  /// Adds a key to its namespace's index. The index is an item like any other, so it can reach
+  /// memcached's item size limit: then it is rewritten without the keys memcached no longer
+  /// holds, and if that is still too much, with half of them. Trouble with the index never
+  /// fails the write itself (the value is stored; only `scan` could miss it).
+  private static func index(_ key: StoreKey, client: MemcachedClient) {
+    let line = Array((key.key + "\n").utf8)
+    do {
+      try client.append(indexKey(key.namespace), line)
+    } catch {
+      guard var keys = try? indexedKeys(key.namespace, client: client) else { return }
+      keys = keys.filter { (try? client.get(StoreKey(key.namespace, $0).qualified)) != nil }
+      var body = Array((keys + [key.key]).map { $0 + "\n" }.joined().utf8)
+      if body.count > maximumIndexBytes {
+        body = Array((Array(keys.suffix(keys.count / 2)) + [key.key]).map { $0 + "\n" }.joined().utf8)
+      }
+      try? client.set(indexKey(key.namespace), body, expiration: 0)
+    }
+  }
+
+  /// Well below memcached's default 1 MB item limit.
+  static let maximumIndexBytes = 900_000
 
   public func delete(_ key: StoreKey) throws(StoreError) {
     try locked { client throws(StoreError) in try client.delete(key.qualified) }
@@ -159,8 +181,9 @@ final class MemcachedClient {
     try check(status, "SET")
   }
 
-  /// APPEND, creating the entry when it does not exist yet.
-  func append(_ key: String, _ value: [UInt8]) throws(StoreError) {
+  /// APPEND, creating the entry when it does not exist yet. Memcached also answers NOT_STORED
+  /// when the item would outgrow its size limit: after one retry that is an error, not a loop.
+  func append(_ key: String, _ value: [UInt8], retried: Bool = false) throws(StoreError) {
     let status = value.withUnsafeBytes { raw in
       memcached_append(handle, key, key.utf8.count, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count, 0, 0)
     }
@@ -168,8 +191,12 @@ final class MemcachedClient {
       let added = value.withUnsafeBytes { raw in
         memcached_add(handle, key, key.utf8.count, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count, 0, 0)
       }
-      // Another process created it between the two calls: append again.
-      if added == MEMCACHED_NOTSTORED || added == MEMCACHED_DATA_EXISTS { return try append(key, value) }
+      if added == MEMCACHED_NOTSTORED || added == MEMCACHED_DATA_EXISTS {
+        // It exists: another process created it between the two calls (append again, once),
+        // or it is full.
+        guard !retried else { throw StoreError(tier: "memcached", "\(endpoint): \(key) is full") }
+        return try append(key, value, retried: true)
+      }
       try check(added, "ADD")
       return
     }

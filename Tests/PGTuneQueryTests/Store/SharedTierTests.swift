@@ -56,6 +56,22 @@ struct SharedTierTests {
     #expect(try tier.get(StoreKey("report", "\(unique):a")) == nil)
   }
 
+  @Test(.enabled(if: TestServices.memcachedEnabled, "Memcached test server not running (make test starts it)"))
+  func aFullMemcachedIndexIsCompactedNotAFailure() throws {
+    let tier = try MemcachedTier(url: TestServices.memcachedURL)
+    // An index item just under memcached's 1 MB item limit, full of keys that no longer exist:
+    // a few more appends overflow it (memcached then answers NOT_STORED).
+    let dead = (0..<30_000).map { "gone-\($0)-\(unique)-padding-padding\n" }.joined()
+    try tier.set(StoreKey("history", ".index"), Array(dead.utf8.prefix(1_048_300)), ttl: nil)
+    let keys = (0..<20).map { StoreKey("history", "\(unique):fresh-\(String(format: "%02d", $0))") }
+    for key in keys { try tier.set(key, [42], ttl: 60) }
+    #expect(try keys.allSatisfy { try tier.get($0) == [42] })
+    #expect(try tier.scan(namespace: "history", prefix: "\(unique):").map(\.key) == keys.map(\.key))
+    // The index was rewritten without the dead keys.
+    #expect((try tier.get(StoreKey("history", ".index"))?.count ?? .max) < 10_000)
+    try tier.delete(StoreKey("history", ".index"))
+  }
+
   @Test func memcachedDownIsAOneLineError() {
     let start = Date()
     #expect(throws: StoreError.self) { try MemcachedTier(url: "memcached://127.0.0.1:\(TestServices.closedPort)") }
