@@ -129,6 +129,7 @@ public enum LogReportReporter {
   ///   "findings":[{"rule","severity","count","message"}]}][,"temp_files":{"count","bytes"}]
   ///   [,"lock_waits":{"count","wait_ms"}]}],
   ///   "errors":[{"sqlstate_or_message","message","count","statement"}],
+  ///   "per_minute":[{"minute","queries","total_ms"}],
   ///   "by_database"|"by_user"|"by_application":[{"name","calls","total_ms"}]}`, queries by total
   ///   time (queries seen only in a logged plan have 0 calls).
   public static func json(_ report: LogReport) -> String {
@@ -203,6 +204,17 @@ public enum LogReportReporter {
       json.field("message", error.message)
       json.field("count", error.count)
       json.field("statement", error.statement)
+      json.endObject()
+    }
+    json.endArray()
+    json.key("per_minute")
+    json.beginArray()
+    for minute in report.perMinute.keys.sorted() {
+      let value = report.perMinute[minute] ?? (0, 0)
+      json.beginObject()
+      json.field("minute", minute)
+      json.field("queries", value.count)
+      json.field("total_ms", rounded(value.milliseconds))
       json.endObject()
     }
     json.endArray()

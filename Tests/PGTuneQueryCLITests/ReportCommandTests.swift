@@ -18,6 +18,10 @@ import Testing
       #expect(first[key] != nil, "missing \(key)")
     }
     #expect(first["query"] as? String == "SELECT count(*) FROM big_table")
+    // The per-minute series adds up to the totals.
+    let minutes = try #require(json["per_minute"] as? [[String: Any]])
+    #expect(minutes.map { $0["minute"] as? String } == minutes.map { $0["minute"] as? String }.sorted { ($0 ?? "") < ($1 ?? "") })
+    #expect(minutes.reduce(0) { $0 + ($1["queries"] as? Int ?? 0) } == 6)
   }
 
   @Test func standardInputAndOtherFormats() throws {
