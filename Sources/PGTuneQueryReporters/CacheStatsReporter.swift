@@ -59,13 +59,11 @@ public enum CacheStatsReporter {
       json.field("tier", tier.kind)
       json.field("location", tier.location)
       json.field("available", tier.available)
-      json.key("entries")
-      if let entries = tier.usage?.entries { json.value(entries) } else { json.null() }
-      json.key("bytes")
-      if let bytes = tier.usage?.bytes { json.value(bytes) } else { json.null() }
+      json.field("entries", tier.usage?.entries)
+      json.field("bytes", tier.usage?.bytes)
       json.field("hits", tier.counters.hits)
       json.field("misses", tier.counters.misses)
-      HistoryReporter.optional(&json, "hit_ratio", tier.hitRatio)
+      json.field("hit_ratio", tier.hitRatio)
       json.field("writes", tier.counters.writes)
       json.field("errors", tier.counters.errors)
       json.field("evictions", tier.counters.evictions)

@@ -75,26 +75,25 @@ public enum HistoryReporter {
       json.field("query", trend.query)
       json.field("runs", trend.entries.count)
       json.field("plan_changes", trend.planChanges)
-      optional(&json, "cost_change", trend.costChange)
+      json.field("cost_change", trend.costChange)
       json.key("entries")
       json.beginArray()
       for entry in trend.entries {
         json.beginObject()
         json.field("time", timestamp(entry.time, iso: true))
         json.field("source", entry.source)
-        optional(&json, "cost", entry.cost)
-        optional(&json, "rows", entry.rows)
+        json.field("cost", entry.cost)
+        json.field("rows", entry.rows)
         json.field("plan_shape", entry.planShape)
         json.key("indexes")
         json.beginArray()
         for index in entry.indexes ?? [] { json.value(index) }
         json.endArray()
-        json.key("calls")
-        if let calls = entry.calls { json.value(calls) } else { json.null() }
-        optional(&json, "total_ms", entry.totalMs)
-        optional(&json, "mean_ms", entry.meanMs)
-        optional(&json, "p95_ms", entry.p95Ms)
-        optional(&json, "p99_ms", entry.p99Ms)
+        json.field("calls", entry.calls)
+        json.field("total_ms", entry.totalMs)
+        json.field("mean_ms", entry.meanMs)
+        json.field("p95_ms", entry.p95Ms)
+        json.field("p99_ms", entry.p99Ms)
         json.endObject()
       }
       json.endArray()
@@ -103,11 +102,6 @@ public enum HistoryReporter {
     json.endArray()
     json.endObject()
     return json.string + "\n"
-  }
-
-  static func optional(_ json: inout JSONWriter, _ key: String, _ number: Double?) {
-    json.key(key)
-    if let number { json.value(number) } else { json.null() }
   }
 
   static func format(_ value: Double) -> String {

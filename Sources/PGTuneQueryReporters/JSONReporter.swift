@@ -123,10 +123,8 @@ public enum JSONReporter {
       json.field("rule", rewrite.rule)
       json.field("sql", rewrite.sql)
       json.field("caveat", rewrite.caveat)
-      json.key("cost_before")
-      if let cost = rewrite.costBefore { json.value(cost) } else { json.null() }
-      json.key("cost_after")
-      if let cost = rewrite.costAfter { json.value(cost) } else { json.null() }
+      json.field("cost_before", rewrite.costBefore)
+      json.field("cost_after", rewrite.costAfter)
       json.endObject()
     }
     json.endArray()
@@ -142,8 +140,7 @@ extension JSONReporter {
     json.field("total_cost", summary.totalCost)
     json.field("startup_cost", summary.startupCost)
     json.field("plan_rows", summary.planRows)
-    json.key("actual_total_time")
-    if let time = summary.actualTotalTime { json.value(time) } else { json.null() }
+    json.field("actual_total_time", summary.actualTotalTime)
     json.field("analyzed", analyzed)
     for (key, values) in [
       ("indexes_used", summary.indexesUsed), ("relations", summary.relations), ("node_types", summary.nodeTypes),
@@ -188,10 +185,8 @@ extension JSONReporter {
     json.field("where", candidate.predicate)
     json.field("ddl", suggestion.ddl)
     json.field("cost_before", suggestion.costBefore)
-    json.key("cost_after")
-    if let after = suggestion.costAfter { json.value(after) } else { json.null() }
-    json.key("savings_pct")
-    if let percent = suggestion.savingsPercent { json.value(percent) } else { json.null() }
+    json.field("cost_after", suggestion.costAfter)
+    json.field("savings_pct", suggestion.savingsPercent)
     json.field("verified", suggestion.verified)
     json.field("note", suggestion.note)
     json.endObject()

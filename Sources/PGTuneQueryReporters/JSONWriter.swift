@@ -45,6 +45,17 @@ public struct JSONWriter {
     value(number)
   }
 
+  /// A number that may be unknown: `null` then.
+  public mutating func field(_ name: String, _ number: Int?) {
+    key(name)
+    if let number { value(number) } else { null() }
+  }
+
+  public mutating func field(_ name: String, _ number: Double?) {
+    key(name)
+    if let number { value(number) } else { null() }
+  }
+
   public mutating func field(_ name: String, utf8 bytes: ArraySlice<UInt8>) {
     key(name)
     value(utf8: bytes)
