@@ -82,17 +82,18 @@ public enum LiveAnalyzer {
       files[file].statements.indices.compactMap { index -> WorkItem? in
         let statement = files[file].statements[index]
         guard statement.error == nil, let plan = statement.explainPlan else { return nil }
+        let sql = files[file].sql(of: statement)
+        var key: StoreKey?
+        if let cache = setup.cache, plan.explainableKind != nil, let tables = statement.tables,
+          let fingerprint = statement.fingerprint
+        {
+          key = cache.key(sql: sql, fingerprint: fingerprint, tables: tables)
+        }
         return WorkItem(
-          file: file, index: index, sql: files[file].sql(of: statement), plan: plan,
-          staticRules: Set(statement.findings.map(\.rule)), fingerprint: statement.fingerprint, tables: statement.tables)
+          file: file, index: index, sql: sql, plan: plan, staticRules: Set(statement.findings.map(\.rule)), cacheKey: key)
       }
     }
-    if let cache = setup.cache, options.readCache {
-      cache.prefetch(work.compactMap { item in
-        guard let tables = item.tables, let fingerprint = item.fingerprint else { return nil }
-        return cache.key(sql: item.sql, fingerprint: fingerprint, tables: tables)
-      })
-    }
+    if let cache = setup.cache, options.readCache { cache.prefetch(work.compactMap(\.cacheKey)) }
     let done = Counter()
     let outcomes = ParallelRunner.map(
       count: work.count, workers: options.jobs, batch: 1, makeWorker: { PooledSession(pool: pool) },
@@ -122,8 +123,8 @@ public enum LiveAnalyzer {
     let sql: String
     let plan: ExplainPlan
     let staticRules: Set<String>
-    let fingerprint: String?
-    let tables: TableNames?
+    /// Where its analysis is cached (nil without a cache, or for statements never sent).
+    let cacheKey: StoreKey?
   }
 
   /// What the first connection learns before the statements go out.
@@ -181,26 +182,22 @@ public enum LiveAnalyzer {
     }
     let advisorDigest = AnalysisCache.advisorDigest(options)
     let rewritingDigest = AnalysisCache.rewritingDigest(options, staticRules: item.staticRules)
-    var cacheKey: StoreKey?
-    if let cache, let tables = item.tables, let fingerprint = item.fingerprint, let catalog {
-      let key = cache.key(sql: item.sql, fingerprint: fingerprint, tables: tables)
-      if options.readCache, let cached = cache.lookup(key, advisor: advisorDigest, rewriting: rewritingDigest),
-        var restored = LiveStatementResult(cached: cached, catalog: catalog)
-      {
-        // An entry made by `analyze` carries advice and rewrites a `check` run did not ask for.
-        if options.advisor == nil { restored.chosen = [] }
-        if options.rewriting == nil { restored.rewrites = [] }
-        return restored
-      }
-      cacheKey = key
+    if let cache, let key = item.cacheKey, let catalog, options.readCache,
+      let cached = cache.lookup(key, advisor: advisorDigest, rewriting: rewritingDigest),
+      var restored = LiveStatementResult(cached: cached, catalog: catalog)
+    {
+      // An entry made by `analyze` carries advice and rewrites a `check` run did not ask for.
+      if options.advisor == nil { restored.chosen = [] }
+      if options.rewriting == nil { restored.rewrites = [] }
+      return restored
     }
     // Parsed again only now: a cache hit never needs the tree.
     let root = StatementParser.parse(sql: item.sql).first?.root
     var result = analyze(
       sql: item.sql, plan: item.plan, rules: item.staticRules, root: root, catalog: catalog, options: options,
       session: session)
-    if let cache, let cacheKey, let cached = result.cached(advisor: advisorDigest, rewriting: rewritingDigest) {
-      cache.save(cacheKey, cached)
+    if let cache, let key = item.cacheKey, let cached = result.cached(advisor: advisorDigest, rewriting: rewritingDigest) {
+      cache.save(key, cached)
       result.cache = .miss
     }
     return result

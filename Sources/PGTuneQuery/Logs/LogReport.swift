@@ -166,7 +166,7 @@ public struct LogAggregator {
       switch pendingStatement.removeValue(forKey: event.pid ?? "") {
       case .error(let key):
         if report.errors[key]?.statement == nil { report.errors[key]?.statement = event.message }
-        if let fingerprint = try? SQLText.fingerprint(event.message) { report.queries[fingerprint]?.errors += 1 }
+        report.queries[identity(of: event.message).fingerprint]?.errors += 1
       case .tempFile(let bytes): attach(tempFile: bytes, to: event.message)
       case .lockWait(let milliseconds, let acquired): attach(lockWait: milliseconds, acquired: acquired, to: event.message)
       case nil: break
@@ -262,9 +262,7 @@ public struct LogAggregator {
     report.errors[key] = aggregate
     report.totalErrors += 1
     if event.statement == nil { pendingStatement[event.pid ?? ""] = .error(key) }
-    if let statement = event.statement, let fingerprint = try? SQLText.fingerprint(statement) {
-      report.queries[fingerprint]?.errors += 1
-    }
+    if let statement = event.statement { report.queries[identity(of: statement).fingerprint]?.errors += 1 }
     note(time: event.timestamp, milliseconds: nil)
   }
 
