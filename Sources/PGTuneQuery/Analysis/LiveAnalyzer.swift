@@ -1,4 +1,5 @@
-import Synchronization
+import Foundation
+
 /// Settings of a run against a database.
 public struct LiveOptions: Sendable {
   /// conninfo, URI, or empty for libpq's defaults (PG* variables, ~/.pgpass, service files).
@@ -99,7 +100,7 @@ public enum LiveAnalyzer {
       count: work.count, workers: options.jobs, batch: 1, makeWorker: { PooledSession(pool: pool) },
       { session, index -> LiveStatementResult in
         let result = lookUpOrAnalyze(work[index], catalog: setup.catalog, cache: setup.cache, options: options, session: session)
-        options.progress?(done.increment(), work.count)
+        options.progress?(done.add(1), work.count)
         return result
       }, finish: { session in session.close() })
 
@@ -417,14 +418,6 @@ public enum ConninfoDescription {
   }
 }
 
-import Foundation
-
-/// A thread-safe count (progress of parallel workers).
-final class Counter: Sendable {
-  private let value = Mutex(0)
-
-  func increment() -> Int { value.withLock { $0 += 1; return $0 } }
-}
 
 /// The first connection of a live run (catalog facts, hypopg, cache signatures), made on a
 /// thread of its own so that the round trips overlap with parsing the files.

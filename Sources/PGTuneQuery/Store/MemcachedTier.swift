@@ -127,12 +127,8 @@ public final class MemcachedTier: StoreTier, @unchecked Sendable {
       .filter { seen.insert($0).inserted }.sorted()
   }
 
-  static func expiration(_ ttl: Int?) -> Int { MemcachedTierExpiry.seconds(ttl) }
-}
-
-/// Memcached reads an expiration over 30 days as an absolute time.
-public enum MemcachedTierExpiry {
-  public static func seconds(_ ttl: Int?) -> Int {
+  /// Memcached reads an expiration over 30 days as an absolute time.
+  static func expiration(_ ttl: Int?) -> Int {
     guard let ttl else { return 0 }
     let thirtyDays = 30 * 24 * 3600
     return ttl > thirtyDays ? Int(StoreClock.now() / 1_000) + ttl : max(1, ttl)

@@ -45,7 +45,7 @@ public struct ValueEnvelope: Sendable, Equatable {
   public func encoded() -> [UInt8] {
     var body = payload
     var flags: UInt8 = 0
-    if payload.count > Self.compressionThreshold, let compressed = Self.deflate(payload), compressed.count < payload.count {
+    if payload.count > Self.compressionThreshold, let compressed = Zlib.compress(payload), compressed.count < payload.count {
       body = compressed
       flags |= 1
     }
@@ -71,7 +71,7 @@ public struct ValueEnvelope: Sendable, Equatable {
     let compressed = flags & 1 != 0
     let payload: [UInt8]
     if compressed {
-      guard let inflated = inflate(body, length: Int(length)) else { return nil }
+      guard let inflated = Zlib.decompress(body, length: Int(length)) else { return nil }
       payload = inflated
     } else {
       guard body.count == Int(length) else { return nil }
@@ -80,7 +80,4 @@ public struct ValueEnvelope: Sendable, Equatable {
     return ValueEnvelope(payload: payload, expiresAt: expiry == 0 ? nil : expiry, wasCompressed: compressed)
   }
 
-  static func deflate(_ input: [UInt8]) -> [UInt8]? { Zlib.compress(input) }
-
-  static func inflate(_ input: [UInt8], length: Int) -> [UInt8]? { Zlib.decompress(input, length: length) }
 }

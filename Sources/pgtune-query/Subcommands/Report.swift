@@ -180,7 +180,7 @@ enum LogFiles {
   static func read(_ handles: [FileHandle], with reader: LogReader, jobs: Int, totalBytes: Int?) -> [(LogReport, LogDiagnosis)] {
     let bar = ProgressBar("reading")
     let start = Date()
-    let bytes = ByteCounter()
+    let bytes = Counter()
     let results = ResultSlots<(LogReport, LogDiagnosis)>(count: handles.count)
     let workers = max(1, min(jobs, handles.count))
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
@@ -196,18 +196,6 @@ enum LogFiles {
     }
     bar.clear()
     return results.values
-  }
-}
-
-final class ByteCounter: @unchecked Sendable {
-  private let lock = NSLock()
-  private var total = 0
-
-  func add(_ count: Int) -> Int {
-    lock.lock()
-    defer { lock.unlock() }
-    total += count
-    return total
   }
 }
 

@@ -1,5 +1,5 @@
 import Foundation
-import PGTuneQuery
+@testable import PGTuneQuery
 import TestSupport
 import Testing
 
@@ -79,7 +79,7 @@ struct SharedTierTests {
   }
 
   @Test func memcachedLongTTLsBecomeAbsoluteTimes() {
-    #expect(MemcachedTierExpiry.seconds(60) == 60)
-    #expect(MemcachedTierExpiry.seconds(60 * 24 * 3600) > 1_700_000_000)
+    #expect(MemcachedTier.expiration(60) == 60)
+    #expect(MemcachedTier.expiration(60 * 24 * 3600) > 1_700_000_000)
   }
 }
