@@ -6,12 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
-scripts/install-deps.sh --with-test-services
-scripts/test-services.sh start
-eval "$(scripts/test-services.sh env)"
-psql "$PGTUNE_TEST_PG_DSN" -qAtc "DROP DATABASE IF EXISTS pgtq_bench" -c "CREATE DATABASE pgtq_bench"
-dsn="${PGTUNE_TEST_PG_DSN/dbname=postgres/dbname=pgtq_bench}"
-psql "$dsn" -q -f Fixtures/schemas/shop.sql
+source bench/lib.sh
+bench_services
+dsn=$(bench_shop_database pgtq_bench)
 swift build -c release --product pgtune-query >/dev/null
 mkdir -p bench/out
 python3 - >bench/out/live-200.sql <<'PY'
@@ -26,16 +23,11 @@ print(";\n".join(shapes[n % len(shapes)].format(n=n) for n in range(1, 201)) + "
 PY
 
 best() { # jobs → best seconds
-  local best=""
+  local times=()
   for _ in $(seq "$runs"); do
-    local start end elapsed
-    start=$(date +%s.%N)
-    .build/release/pgtune-query analyze --no-store --dsn "$dsn" --jobs "$1" --format json bench/out/live-200.sql >/dev/null || true
-    end=$(date +%s.%N)
-    elapsed=$(echo "$end - $start" | bc -l)
-    if [[ -z $best ]] || (($(echo "$elapsed < $best" | bc -l))); then best=$elapsed; fi
+    times+=("$(bench_seconds .build/release/pgtune-query analyze --no-store --dsn "$dsn" --jobs "$1" --format json bench/out/live-200.sql)")
   done
-  echo "$best"
+  bench_min "${times[@]}"
 }
 one=$(best 1)
 four=$(best 4)

@@ -12,12 +12,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
-scripts/install-deps.sh --with-test-services
-scripts/test-services.sh start
-eval "$(scripts/test-services.sh env)"
-psql "$PGTUNE_TEST_PG_DSN" -qAtc "DROP DATABASE IF EXISTS pgtq_bench_store" -c "CREATE DATABASE pgtq_bench_store"
-dsn="${PGTUNE_TEST_PG_DSN/dbname=postgres/dbname=pgtq_bench_store}"
-psql "$dsn" -q -f Fixtures/schemas/shop.sql
+source bench/lib.sh
+bench_services
+dsn=$(bench_shop_database pgtq_bench_store)
 psql "$dsn" -qc "CREATE EXTENSION hypopg" -c "VACUUM ANALYZE"
 redis="${PGTUNE_TEST_REDIS_URL%/0}/9"
 swift build -c release --product pgtune-query >/dev/null
@@ -36,32 +33,23 @@ shapes = [
 print(";\n".join(shapes[n % len(shapes)].format(n=n) for n in range(1, 1201)) + ";")
 PY
 
-seconds() { # command… → elapsed seconds
-  local start end
-  start=$(date +%s.%N)
-  "$@" >/dev/null 2>&1 || true
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc -l
-}
-min() { printf '%s\n' "$@" | sort -g | head -1; }
-
 env PGTUNE_QUERY_STORE="$out/baseline-store.sqlite" $bin check --no-store --dsn "$dsn" --baseline "$out/baseline.json" \
   --update-baseline "$out/statements.sql" >/dev/null 2>&1 || true
 cold=() warm=() viaredis=() checkcold=() check=()
 for run in $(seq "$runs"); do
   redis-cli -u "$redis" flushdb >/dev/null
   store="$out/machine-a-$run.sqlite"
-  cold+=("$(seconds env PGTUNE_QUERY_STORE="$store" $bin analyze --dsn "$dsn" --jobs 2 --store "$redis" --format json "$out/statements.sql")")
-  warm+=("$(seconds env PGTUNE_QUERY_STORE="$store" $bin analyze --dsn "$dsn" --jobs 2 --format json "$out/statements.sql")")
-  viaredis+=("$(seconds env PGTUNE_QUERY_STORE="$out/machine-b-$run.sqlite" $bin analyze --dsn "$dsn" --jobs 2 --store "$redis" --format json "$out/statements.sql")")
+  cold+=("$(bench_seconds env PGTUNE_QUERY_STORE="$store" $bin analyze --dsn "$dsn" --jobs 2 --store "$redis" --format json "$out/statements.sql")")
+  warm+=("$(bench_seconds env PGTUNE_QUERY_STORE="$store" $bin analyze --dsn "$dsn" --jobs 2 --format json "$out/statements.sql")")
+  viaredis+=("$(bench_seconds env PGTUNE_QUERY_STORE="$out/machine-b-$run.sqlite" $bin analyze --dsn "$dsn" --jobs 2 --store "$redis" --format json "$out/statements.sql")")
   checkstore="$out/check-$run.sqlite"
-  checkcold+=("$(seconds env PGTUNE_QUERY_STORE="$checkstore" $bin check --dsn "$dsn" --jobs 2 --baseline "$out/baseline.json" --format json "$out/statements.sql")")
-  check+=("$(seconds env PGTUNE_QUERY_STORE="$checkstore" $bin check --dsn "$dsn" --jobs 2 --baseline "$out/baseline.json" --format json "$out/statements.sql")")
+  checkcold+=("$(bench_seconds env PGTUNE_QUERY_STORE="$checkstore" $bin check --dsn "$dsn" --jobs 2 --baseline "$out/baseline.json" --format json "$out/statements.sql")")
+  check+=("$(bench_seconds env PGTUNE_QUERY_STORE="$checkstore" $bin check --dsn "$dsn" --jobs 2 --baseline "$out/baseline.json" --format json "$out/statements.sql")")
 done
 # The hits really were hits: the last warm run's summary.
 env PGTUNE_QUERY_STORE="$out/machine-a-$runs.sqlite" $bin analyze --dsn "$dsn" --format json "$out/statements.sql" 2>/dev/null \
   | python3 -c "import json,sys; print('warm run cache summary:', json.load(sys.stdin)['summary']['cache'])"
-c=$(min "${cold[@]}") w=$(min "${warm[@]}") r=$(min "${viaredis[@]}") kc=$(min "${checkcold[@]}") k=$(min "${check[@]}")
+c=$(bench_min "${cold[@]}") w=$(bench_min "${warm[@]}") r=$(bench_min "${viaredis[@]}") kc=$(bench_min "${checkcold[@]}") k=$(bench_min "${check[@]}")
 printf '| run | seconds | vs cold |\n|---|---:|---:|\n'
 printf '| cold (EXPLAIN + hypopg advice, stored) | %.3f | 1.0x |\n' "$c"
 printf '| warm, local SQLite | %.3f | %.1fx |\n' "$w" "$(echo "$c / $w" | bc -l)"
