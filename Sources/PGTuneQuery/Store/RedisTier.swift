@@ -34,10 +34,8 @@ public final class RedisTier: StoreTier, @unchecked Sendable {
   public func getMany(_ keys: [StoreKey]) throws(StoreError) -> [StoreKey: [UInt8]] {
     try command { client throws(StoreError) in
       var found: [StoreKey: [UInt8]] = [:]
-      for start in stride(from: 0, to: keys.count, by: 500) {
-        let batch = Array(keys[start..<min(start + 500, keys.count)])
-        let reply = try client.call(["MGET"] + batch.map(\.qualified))
-        for (key, value) in zip(batch, reply.elements) { if let bytes = value.bytes { found[key] = bytes } }
+      for (key, value) in zip(keys, try client.values(of: keys.map(\.qualified))) {
+        if let value { found[key] = value }
       }
       return found
     }
@@ -52,12 +50,8 @@ public final class RedisTier: StoreTier, @unchecked Sendable {
       let qualifiedPrefix = StoreKey(namespace, "").qualified
       let keys = try client.keys(matching: Self.globEscaped(qualifiedPrefix + prefix) + "*")
       var result: [(key: String, value: [UInt8])] = []
-      for batch in stride(from: 0, to: keys.count, by: 500) {
-        let slice = Array(keys[batch..<min(batch + 500, keys.count)])
-        let reply = try client.call(["MGET"] + slice)
-        for (key, value) in zip(slice, reply.elements) {
-          if let bytes = value.bytes { result.append((String(key.dropFirst(qualifiedPrefix.count)), bytes)) }
-        }
+      for (key, value) in zip(keys, try client.values(of: keys)) {
+        if let value { result.append((String(key.dropFirst(qualifiedPrefix.count)), value)) }
       }
       return result.sorted { $0.key < $1.key }
     }
@@ -79,8 +73,7 @@ public final class RedisTier: StoreTier, @unchecked Sendable {
   public func usage() throws(StoreError) -> TierUsage {
     try command { client throws(StoreError) in
       let keys = try client.keys(matching: "pgtq:*")
-      var bytes = 0
-      for key in keys { bytes += Int(try client.call(["STRLEN", key]).integer ?? 0) }
+      let bytes = try client.values(of: keys).reduce(0) { $0 + ($1?.count ?? 0) }
       return TierUsage(entries: keys.count, bytes: bytes)
     }
   }
@@ -169,6 +162,17 @@ final class RedisClient {
       throw StoreError(tier: "redis", "\(endpoint): \(String(decoding: Self.bytes(reply) ?? [], as: UTF8.self))")
     }
     return Self.copy(reply)
+  }
+
+  /// The values of keys (nil where absent), by MGET: one round trip per 500 keys.
+  func values(of keys: [String]) throws(StoreError) -> [[UInt8]?] {
+    var values: [[UInt8]?] = []
+    values.reserveCapacity(keys.count)
+    for start in stride(from: 0, to: keys.count, by: 500) {
+      let reply = try call(["MGET"] + Array(keys[start..<min(start + 500, keys.count)]))
+      values += reply.elements.map(\.bytes)
+    }
+    return values
   }
 
   /// Every key matching a glob, by SCAN (never KEYS, which blocks the server).
