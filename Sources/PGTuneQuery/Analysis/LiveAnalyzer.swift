@@ -185,11 +185,8 @@ public enum LiveAnalyzer {
     let rewritingDigest = AnalysisCache.rewritingDigest(options, staticRules: item.staticRules)
     if let cache, let key = item.cacheKey, let catalog, options.readCache,
       let cached = cache.lookup(key, advisor: advisorDigest, rewriting: rewritingDigest),
-      var restored = LiveStatementResult(cached: cached, catalog: catalog)
+      let restored = LiveStatementResult(cached: cached, catalog: catalog)
     {
-      // An entry made by `analyze` carries advice and rewrites a `check` run did not ask for.
-      if options.advisor == nil { restored.chosen = [] }
-      if options.rewriting == nil { restored.rewrites = [] }
       return restored
     }
     // Parsed again only now: a cache hit never needs the tree.
@@ -212,8 +209,10 @@ public enum LiveAnalyzer {
   ) {
     statement.cache = result.cache
     apply(result.outcome, plan: item.plan, to: &statement, catalog: catalog, options: options, configuration: configuration)
+    // Only what this run asked for: an entry cached by `analyze` also carries advice and
+    // rewrites, which a `check` run leaves out.
     if options.rewriting != nil, case .success(.plan) = result.outcome { statement.rewrites = result.rewrites }
-    if let catalog, !result.chosen.isEmpty {
+    if let catalog, options.advisor != nil, !result.chosen.isEmpty {
       let suggestions = IndexAdvisor.suggestions(
         result.chosen, verified: result.verified, catalog: catalog, taken: &takenNames)
       statement.indexSuggestions = suggestions
