@@ -37,12 +37,8 @@ public struct LiveSummary: Sendable {
   public let lostConnection: PostgresError?
   /// Problems that did not stop the run (e.g. catalog facts that could not be read).
   public let warnings: [String]
-  /// Statements whose live analysis came from the store, and those computed (and stored).
-  public var cacheHits = 0
-  public var cacheMisses = 0
-  /// Nil when the run had no cache.
-  public var cache: CacheTotals? { cacheEnabled ? CacheTotals(hits: cacheHits, misses: cacheMisses) : nil }
-  var cacheEnabled = false
+  /// Statements answered from the store and those computed; nil when the run had no cache.
+  public internal(set) var cache: CacheTotals?
 }
 
 /// The database could not be used at all: nothing was EXPLAINed.
@@ -106,10 +102,10 @@ public enum LiveAnalyzer {
 
     var summary = LiveSummary(
       pool: pool.statistics, catalog: setup.catalog, lostConnection: pool.downError, warnings: setup.warnings)
-    summary.cacheEnabled = setup.cache != nil
+    if setup.cache != nil { summary.cache = CacheTotals(hits: 0, misses: 0) }
     var takenNames = Set<String>()
     for (item, result) in zip(work, outcomes) {
-      if result.cache == .hit { summary.cacheHits += 1 } else if result.cache == .miss { summary.cacheMisses += 1 }
+      if result.cache == .hit { summary.cache?.hits += 1 } else if result.cache == .miss { summary.cache?.misses += 1 }
       record(
         result, of: item, in: &files[item.file].statements[item.index], catalog: setup.catalog, options: options,
         configuration: configuration, takenNames: &takenNames)

@@ -79,8 +79,8 @@ extension PGTuneQueryCommand {
           continue
         }
         for warning in summary.warnings where attempt == 0 { Terminal.warning(warning) }
-        hits += summary.cacheHits
-        misses += summary.cacheMisses
+        hits += summary.cache?.hits ?? 0
+        misses += summary.cache?.misses ?? 0
         for (index, statement) in zip(pending, results[0].statements) { analyses[0].replaceStatement(index, with: statement) }
         pending = zip(pending, results[0].statements).filter { LiveFindings.failedTransiently($0.1) }.map(\.0)
         guard !pending.isEmpty, attempt < retries else { break }
