@@ -1,21 +1,5 @@
 import Foundation
 
-/// Whether a statement's live analysis came from the store.
-public enum CacheStatus: String, Sendable {
-  case hit, miss
-}
-
-/// Statements answered from the store and those computed, for a run's summary.
-public struct CacheTotals: Sendable, Equatable {
-  public var hits: Int
-  public var misses: Int
-
-  public init(hits: Int, misses: Int) {
-    self.hits = hits
-    self.misses = misses
-  }
-}
-
 /// Caches the database part of a statement's analysis (plan, verified index candidates, costed
 /// rewrites) so a repeated run skips EXPLAIN and hypopg. The key holds everything the result
 /// depends on, so any change is a miss:
@@ -181,23 +165,3 @@ struct LiveStatementResult: Sendable {
   }
 }
 
-/// The tables a statement names anywhere (subqueries included), without its CTEs' names.
-public struct TableNames: Sendable, Equatable {
-  public let tables: [(String?, String)]
-
-  public init(in root: Node) {
-    var found: [(String?, String)] = []
-    var ctes = Set<String>()
-    var stack = [root]
-    while let node = stack.popLast() {
-      if node.kind == .rangeVar, let name = node.string(.relname) { found.append((node.string(.schemaname), name)) }
-      if node.kind == .commonTableExpr, let name = node.string(.ctename) { ctes.insert(name) }
-      node.forEachChild { _, child in stack.append(child) }
-    }
-    tables = found.filter { $0.0 != nil || !ctes.contains($0.1) }
-  }
-
-  public static func == (a: TableNames, b: TableNames) -> Bool {
-    a.tables.count == b.tables.count && zip(a.tables, b.tables).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-  }
-}

@@ -1,12 +1,5 @@
 import Foundation
 
-/// A problem with the configuration file or with rule options; the text names file:line:col.
-public struct ConfigurationError: Error, LocalizedError, Sendable, Equatable {
-  public let message: String
-  public init(message: String) { self.message = message }
-  public var errorDescription: String? { message }
-}
-
 /// Settings from `.pgtune-query.toml`. Every key is optional; CLI flags override what is here.
 ///
 /// ```toml

@@ -2,15 +2,6 @@
 /// They have ids (so they can be disabled or re-severitied) and descriptions, but no examples:
 /// the live tests against PostgreSQL cover them.
 public enum LiveFindings {
-  /// Whether a statement's live analysis failed for a reason worth retrying (a timeout, a lock
-  /// wait, a dropped connection), not because of the statement itself.
-  public static func failedTransiently(_ statement: StatementAnalysis) -> Bool {
-    statement.findings.contains { finding in
-      finding.rule == explainTimeout.id
-        || (finding.rule == explainFailed.id && finding.message.hasPrefix(connectionFailurePrefix))
-    }
-  }
-
   static let connectionFailurePrefix = "not EXPLAINed: the database connection failed"
 
   static let notExplainable = RuleDescription(

@@ -1,3 +1,10 @@
+/// A problem with the configuration file or with rule options; the text names file:line:col.
+public struct ConfigurationError: Error, LocalizedError, Sendable, Equatable {
+  public let message: String
+  public init(message: String) { self.message = message }
+  public var errorDescription: String? { message }
+}
+
 /// A value in the configuration file.
 public enum ConfigValue: Sendable, Equatable {
   case string(String)
