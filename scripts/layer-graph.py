@@ -87,6 +87,7 @@ def main():
                 problems.append(
                     f"{folder} -> {target} points up or sideways: "
                     f"{', '.join(sorted(edges[folder][target]))}")
+    problems += long_run_methods()
     cycle = find_cycle({f: set(t) for f, t in edges.items()})
     if cycle:
         problems.append("cycle: " + " -> ".join(cycle))
@@ -97,6 +98,27 @@ def main():
     if check:
         print(f"layer check: {len(texts)} folders, no cycle, every edge points down")
     return 0
+
+
+MAX_RUN_LINES = 25
+
+
+def long_run_methods():
+    """Commands stay thin: each subcommand's run() has at most MAX_RUN_LINES lines of body."""
+    problems = []
+    base = os.path.join(ROOT, "Sources/pgtune-query/Subcommands")
+    for name in sorted(os.listdir(base)):
+        lines = open(os.path.join(base, name), encoding="utf-8").read().split("\n")
+        for number, line in enumerate(lines):
+            if re.match(r"^\s*func run\(\) throws \{\s*$", line):
+                indent = len(line) - len(line.lstrip())
+                end = next(i for i in range(number + 1, len(lines))
+                           if lines[i].strip() == "}" and len(lines[i]) - len(lines[i].lstrip()) == indent)
+                body = end - number - 1
+                print(f"{name}:{number + 1}: run() {body} lines")
+                if body > MAX_RUN_LINES:
+                    problems.append(f"{name}:{number + 1}: run() has {body} lines (at most {MAX_RUN_LINES}): move the work into the library")
+    return problems
 
 
 def find_cycle(graph):

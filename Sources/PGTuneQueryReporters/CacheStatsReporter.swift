@@ -1,29 +1,6 @@
 import Foundation
 import PGTuneQuery
 
-/// One tier's line in `cache stats`.
-public struct TierReport: Sendable {
-  public let kind: String
-  public let location: String
-  public let usage: TierUsage?
-  /// Totals of every run recorded in the local store, for this kind of tier.
-  public let counters: TierCounters
-  public let available: Bool
-
-  public init(kind: String, location: String, usage: TierUsage?, counters: TierCounters, available: Bool) {
-    self.kind = kind
-    self.location = location
-    self.usage = usage
-    self.counters = counters
-    self.available = available
-  }
-
-  public var hitRatio: Double? {
-    let lookups = counters.hits + counters.misses
-    return lookups == 0 ? nil : Double(counters.hits) / Double(lookups)
-  }
-}
-
 /// `cache stats` as a table or JSON:
 /// `{"schema_version":1,"tiers":[{"tier","location","available","entries","bytes","hits","misses",
 /// "hit_ratio","writes","errors","evictions","mean_latency_us"}]}`.
@@ -74,4 +51,11 @@ public enum CacheStatsReporter {
     json.endObject()
     return json.string + "\n"
   }
+}
+
+extension CacheStatsReporter {
+  static let formats: [OutputFormat<[TierReport]>] = [
+    OutputFormat(name: "text", summary: "a table per tier") { renderText($0) },
+    OutputFormat(name: "json", summary: "JSON") { renderJSON($0) },
+  ]
 }

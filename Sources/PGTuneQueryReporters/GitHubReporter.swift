@@ -34,3 +34,9 @@ public enum GitHubReporter {
     data(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
   }
 }
+
+extension GitHubReporter {
+  public static let format = OutputFormat<AnalysisReport>(name: "github", summary: "GitHub Actions workflow annotations") {
+    render($0.files)
+  }
+}

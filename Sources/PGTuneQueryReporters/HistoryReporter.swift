@@ -119,3 +119,21 @@ public enum HistoryReporter {
     text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
   }
 }
+
+/// What `history` renders: the trends, and whether one query was asked for (all its runs).
+public struct HistoryReport: Sendable {
+  public var trends: [HistoryTrend]
+  public var detailed: Bool
+
+  public init(trends: [HistoryTrend], detailed: Bool) {
+    self.trends = trends
+    self.detailed = detailed
+  }
+}
+
+extension HistoryReporter {
+  static let formats: [OutputFormat<HistoryReport>] = [
+    OutputFormat(name: "text", summary: "a table per query") { renderText($0.trends, detailed: $0.detailed) },
+    OutputFormat(name: "json", summary: "JSON") { renderJSON($0.trends) },
+  ]
+}

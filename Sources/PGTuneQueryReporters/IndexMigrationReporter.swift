@@ -51,3 +51,9 @@ public enum IndexMigrationReporter {
     return text
   }
 }
+
+extension IndexMigrationReporter {
+  public static let format = OutputFormat<AnalysisReport>(
+    name: "sql", summary: "the index suggestions as a migration; needs a database", needsDatabase: true
+  ) { render($0.files) }
+}

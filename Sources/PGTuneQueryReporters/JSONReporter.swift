@@ -203,3 +203,9 @@ extension JSONReporter {
     json.endObject()
   }
 }
+
+extension JSONReporter {
+  public static let format = OutputFormat<AnalysisReport>(name: "json", summary: "the versioned JSON contract") {
+    render($0.files, pool: $0.pool, check: $0.check, cache: $0.cache)
+  }
+}

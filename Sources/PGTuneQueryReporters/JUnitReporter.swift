@@ -56,3 +56,9 @@ public enum JUnitReporter {
     return result
   }
 }
+
+extension JUnitReporter {
+  public static let format = OutputFormat<AnalysisReport>(
+    name: "junit", summary: "JUnit XML, a failing test case per finding at or above --fail-on"
+  ) { render($0.files, failOn: $0.failOn) }
+}

@@ -263,3 +263,12 @@ public enum LogReportReporter {
   static func rounded(_ value: Double) -> Double { value.isFinite ? (value * 1000).rounded() / 1000 : 0 }
 
 }
+
+extension LogReportReporter {
+  static let formats: [OutputFormat<LogReportOutput>] = [
+    OutputFormat(name: "text", summary: "text tables") { text($0.report, top: $0.top) },
+    OutputFormat(name: "json", summary: "the versioned JSON contract") { json($0.report) },
+    OutputFormat(name: "markdown", summary: "Markdown tables") { markdown($0.report, top: $0.top) },
+    OutputFormat(name: "html", summary: "a self-contained HTML page") { html($0.report, top: $0.top) },
+  ]
+}

@@ -30,3 +30,9 @@ public enum MarkdownReporter {
     text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
   }
 }
+
+extension MarkdownReporter {
+  public static let format = OutputFormat<AnalysisReport>(name: "markdown", summary: "a Markdown summary, e.g. for $GITHUB_STEP_SUMMARY") {
+    render($0.files, title: $0.title, gone: $0.check?.gone ?? [])
+  }
+}

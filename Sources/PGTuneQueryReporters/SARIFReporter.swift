@@ -88,3 +88,9 @@ public enum SARIFReporter {
     }
   }
 }
+
+extension SARIFReporter {
+  public static let format = OutputFormat<AnalysisReport>(name: "sarif", summary: "SARIF 2.1.0 for code scanning") {
+    render($0.files)
+  }
+}

@@ -109,3 +109,23 @@ public enum TextReporter {
     style.color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
   }
 }
+
+extension TextReporter {
+  public static let format = OutputFormat<AnalysisReport>(
+    name: "text", summary: "one line per finding, file:line:col: severity: [rule] message"
+  ) { report in
+    var text = render(report.files, style: report.style)
+    if let check = report.check { text += checkLines(check) }
+    return text
+  }
+
+  /// The baseline entries that lost their statement, and the comparison's totals.
+  static func checkLines(_ summary: CheckSummary) -> String {
+    var text = ""
+    for entry in summary.gone {
+      text += "\(entry.file): note: baseline entry \(entry.name ?? entry.fingerprint ?? "?") has no statement any more (removed or renamed)\n"
+    }
+    text += "check: \(summary.checked) plans compared, \(summary.regressions) regressions, \(summary.improvements) improvements, \(summary.new) new, \(summary.gone.count) gone\n"
+    return text
+  }
+}

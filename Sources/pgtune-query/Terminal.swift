@@ -1,4 +1,6 @@
 import Foundation
+import PGTuneQuery
+import PGTuneQueryReporters
 
 /// The only place that knows about the terminal: TTY checks, colour, and writing to the streams.
 enum Terminal {
@@ -6,16 +8,49 @@ enum Terminal {
 
   /// Colour only on a terminal, and never when `NO_COLOR` is set (https://no-color.org).
   static var useColor: Bool {
-    stdoutIsTTY && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+    let environment = ProcessInfo.processInfo.environment
+    return stdoutIsTTY && (environment["NO_COLOR"].map(\.isEmpty) ?? true) && environment["TERM"] != "dumb"
   }
 
+  /// Writes to standard output. A reader that went away (`| head`) ends the process quietly by
+  /// SIGPIPE, like other Unix tools; any other failure (a full disk, a closed descriptor) is a
+  /// one-line error and exit status 2 — never a trap.
   static func write(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    do {
+      try OutputFile.writeAll(Array(text.utf8), to: STDOUT_FILENO, shownAs: "standard output")
+    } catch {
+      if errno == EPIPE {
+        signal(SIGPIPE, SIG_DFL)
+        raise(SIGPIPE)
+      }
+      Terminal.error("cannot write to standard output: \(error.reason)")
+      Foundation.exit(ExitStatus.usage.rawValue)
+    }
   }
 
+  /// Writes to standard error; if that is closed too there is nobody to tell.
   static func writeError(_ text: String) {
     let line = text.hasSuffix("\n") ? text : text + "\n"
-    FileHandle.standardError.write(Data(line.utf8))
+    try? OutputFile.writeAll(Array(line.utf8), to: STDERR_FILENO, shownAs: "standard error")
+  }
+
+  /// The library's diagnostics, each on a line of its own.
+  static func show(_ diagnostics: [Diagnostic]) {
+    for diagnostic in diagnostics {
+      switch diagnostic.level {
+      case .error: error(diagnostic.message)
+      case .warning: warning(diagnostic.message)
+      case .note: writeError("pgtune-query: \(diagnostic.message)")
+      }
+    }
+  }
+
+  /// How text findings look here: colour and source lines only on a terminal.
+  static var textStyle: TextReporter.Style { TextReporter.Style(color: useColor, showSource: stdoutIsTTY) }
+
+  /// Progress drawing on standard error, without a newline.
+  static func writeRaw(_ text: String) {
+    try? OutputFile.writeAll(Array(text.utf8), to: STDERR_FILENO, shownAs: "standard error")
   }
 
   /// `pgtune-query: error: …` on stderr.
@@ -47,8 +82,8 @@ final class ProgressBar: @unchecked Sendable {
     let width = 30
     let filled = width * done / total
     let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-    FileHandle.standardError.write(Data("\r\(label) \(bar) \(done)/\(total)".utf8))
-    if done == total { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    Terminal.writeRaw("\r\(label) \(bar) \(done)/\(total)")
+    if done == total { Terminal.writeRaw("\r\u{1B}[K") }
   }
 
   /// `label ███░░ 12.3 MiB of 40.0 MiB` (or a rate when the total is unknown, as for stdin).
@@ -70,11 +105,11 @@ final class ProgressBar: @unchecked Sendable {
       line += String(format: "%.1f MiB", mib)
     }
     line += String(format: " (%.1f MiB/s)", rate)
-    FileHandle.standardError.write(Data(line.utf8))
+    Terminal.writeRaw(line)
   }
 
   func clear() {
     guard enabled else { return }
-    FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    Terminal.writeRaw("\r\u{1B}[K")
   }
 }

@@ -27,6 +27,8 @@ public struct LogDiagnosis: Sendable {
   public let linesRead: Int
   public let recognizedMessages: Int
   public let unrecognizedLines: [String]
+  /// Lines longer than `maxLineBytes`, cut there (still counted).
+  public var truncatedLines = 0
 }
 
 /// Reads a log stream in large blocks and feeds the aggregator line by line.
@@ -36,6 +38,8 @@ public struct LogReader: Sendable {
   public let prefix: LogLinePrefix?
   /// Plan rules' settings for logged plans.
   public let configuration: Configuration
+  /// A line longer than this is cut here (and counted): memory stays bounded on a corrupt log.
+  public var maxLineBytes = 64 << 20
 
   public init(
     format: LogFormat? = nil, filter: LogFilter = LogFilter(), prefix: LogLinePrefix? = nil,
@@ -85,25 +89,60 @@ public struct LogReader: Sendable {
     var gzip: GzipDecoder?
     var first = true
     var bytesRead = 0
+    var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    var truncatedLines = 0
+    // Bytes of an over-long line still to be skipped up to its newline (see maxLineBytes).
+    var skippingLongLine = false
     while true {
-      var block = handle.readData(ofLength: 1 << 20)
-      if block.isEmpty { break }
-      bytesRead += block.count
+      let count = buffer.withUnsafeMutableBytes { Foundation.read(handle.fileDescriptor, $0.baseAddress, $0.count) }
+      if count < 0 && errno == EINTR { continue }
+      // A closed or unreadable descriptor reads as the end of the input, never as a trap.
+      if count <= 0 { break }
+      var block = Data(buffer[0..<count])
+      bytesRead += count
       progress?(bytesRead)
       if first {
         first = false
         if GzipDecoder.isGzip(block) { gzip = GzipDecoder() }
       }
       if let gzip { block = gzip.inflate(block) }
-      remainder.append(block)
-      guard let lastNewline = remainder.lastIndex(of: 0x0A) else { continue }
-      let text = String(decoding: remainder[remainder.startIndex..<lastNewline], as: UTF8.self)
-      remainder = Data(remainder[(lastNewline + 1)...])
+      // Only the new bytes are searched for a line end: one 200 MB line costs one pass, not one
+      // pass per block over everything read so far.
+      guard let lastNewline = block.lastIndex(of: 0x0A) else {
+        if skippingLongLine { continue }
+        remainder.append(block)
+        if remainder.count > maxLineBytes {
+          remainder = Data(remainder.prefix(maxLineBytes))
+          skippingLongLine = true
+          truncatedLines += 1
+        }
+        continue
+      }
+      if skippingLongLine {
+        // The end of the over-long line is the first newline of this block.
+        let firstNewline = block.firstIndex(of: 0x0A) ?? lastNewline
+        consumeLine(String(decoding: remainder, as: UTF8.self)[...])
+        remainder = Data()
+        skippingLongLine = false
+        block = Data(block[(firstNewline + 1)...])
+        guard let newLast = block.lastIndex(of: 0x0A) else {
+          remainder.append(block)
+          continue
+        }
+        remainder.append(block[block.startIndex..<newLast])
+        let text = String(decoding: remainder, as: UTF8.self)
+        remainder = Data(block[(newLast + 1)...])
+        for line in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) { consumeLine(Substring(line)) }
+        continue
+      }
+      remainder.append(block[block.startIndex..<lastNewline])
+      let text = String(decoding: remainder, as: UTF8.self)
+      remainder = Data(block[(lastNewline + 1)...])
       // Split on bytes, not Characters: lines are found at memchr speed.
       for line in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) { consumeLine(Substring(line)) }
     }
     gzip?.finish()
-    if !remainder.isEmpty { consumeLine(String(decoding: remainder, as: UTF8.self)[...]) }
+    if !remainder.isEmpty || skippingLongLine { consumeLine(String(decoding: remainder, as: UTF8.self)[...]) }
     if let last = stderrReader.finish() {
       messages += 1
       aggregator.consume(last)
@@ -112,7 +151,7 @@ public struct LogReader: Sendable {
     report.linesRead = lines
     let diagnosis = LogDiagnosis(
       format: detected ?? .stderr, prefix: prefix?.format, readFailure: gzip?.failure, linesRead: lines, recognizedMessages: messages,
-      unrecognizedLines: detected == .json ? unrecognizedJSON : stderrReader.unrecognized)
+      unrecognizedLines: detected == .json ? unrecognizedJSON : stderrReader.unrecognized, truncatedLines: truncatedLines)
     return (report, diagnosis)
   }
 }

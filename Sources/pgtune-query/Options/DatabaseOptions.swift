@@ -108,3 +108,16 @@ struct DatabaseOptions: ParsableArguments {
     }
   }
 }
+
+extension DatabaseOptions {
+  /// With --verbose: the pool's and the cache's counters on standard error.
+  func showStatistics(_ live: LiveSummary?) {
+    guard verbose, let live else { return }
+    let pool = live.pool
+    Terminal.writeError(
+      String(
+        format: "pgtune-query: pool: %d connections opened, %d queries, %d errors, %d reconnects, latency mean %.1f ms, max %.1f ms",
+        pool.connectionsOpened, pool.queries, pool.errors, pool.reconnects, pool.meanLatency, pool.maxLatency))
+    if let cache = live.cache { Terminal.writeError("pgtune-query: cache: \(cache.hits) hits, \(cache.misses) misses") }
+  }
+}

@@ -28,8 +28,11 @@ extension PGTuneQueryCommand {
       help: ArgumentHelp("EXPLAIN (FORMAT JSON) output to check offline (repeatable).", valueName: "file"))
     var planFiles: [String] = []
 
-    @Option(help: "Output format.")
-    var format: AnalyzeFormat = .text
+    @Option(help: FormatChoice<StatementFormats>.help)
+    var format = FormatChoice<StatementFormats>.named("text")
+
+    @Option(help: ArgumentHelp("Write the report in --format to this file; the text report still goes to the terminal.", valueName: "file"))
+    var output: String?
 
     @Option(
       help: ArgumentHelp(
@@ -58,111 +61,39 @@ extension PGTuneQueryCommand {
       }
       if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
       if let suggestLimit, suggestLimit < 1 { throw ValidationError("--suggest-limit must be at least 1") }
-      if format == .sql && database.resolvedDSN == nil {
-        throw ValidationError("--format sql prints index suggestions, which need a database (--dsn)")
+      if format.format.needsDatabase && database.resolvedDSN == nil {
+        throw ValidationError("--format \(format.name) prints index suggestions, which need a database (--dsn)")
       }
     }
 
     func run() throws {
       let configuration = try RuleOptions.configuration(rules, database)
-      let (sources, plans, unreadable) = SourceLoader.load(files, plans: planFiles, stdinName: stdinName)
-      for problem in unreadable { Terminal.error(problem.localizedDescription) }
-      let dsn = database.resolvedDSN
-      let rewriting = noRewrites ? nil : Rewriter.Options(suggestLimit: suggestLimit)
-      let tiers = dsn == nil ? nil : store.open()
+      let tiers = database.resolvedDSN == nil ? nil : store.open()
       defer { store.finish(tiers) }
-      var options = database.liveOptions(conninfo: dsn ?? "", jobs: jobs ?? 1)
-      options.rewriting = rewriting
-      store.apply(to: &options, store: tiers)
-      // The database round trips of the set-up overlap with parsing.
-      let preparation = dsn == nil ? nil : LivePreparation.start(options)
-      var analyses = Analyzer(
-        configuration: configuration, jobs: dsn == nil ? jobs ?? ProcessInfoCores.count : ProcessInfoCores.count,
-        planningExplain: dsn != nil, rewriting: rewriting
-      ).analyze(sources)
-      var live: LiveSummary?
-      if let preparation {
-        do {
-          (analyses, live) = try LiveAnalyzer.run(
-            analyses, prepared: preparation, options: options, configuration: configuration)
-          for warning in live?.warnings ?? [] { Terminal.warning(warning) }
-          if let tiers { MetricsHistory.record(analyses, source: "analyze", store: tiers) }
-        } catch {
-          Terminal.error(error.message)
-          throw ExitStatus.database.exitCode
-        }
+      let outcome = AnalyzeCommand.run(request(configuration, store: tiers))
+      if let files = outcome.files {
+        let report = AnalysisReport(
+          files: files, pool: outcome.live?.pool, cache: outcome.live?.cache, failOn: configuration.failOn ?? .error,
+          style: Terminal.textStyle)
+        try Output.emit(format.format, report, to: output, terminalText: TextReporter.format)
       }
-      for plan in plans {
-        do {
-          analyses.append(try PlanFileAnalyzer.analyze(plan, configuration: configuration))
-        } catch {
-          Terminal.error(error.localizedDescription)
-          throw ExitStatus.usage.exitCode
-        }
-      }
-      report(analyses, live: live)
-      if let lost = live?.lostConnection {
-        Terminal.error("the database connection was lost during the run: \(lost.message); results above are partial")
-        throw ExitStatus.database.exitCode
-      }
-      if !unreadable.isEmpty { throw ExitStatus.usage.exitCode }
-      let threshold = configuration.failOn ?? .error
-      if let worst = AnalysisSummary(analyses).worstSeverity, worst >= threshold {
-        throw ExitStatus.findings.exitCode
-      }
+      database.showStatistics(outcome.live)
+      Terminal.show(outcome.diagnostics)
+      try outcome.status.exit()
     }
 
-    private func report(_ analyses: [FileAnalysis], live: LiveSummary?) {
-      switch format {
-      case .text:
-        let style = TextReporter.Style(color: Terminal.useColor, showSource: Terminal.stdoutIsTTY)
-        Terminal.write(TextReporter.render(analyses, style: style))
-      case .json:
-        Terminal.write(JSONReporter.render(analyses, pool: live?.pool, cache: live?.cache))
-      case .sql:
-        Terminal.write(IndexMigrationReporter.render(analyses))
+    private func request(_ configuration: Configuration, store tiers: TieredStore?) -> AnalyzeRequest {
+      var request = AnalyzeRequest(inputs: files, configuration: configuration)
+      request.planFiles = planFiles
+      request.stdinName = stdinName
+      request.jobs = jobs
+      request.rewriting = noRewrites ? nil : Rewriter.Options(suggestLimit: suggestLimit)
+      if let dsn = database.resolvedDSN {
+        var live = database.liveOptions(conninfo: dsn, jobs: jobs ?? 1)
+        store.apply(to: &live, store: tiers)
+        request.live = live
       }
-      if database.verbose, let pool = live?.pool {
-        Terminal.writeError(
-          String(
-            format: "pgtune-query: pool: %d connections opened, %d queries, %d errors, %d reconnects, latency mean %.1f ms, max %.1f ms",
-            pool.connectionsOpened, pool.queries, pool.errors, pool.reconnects, pool.meanLatency, pool.maxLatency))
-      }
-      if database.verbose, let cache = live?.cache {
-        Terminal.writeError("pgtune-query: cache: \(cache.hits) hits, \(cache.misses) misses")
-      }
+      return request
     }
-  }
-}
-
-/// Reads the inputs named on the command line, collecting the ones that cannot be read.
-enum SourceLoader {
-  static func load(_ paths: [String], plans planPaths: [String] = [], stdinName: String)
-    -> (sources: [SourceFile], plans: [SourceFile], problems: [SourceError])
-  {
-    var sources: [SourceFile] = []
-    var plans: [SourceFile] = []
-    var problems: [SourceError] = []
-    for path in planPaths {
-      do {
-        plans.append(try SourceFile.read(path: path))
-      } catch {
-        problems.append(error)
-      }
-    }
-    for path in paths {
-      do {
-        if path == "-" {
-          let source = SourceFile(name: stdinName, bytes: [UInt8](FileHandle.standardInput.readDataToEndOfFile()))
-          try source.validate()
-          sources.append(source)
-        } else {
-          sources.append(try SourceFile.read(path: path))
-        }
-      } catch {
-        problems.append(error)
-      }
-    }
-    return (sources, plans, problems)
   }
 }

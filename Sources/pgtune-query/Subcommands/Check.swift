@@ -3,11 +3,6 @@ import Foundation
 import PGTuneQuery
 import PGTuneQueryReporters
 
-/// `--format` for check.
-enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
-  case text, json, junit, sarif, github, markdown
-}
-
 extension PGTuneQueryCommand {
   /// `pgtune-query check`: the CI step that fails on slow-plan regressions.
   struct Check: ParsableCommand {
@@ -45,8 +40,11 @@ extension PGTuneQueryCommand {
     @Flag(help: "Compare with a baseline from another PostgreSQL major version (a warning instead of an error).")
     var allowServerChange = false
 
-    @Option(help: ArgumentHelp("Output format (default: github when GITHUB_ACTIONS=true, else text).", valueName: "format"))
-    var format: CheckFormat?
+    @Option(
+      help: ArgumentHelp(
+        OutputFormats.help(OutputFormats.statements) + " Default: github when GITHUB_ACTIONS=true, else text.",
+        valueName: "format"))
+    var format: FormatChoice<StatementFormats>?
 
     @Option(help: ArgumentHelp("Write the report to this file; the text report still goes to the terminal.", valueName: "path"))
     var output: String?
@@ -71,154 +69,36 @@ extension PGTuneQueryCommand {
 
     func run() throws {
       let configuration = try RuleOptions.configuration(rules, database)
-      var expected: Baseline?
-      if !updateBaseline || FileManager.default.fileExists(atPath: baseline) {
-        do {
-          expected = try Baseline.load(path: baseline)
-        } catch {
-          if !updateBaseline {
-            Terminal.error(error.message)
-            throw ExitStatus.usage.exitCode
-          }
-        }
-      }
-      let (analyses, live) = try gather(configuration: configuration)
-      if let catalog = live?.catalog, let expected, expected.serverVersion / 10_000 != catalog.serverVersion / 10_000,
-        !updateBaseline
-      {
-        let message = "\(baseline): the baseline comes from PostgreSQL \(expected.serverVersion / 10_000), the database is \(catalog.serverVersion / 10_000): plans are not comparable"
-        if allowServerChange {
-          Terminal.warning(message)
-        } else {
-          Terminal.error(message + " (run --update-baseline, or pass --allow-server-change)")
-          throw ExitStatus.usage.exitCode
-        }
-      }
-      if updateBaseline {
-        try writeBaseline(analyses, serverVersion: live?.catalog?.serverVersion ?? expected?.serverVersion ?? 0)
-        return
-      }
-      var checked = analyses
-      var options = CheckOptions()
-      options.maxCostIncrease = maxCostIncrease / 100
-      options.failOnNew = failOnNew
-      options.largeTableRows = Double(database.largeTableRows ?? 10_000)
-      let summary = PlanComparison.compare(
-        &checked, baseline: expected ?? Baseline(serverVersion: 0, entries: [:]), catalog: live?.catalog,
-        options: options, configuration: configuration)
-      report(checked, summary: summary, live: live, failOn: configuration.failOn ?? .error)
-      if let lost = live?.lostConnection {
-        Terminal.error("the database connection was lost during the run: \(lost.message); results above are partial")
-        throw ExitStatus.database.exitCode
-      }
-      if let worst = AnalysisSummary(checked).worstSeverity, worst >= configuration.failOn ?? .error {
-        throw ExitStatus.findings.exitCode
-      }
-    }
-
-    /// The statements with their plans: live from the database, or from saved plan files.
-    private func gather(configuration: Configuration) throws -> ([FileAnalysis], LiveSummary?) {
-      if let plans {
-        return (try loadPlans(directory: plans, configuration: configuration), nil)
-      }
-      let (sources, _, unreadable) = SourceLoader.load(files, stdinName: "<stdin>")
-      for problem in unreadable { Terminal.error(problem.localizedDescription) }
-      if !unreadable.isEmpty { throw ExitStatus.usage.exitCode }
-      var options = database.liveOptions(conninfo: database.resolvedDSN ?? "", jobs: jobs ?? 1)
-      options.advisor = nil
-      options.rewriting = nil
-      let tiers = store.open()
+      let tiers = plans == nil ? store.open() : nil
       defer { store.finish(tiers) }
-      store.apply(to: &options, store: tiers)
-      // The database round trips of the set-up overlap with parsing.
-      let preparation = LivePreparation.start(options)
-      let analyses = Analyzer(configuration: configuration, planningExplain: true, rewriting: nil).analyze(
-        sources.map { SourceFile(name: relativePath($0.name), bytes: $0.bytes) })
-      do {
-        let (files, summary) = try LiveAnalyzer.run(
-          analyses, prepared: preparation, options: options, configuration: configuration)
-        for warning in summary.warnings { Terminal.warning(warning) }
-        if let tiers { MetricsHistory.record(files, source: "check", store: tiers) }
-        return (files, summary)
-      } catch {
-        Terminal.error(error.message)
-        throw ExitStatus.database.exitCode
+      let outcome = CheckCommand.run(request(configuration, store: tiers))
+      if let files = outcome.files, let summary = outcome.summary {
+        let report = AnalysisReport(
+          files: files, pool: outcome.live?.pool, cache: outcome.live?.cache, check: summary,
+          failOn: configuration.failOn ?? .error, title: "pgtune-query check", style: Terminal.textStyle)
+        let inCI = ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true"
+        let chosen = format ?? .named(inCI ? "github" : "text")
+        try Output.emit(chosen.format, report, to: output, terminalText: TextReporter.format)
       }
+      database.showStatistics(outcome.live)
+      Terminal.show(outcome.diagnostics)
+      try outcome.status.exit()
     }
 
-    private func loadPlans(directory: String, configuration: Configuration) throws -> [FileAnalysis] {
-      guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
-        Terminal.error("\(directory): cannot read the plans directory")
-        throw ExitStatus.usage.exitCode
+    private func request(_ configuration: Configuration, store tiers: TieredStore?) -> CheckRequest {
+      var request = CheckRequest(inputs: files, baselinePath: baseline, configuration: configuration)
+      request.plansDirectory = plans
+      request.updateBaseline = updateBaseline
+      request.allowServerChange = allowServerChange
+      request.options.maxCostIncrease = maxCostIncrease / 100
+      request.options.failOnNew = failOnNew
+      request.options.largeTableRows = Double(database.largeTableRows ?? 10_000)
+      if plans == nil, let dsn = database.resolvedDSN {
+        var live = database.liveOptions(conninfo: dsn, jobs: jobs ?? 1)
+        store.apply(to: &live, store: tiers)
+        request.live = live
       }
-      var result: [FileAnalysis] = []
-      for name in names.filter({ $0.hasSuffix(".json") }).sorted() {
-        let path = (directory as NSString).appendingPathComponent(name)
-        do {
-          let source = try SourceFile.read(path: path, displayName: relativePath(path))
-          result.append(try PlanFileAnalyzer.analyze(source, configuration: configuration, key: String(name.dropLast(5))))
-        } catch {
-          Terminal.error(error.localizedDescription)
-          throw ExitStatus.usage.exitCode
-        }
-      }
-      return result
-    }
-
-    private func writeBaseline(_ analyses: [FileAnalysis], serverVersion: Int) throws {
-      var entries: [String: Baseline.Entry] = [:]
-      for file in analyses {
-        for statement in file.statements {
-          guard let plan = statement.plan, let key = PlanComparison.key(of: statement) else { continue }
-          entries[key] = Baseline.Entry(plan: plan, name: statement.name, file: file.source.name, fingerprint: statement.fingerprint)
-        }
-      }
-      let written = Baseline(serverVersion: serverVersion, entries: entries)
-      do {
-        try written.encoded().write(to: URL(fileURLWithPath: baseline), options: .atomic)
-      } catch {
-        Terminal.error("\(baseline): cannot write the baseline (\(error.localizedDescription))")
-        throw ExitStatus.usage.exitCode
-      }
-      Terminal.writeError("pgtune-query: wrote \(entries.count) baseline entr\(entries.count == 1 ? "y" : "ies") to \(baseline)")
-    }
-
-    private func report(_ files: [FileAnalysis], summary: CheckSummary, live: LiveSummary?, failOn: Severity) {
-      let chosen = format ?? (ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" ? .github : .text)
-      let rendered: String
-      switch chosen {
-      case .text: rendered = textReport(files, summary: summary)
-      case .json: rendered = JSONReporter.render(files, pool: live?.pool, check: summary, cache: live?.cache)
-      case .junit: rendered = JUnitReporter.render(files, failOn: failOn)
-      case .sarif: rendered = SARIFReporter.render(files)
-      case .github: rendered = GitHubReporter.render(files)
-      case .markdown: rendered = MarkdownReporter.render(files, title: "pgtune-query check", gone: summary.gone)
-      }
-      if let output {
-        do {
-          try Data(rendered.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-        } catch {
-          Terminal.error("\(output): cannot write the report (\(error.localizedDescription))")
-        }
-        Terminal.write(textReport(files, summary: summary))
-      } else {
-        Terminal.write(rendered)
-      }
-    }
-
-    private func textReport(_ files: [FileAnalysis], summary: CheckSummary) -> String {
-      let style = TextReporter.Style(color: Terminal.useColor, showSource: Terminal.stdoutIsTTY)
-      var text = TextReporter.render(files, style: style)
-      for entry in summary.gone {
-        text += "\(entry.file): note: baseline entry \(entry.name ?? entry.fingerprint ?? "?") has no statement any more (removed or renamed)\n"
-      }
-      text += "check: \(summary.checked) plans compared, \(summary.regressions) regressions, \(summary.improvements) improvements, \(summary.new) new, \(summary.gone.count) gone\n"
-      return text
-    }
-
-    private func relativePath(_ path: String) -> String {
-      let directory = FileManager.default.currentDirectoryPath + "/"
-      return path.hasPrefix(directory) ? String(path.dropFirst(directory.count)) : path
+      return request
     }
   }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PGTuneQuery
+import PGTuneQueryReporters
 
 extension PGTuneQueryCommand {
   /// `pgtune-query warm`: analyze the most expensive logged queries ahead of time.
@@ -46,85 +47,19 @@ extension PGTuneQueryCommand {
       let configuration = try RuleOptions.configuration(rules, database)
       guard let tiers = store.open() else { return }
       defer { store.finish(tiers) }
-      let report = try queries(tiers)
-      let chosen = WarmPlan.choose(from: report, top: top)
-      guard !chosen.isEmpty else {
-        Terminal.error("no parsed query to warm: run report on logs first, or give a log")
-        throw ExitStatus.noQueries.exitCode
-      }
-      let source = SourceFile(name: "<warm>", bytes: Array(WarmPlan.script(chosen).utf8))
-      var analyses = Analyzer(configuration: configuration, jobs: 1, planningExplain: true, rewriting: Rewriter.Options())
-        .analyze([source])
-      var options = database.liveOptions(conninfo: database.resolvedDSN ?? "", jobs: jobs)
-      store.apply(to: &options, store: tiers)
+      var live = database.liveOptions(conninfo: database.resolvedDSN ?? "", jobs: jobs)
+      store.apply(to: &live, store: tiers)
       let bar = ProgressBar("warming")
-      options.progress = { done, total in bar.update(done, of: total) }
-      var hits = 0
-      var misses = 0
-      var attempt = 0
-      var pending = Array(analyses[0].statements.indices)
-      let original = analyses
-      while !pending.isEmpty {
-        var batch = original
-        batch[0].keepStatements(pending)
-        let (results, summary): ([FileAnalysis], LiveSummary)
-        do {
-          (results, summary) = try LiveAnalyzer.run(batch, options: options, configuration: configuration)
-        } catch {
-          guard attempt < retries else {
-            Terminal.error(error.message)
-            throw ExitStatus.database.exitCode
-          }
-          backoff(&attempt, reason: error.error.message)
-          continue
-        }
-        for warning in summary.warnings where attempt == 0 { Terminal.warning(warning) }
-        hits += summary.cache?.hits ?? 0
-        misses += summary.cache?.misses ?? 0
-        for (index, statement) in zip(pending, results[0].statements) { analyses[0].replaceStatement(index, with: statement) }
-        pending = zip(pending, results[0].statements).filter { LiveFindings.failedTransiently($0.1) }.map(\.0)
-        guard !pending.isEmpty, attempt < retries else { break }
-        backoff(&attempt, reason: "\(pending.count) statement(s) failed transiently")
-      }
+      live.progress = { done, total in bar.update(done, of: total) }
+      var request = WarmRequest(configuration: configuration, live: live)
+      request.logs = logs
+      request.top = top
+      request.retries = retries
+      let outcome = WarmCommand.run(request)
       bar.clear()
-      MetricsHistory.record(analyses, source: "warm", store: tiers)
-      Terminal.write(
-        "warmed \(chosen.count) quer\(chosen.count == 1 ? "y" : "ies"): \(misses) analyzed, \(hits) already fresh"
-          + (pending.isEmpty ? "" : ", \(pending.count) failed after \(retries) retries") + "\n")
-      for (query, statement) in zip(chosen, analyses[0].statements) {
-        let notSent = statement.explainPlan.map { $0.explainableKind == nil } ?? true
-        let state = statement.cache.map { $0 == .hit ? "fresh" : "analyzed" } ?? (notSent ? "not sent" : "failed")
-        let cost = statement.plan.map { String(format: "cost %.0f", $0.plan.totalCost) } ?? "no plan"
-        let total = String(format: "%10.1f ms total", query.totalMilliseconds)
-        Terminal.write("  \(pad(state, 8)) \(pad(cost, 14)) \(total)  \(query.query.prefix(70))\n")
-      }
-      if !pending.isEmpty { throw ExitStatus.database.exitCode }
-    }
-
-    private func pad(_ text: String, _ width: Int) -> String {
-      text + String(repeating: " ", count: max(0, width - text.count))
-    }
-
-    private func backoff(_ attempt: inout Int, reason: String) {
-      let delay = 0.5 * pow(2, Double(attempt))
-      attempt += 1
-      Terminal.warning("\(reason); retry \(attempt) of \(retries) in \(delay) s")
-      Thread.sleep(forTimeInterval: delay)
-    }
-
-    /// The aggregates to warm from: the logs given, or every report run in the store.
-    private func queries(_ tiers: TieredStore) throws -> LogReport {
-      guard !logs.isEmpty else { return ReportStore.load(from: tiers).report }
-      let reader = LogReader(format: nil, filter: LogFilter())
-      var merged = LogReport()
-      for path in logs {
-        guard let handle = path == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: path) else {
-          Terminal.error("\(path): cannot read the log file")
-          throw ExitStatus.usage.exitCode
-        }
-        merged = LogReportMerge.merge(merged, reader.read(handle).0)
-      }
-      return merged
+      if !outcome.items.isEmpty { Terminal.write(WarmReporter.text(outcome)) }
+      Terminal.show(outcome.diagnostics)
+      try outcome.status.exit()
     }
   }
 }

@@ -1,0 +1,137 @@
+import Foundation
+
+/// What `report` is asked to do.
+public struct ReportRequest: Sendable {
+  /// Log files; `-` is standard input (the default when none is given).
+  public var inputs: [String]
+  public var reader: LogReader
+  /// Files read at the same time.
+  public var jobs = ProcessInfoCores.count
+  /// Report on the runs recorded in the store instead of reading logs.
+  public var fromStore = false
+  public var since: Date?
+  public var until: Date?
+  /// Where report runs are recorded (and read with `fromStore`); nil: nowhere.
+  public var store: TieredStore?
+  /// Bytes read so far of the total (nil when a pipe is read), from reader threads.
+  public var progress: (@Sendable (_ bytes: Int, _ total: Int?) -> Void)?
+
+  public init(inputs: [String], reader: LogReader) {
+    self.inputs = inputs
+    self.reader = reader
+  }
+}
+
+/// What `report` produced.
+public struct ReportOutcome: Sendable {
+  public var report: LogReport?
+  public var diagnostics: [Diagnostic] = []
+  public var status: CommandStatus = .success
+}
+
+/// `report`: read logs (in parallel when there are several) into one report, or merge stored runs.
+public enum ReportCommand {
+  public static func run(_ request: ReportRequest) -> ReportOutcome {
+    request.fromStore ? fromStore(request) : fromLogs(request)
+  }
+
+  private static func fromLogs(_ request: ReportRequest) -> ReportOutcome {
+    var outcome = ReportOutcome()
+    let inputs = request.inputs.isEmpty ? ["-"] : request.inputs
+    var handles: [FileHandle] = []
+    for path in inputs {
+      if path == "-" {
+        handles.append(.standardInput)
+        continue
+      }
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+        let opened = FileHandle(forReadingAtPath: path)
+      else {
+        outcome.diagnostics.append(Diagnostic(.error, "\(path): cannot read the log file"))
+        outcome.status = .usage
+        return outcome
+      }
+      handles.append(opened)
+    }
+    let sizes = inputs.map { path in
+      path == "-" ? nil : (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+    }
+    let total = sizes.contains { $0 == nil } ? nil : sizes.reduce(0) { $0 + ($1 ?? 0) }
+    let results = LogFiles.read(handles, with: request.reader, jobs: request.jobs, totalBytes: total, progress: request.progress)
+    for (path, (_, diagnosis)) in zip(inputs, results) {
+      let name = path == "-" ? "standard input" : path
+      if let failure = diagnosis.readFailure { outcome.diagnostics.append(Diagnostic(.warning, "\(name): \(failure); read up to there")) }
+      if diagnosis.truncatedLines > 0 {
+        outcome.diagnostics.append(
+          Diagnostic(.warning, "\(name): \(diagnosis.truncatedLines) line(s) longer than \(request.reader.maxLineBytes >> 20) MiB cut there (still counted)"))
+      }
+    }
+    let merged = results.map(\.0).reduce(nil as LogReport?) { partial, next in partial.map { LogReportMerge.merge($0, next) } ?? next }
+    let report = merged ?? LogReport()
+    if report.totalQueries == 0 && report.totalErrors == 0 {
+      outcome.diagnostics.append(Diagnostic(.error, LogDiagnosis.explainEmpty(results.map(\.1))))
+      outcome.status = .noQueries
+      return outcome
+    }
+    if let store = request.store { ReportStore.record(report, store: store) }
+    outcome.report = report
+    return outcome
+  }
+
+  private static func fromStore(_ request: ReportRequest) -> ReportOutcome {
+    var outcome = ReportOutcome()
+    guard let store = request.store else { return outcome }
+    let (report, runs) = ReportStore.load(from: store, since: request.since, until: request.until)
+    guard runs > 0 else {
+      outcome.diagnostics.append(
+        Diagnostic(.error, "no report runs in the store (\(store.tiers.map(\.location).joined(separator: ", "))): run report on logs first"))
+      outcome.status = .noQueries
+      return outcome
+    }
+    outcome.diagnostics.append(Diagnostic(.note, "merged \(runs) stored report run\(runs == 1 ? "" : "s")"))
+    outcome.report = report
+    return outcome
+  }
+}
+
+extension LogDiagnosis {
+  /// Never silently empty: what was assumed and what was seen, with the usual causes.
+  static func explainEmpty(_ diagnoses: [LogDiagnosis]) -> String {
+    let lines = diagnoses.reduce(0) { $0 + $1.linesRead }
+    let formats = Set(diagnoses.map(\.format.rawValue)).sorted().joined(separator: ", ")
+    let prefixes = Set(diagnoses.compactMap(\.prefix)).sorted().map { "'\($0)'" }.joined(separator: ", ")
+    var text = "no query found in \(lines) lines read (format assumed: \(formats); "
+    text += prefixes.isEmpty ? "prefix recognized automatically; " : "prefix \(prefixes); "
+    text += "\(diagnoses.reduce(0) { $0 + $1.recognizedMessages }) log messages recognized)"
+    let samples = diagnoses.flatMap(\.unrecognizedLines).prefix(3)
+    if !samples.isEmpty { text += "; first unrecognized lines:\n" + samples.map { "    " + $0 }.joined(separator: "\n") }
+    text += "\n  hints: log_min_duration_statement (or log_statement + log_duration) must be on; log_line_prefix should contain %m or %t and %p or %c; lc_messages must be C/English for text logs; --log-format forces the format"
+    return text
+  }
+}
+
+/// Reads several logs, in parallel when there are several, each into its own partial report
+/// (merged by the caller in input order).
+enum LogFiles {
+  static func read(
+    _ handles: [FileHandle], with reader: LogReader, jobs: Int, totalBytes: Int?,
+    progress: (@Sendable (Int, Int?) -> Void)?
+  ) -> [(LogReport, LogDiagnosis)] {
+    let bytes = Counter()
+    let results = ResultSlots<(LogReport, LogDiagnosis)>(count: handles.count)
+    let workers = max(1, min(jobs, handles.count))
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      for index in stride(from: worker, to: handles.count, by: workers) {
+        var previous = 0
+        let result = reader.read(handles[index]) { read in
+          let all = bytes.add(read - previous)
+          previous = read
+          progress?(all, totalBytes)
+        }
+        results.set(index, result)
+      }
+    }
+    return results.values
+  }
+}

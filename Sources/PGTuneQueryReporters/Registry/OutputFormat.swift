@@ -1,0 +1,55 @@
+import PGTuneQuery
+
+/// One output format: its `--format` name, a one-line summary (for `--help`, the man page and the
+/// README), and the pure function that renders a command's results.
+public struct OutputFormat<Input>: Sendable {
+  public let name: String
+  public let summary: String
+  /// The format only makes sense with a database (index suggestions need one).
+  public let needsDatabase: Bool
+  public let render: @Sendable (Input) -> String
+
+  public init(name: String, summary: String, needsDatabase: Bool = false, render: @escaping @Sendable (Input) -> String) {
+    self.name = name
+    self.summary = summary
+    self.needsDatabase = needsDatabase
+    self.render = render
+  }
+}
+
+/// Everything the statement reporters (`analyze`, `check`) may show.
+public struct AnalysisReport: Sendable {
+  public var files: [FileAnalysis]
+  public var pool: PoolStatistics?
+  public var cache: CacheTotals?
+  /// Set by `check`: the comparison with the baseline.
+  public var check: CheckSummary?
+  /// Severity at which a finding fails the run (JUnit marks those as failures).
+  public var failOn: Severity
+  public var title: String
+  public var style: TextReporter.Style
+
+  public init(
+    files: [FileAnalysis], pool: PoolStatistics? = nil, cache: CacheTotals? = nil, check: CheckSummary? = nil,
+    failOn: Severity = .error, title: String = "pgtune-query", style: TextReporter.Style = .plain
+  ) {
+    self.files = files
+    self.pool = pool
+    self.cache = cache
+    self.check = check
+    self.failOn = failOn
+    self.title = title
+    self.style = style
+  }
+}
+
+/// What `report` renders: the aggregated log and how many queries each table lists.
+public struct LogReportOutput: Sendable {
+  public var report: LogReport
+  public var top: Int
+
+  public init(report: LogReport, top: Int) {
+    self.report = report
+    self.top = top
+  }
+}
