@@ -75,7 +75,7 @@ public enum TextReporter {
     let position = file.text.position(ofByte: statement.start)
     var header = "\(file.source.name):\(position): \(paint("rewrite", "36", style)) [\(rewrite.rule)]"
     if let before = rewrite.costBefore, let after = rewrite.costAfter {
-      header += String(format: " cost %.2f → %.2f", before, after)
+      header += String(format: " cost %.2f → %.2f", before, after) + costVerdict(before: before, after: after)
     }
     var text = header + "\n"
     for line in file.sql(of: statement).split(separator: "\n", omittingEmptySubsequences: false) {
@@ -84,6 +84,14 @@ public enum TextReporter {
     text += paint("  + \(rewrite.sql)", "32", style) + "\n"
     if let caveat = rewrite.caveat { text += "  \(paint("caveat", "33", style)): \(caveat)\n" }
     return text
+  }
+
+  /// A rewrite is not shown as a gain unless the estimate falls; a costlier one is kept (it is
+  /// equivalent, and estimates can be wrong: EXPLAIN ANALYZE decides) but says so.
+  static func costVerdict(before: Double, after: Double) -> String {
+    if after < before * 0.99 { return String(format: " (-%.0f %%)", (1 - after / max(before, 0.01)) * 100) }
+    if after <= before * 1.01 { return " (no estimated gain)" }
+    return String(format: " (estimated +%.0f %%: check with EXPLAIN ANALYZE)", (after / max(before, 0.01) - 1) * 100)
   }
 
   static func summaryLine(_ summary: AnalysisSummary, style: Style) -> String {

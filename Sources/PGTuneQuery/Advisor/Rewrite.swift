@@ -4,87 +4,20 @@ public struct Rewrite: Sendable, Equatable {
   public let rule: String
   public let sql: String
   public let caveat: String?
+  /// False for shapes with placeholders (keyset pagination's `$1`): they are shown unpriced.
+  public let priceable: Bool
   /// The original's cost and the rewrite's, when a database EXPLAINed both.
   public var costBefore: Double?
   public var costAfter: Double?
 
-  public init(rule: String, sql: String, caveat: String?, costBefore: Double? = nil, costAfter: Double? = nil) {
+  public init(
+    rule: String, sql: String, caveat: String?, priceable: Bool = true, costBefore: Double? = nil, costAfter: Double? = nil
+  ) {
     self.rule = rule
+    self.priceable = priceable
     self.sql = sql
     self.caveat = caveat
     self.costBefore = costBefore
     self.costAfter = costAfter
   }
-}
-
-extension EditableNode {
-  /// Rebuilds the tree bottom-up, replacing each node for which `change` returns a value.
-  /// Subqueries are entered like any other node.
-  func transformed(_ change: (EditableNode) -> EditableNode?) -> EditableNode {
-    var copy = self
-    for (field, value) in copy.fields {
-      switch value {
-      case .node(let child): copy.fields[field] = .node(child.transformed(change))
-      case .list(let items): copy.fields[field] = .list(items.map { $0.transformed(change) })
-      default: break
-      }
-    }
-    return change(copy) ?? copy
-  }
-
-  /// Whether `predicate` holds for this node or any node below it.
-  func contains(where predicate: (EditableNode) -> Bool) -> Bool {
-    if predicate(self) { return true }
-    for value in fields.values {
-      switch value {
-      case .node(let child): if child.contains(where: predicate) { return true }
-      case .list(let items): if items.contains(where: { $0.contains(where: predicate) }) { return true }
-      default: break
-      }
-    }
-    return false
-  }
-
-  var child: (FieldName) -> EditableNode? {
-    { field in if case .node(let node)? = self[field] { return node } else { return nil } }
-  }
-
-  func items(_ field: FieldName) -> [EditableNode] {
-    if case .list(let items)? = self[field] { return items }
-    return []
-  }
-
-  func text(_ field: FieldName) -> String? {
-    if case .string(let value)? = self[field] { return value }
-    return nil
-  }
-
-  /// `String` nodes of a name list, e.g. an operator name.
-  func names(_ field: FieldName) -> [String] { items(field).compactMap { $0.text(.sval) } }
-
-  static func string(_ value: String) -> EditableNode { EditableNode(.string, [.sval: .string(value)]) }
-
-  static func operation(_ name: String, _ left: EditableNode, _ right: EditableNode) -> EditableNode {
-    EditableNode(
-      .aExpr, [.kind: .string("AEXPR_OP"), .name: .list([.string(name)]), .lexpr: .node(left), .rexpr: .node(right)])
-  }
-
-  static func and(_ operands: [EditableNode]) -> EditableNode {
-    operands.count == 1 ? operands[0] : EditableNode(.boolExpr, [.boolop: .string("AND_EXPR"), .args: .list(operands)])
-  }
-
-  static func exists(_ query: EditableNode, negated: Bool) -> EditableNode {
-    let sublink = EditableNode(.subLink, [.subLinkType: .string("EXISTS_SUBLINK"), .subselect: .node(query)])
-    return negated ? EditableNode(.boolExpr, [.boolop: .string("NOT_EXPR"), .args: .list([sublink])]) : sublink
-  }
-
-  /// `SELECT 1 FROM …` from a query: same FROM and WHERE, no output columns worth reading.
-  func selectingOne() -> EditableNode {
-    var query = self
-    query[.targetList] = .list([EditableNode(.resTarget, [.val: .node(.integerConstant(1))])])
-    return query
-  }
-
-  var isNullConstant: Bool { kind == .aConst && self[.isnull] == .bool(true) }
-  var isColumnFree: Bool { !contains { $0.kind == .columnRef || $0.kind == .subLink } }
 }

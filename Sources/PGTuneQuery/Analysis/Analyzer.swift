@@ -1,3 +1,6 @@
+import Foundation
+import Foundation
+
 /// Runs the static rules over source files: split, parse (on all cores), walk, check, filter.
 public struct Analyzer: Sendable {
   public let configuration: Configuration
@@ -20,6 +23,9 @@ public struct Analyzer: Sendable {
   public func analyze(_ sources: [SourceFile]) -> [FileAnalysis] {
     // Splitting is sequential per file; parsing and rules run in parallel over all statements.
     let splits = sources.map { StatementParser.split($0, workers: jobs) }
+    // `ignore-file` comments are read before any rule runs, so that suppression is decided once,
+    // where each finding is made, for the static findings and for the live ones alike.
+    let fileSuppressions = zip(sources, splits).map { FileSuppression.read($0, ranges: $1) }
     let tasks = splits.enumerated().flatMap { file, ranges in ranges.map { (file, $0) } }
     let rules = enabledRules()
     let configuration = configuration
@@ -28,7 +34,11 @@ public struct Analyzer: Sendable {
     let parsed = ParallelRunner.map(count: tasks.count, workers: jobs) { index in
       let (file, range) = tasks[index]
       let statement = StatementParser.parse(sources[file], range: range)
-      var analysis = Self.check(statement, source: sources[file], rules: rules, configuration: configuration)
+      let suppression = Suppression(statement: statement, file: fileSuppressions[file].rules)
+      let findings = Self.check(statement, source: sources[file], rules: rules, configuration: configuration, suppression: suppression)
+      var analysis = StatementAnalysis(
+        range: statement.range, start: statement.start, fingerprint: statement.fingerprint, error: statement.error,
+        findings: findings, suppression: suppression)
       if planningExplain {
         analysis.explainPlan = ExplainPlan(statement)
         // Read while the tree is at hand: the analysis cache keys on these tables.
@@ -40,26 +50,19 @@ public struct Analyzer: Sendable {
       }
       analysis.name = statement.directives.name
       analysis.maxCostIncrease = statement.directives.maxCostIncrease
-      analysis.ignoredRules = statement.ignoredRules
-      analysis.ignoresAll = statement.ignoresAll
       return analysis
     }
     var results: [FileAnalysis] = []
     var cursor = 0
     for (file, source) in sources.enumerated() {
       let count = splits[file].count
-      let checked = Array(parsed[cursor..<cursor + count])
+      var statements = Array(parsed[cursor..<cursor + count])
       cursor += count
-      let ignoredForFile = fileDirectives(source, checked)
-      let statements =
-        ignoredForFile.isEmpty
-        ? checked
-        : checked.map { item in
-          var filtered = item
-          filtered.findings = item.findings.filter { !ignoredForFile.contains($0.rule) }
-          filtered.ignoredRules.formUnion(ignoredForFile)
-          return filtered
-        }
+      // A mistyped id in an ignore-file comment is reported on the statement after it.
+      if let first = statements.indices.first {
+        let unknown = fileSuppressions[file].unknownRuleFindings(configuration: configuration)
+        if !unknown.isEmpty { statements[first].findings = (statements[first].findings + unknown).sorted(by: Finding.inSourceOrder) }
+      }
       results.append(FileAnalysis(source: source, statements: statements))
     }
     return results
@@ -70,16 +73,22 @@ public struct Analyzer: Sendable {
   }
 
   private static func check(
-    _ statement: ParsedStatement, source: SourceFile, rules: [any QueryRule], configuration: Configuration
-  ) -> StatementAnalysis {
+    _ statement: ParsedStatement, source: SourceFile, rules: [any QueryRule], configuration: Configuration,
+    suppression: Suppression
+  ) -> [Finding] {
     var findings: [Finding] = []
     func report(_ description: RuleDescription, _ violation: RuleViolation) {
-      guard !statement.ignoresAll, !statement.ignoredRules.contains(description.id) else { return }
+      guard suppression.admits(description.id) else { return }
       let severity = configuration.rules[description.id]?.severity ?? description.defaultSeverity
       findings.append(
         Finding(
           rule: description.id, severity: severity, message: violation.message, offset: violation.offset,
           help: violation.help))
+    }
+    for directive in statement.suppressions {
+      for violation in FileSuppression.unknownRules(in: directive) where configuration.isEnabled(DirectiveFindings.unknownRule.id) {
+        report(DirectiveFindings.unknownRule, violation)
+      }
     }
     if let error = statement.error {
       if configuration.isEnabled(AllRules.syntaxErrorID) {
@@ -97,27 +106,71 @@ public struct Analyzer: Sendable {
         for violation in rule.check(ruleContext) { report(description, violation) }
       }
     }
-    findings.sort { ($0.offset, $0.rule) < ($1.offset, $1.rule) }
-    // The tree is dropped here: keeping 50,000 trees until the end would cost hundreds of MB.
-    return StatementAnalysis(
-      range: statement.range, start: statement.start, fingerprint: statement.fingerprint,
-      error: statement.error, findings: findings)
+    // The tree is dropped when this returns: keeping 50,000 trees until the end would cost hundreds of MB.
+    return findings.sorted(by: Finding.inSourceOrder)
   }
+}
 
-  /// Rules silenced for the whole file by `-- pgtune-query: ignore-file …` in any comment
-  /// between statements (or after the last one).
-  private func fileDirectives(_ source: SourceFile, _ checked: [StatementAnalysis]) -> Set<String> {
-    var gaps = checked.map { $0.range.lowerBound..<$0.start }
-    gaps.append((checked.last?.range.upperBound ?? 0)..<source.bytes.count)
+/// The rules `-- pgtune-query: ignore-file …` comments silence in one file.
+struct FileSuppression {
+  var rules: Set<String> = []
+  var directives: [SuppressionDirective] = []
+
+  /// Reads the comments between statements (and after the last one); a file without the marker
+  /// anywhere costs one byte search.
+  static func read(_ source: SourceFile, ranges: [Range<Int>]) -> FileSuppression {
+    guard source.bytes.count >= SuppressionDirective.marker.utf8.count, contains(source.bytes, SuppressionDirective.marker)
+    else { return FileSuppression() }
     return source.withNulTerminated { text in
-      var ignored = Set<String>()
+      var result = FileSuppression()
+      var gaps = ranges.map { $0.lowerBound..<SQLTrivia.skipLeading(text, in: $0).start }
+      gaps.append((ranges.last?.upperBound ?? 0)..<source.bytes.count)
       for gap in gaps where !gap.isEmpty {
         let comments = SQLTrivia.comments(text, in: gap)
         for directive in SuppressionDirective.parse(comments: comments, in: text) where directive.kind == .file {
-          ignored.formUnion(directive.rules.isEmpty ? AllRules.ids : Set(directive.rules))
+          result.directives.append(directive)
+          result.rules.formUnion(directive.rules.isEmpty ? AllRules.ids : Set(directive.rules))
         }
       }
-      return ignored
+      return result
+    }
+  }
+
+  /// Whether `word` occurs in `bytes`: memchr for its first byte, then a comparison.
+  private static func contains(_ bytes: [UInt8], _ word: String) -> Bool {
+    let needle = Array(word.utf8)
+    guard let first = needle.first else { return true }
+    return bytes.withUnsafeBufferPointer { haystack -> Bool in
+      guard let base = haystack.baseAddress else { return false }
+      var position = 0
+      while position + needle.count <= haystack.count {
+        guard let found = memchr(base + position, Int32(first), haystack.count - position - needle.count + 1) else {
+          return false
+        }
+        let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        if memcmp(base + index, needle, needle.count) == 0 { return true }
+        position = index + 1
+      }
+      return false
+    }
+  }
+
+  /// A violation for each id in `directive` that names no rule, with the closest id.
+  static func unknownRules(in directive: SuppressionDirective) -> [RuleViolation] {
+    directive.rules.filter { !AllRules.ids.contains($0) }.map { id in
+      RuleViolation(
+        offset: directive.offset,
+        message: "the ignore comment names '\(id)', which is no rule\(Suggestion.hint(for: id, in: AllRules.ids.sorted())): it silences nothing",
+        help: "`pgtune-query rules` lists the rule ids")
+    }
+  }
+
+  func unknownRuleFindings(configuration: Configuration) -> [Finding] {
+    let description = DirectiveFindings.unknownRule
+    guard configuration.isEnabled(description.id) else { return [] }
+    let severity = configuration.rules[description.id]?.severity ?? description.defaultSeverity
+    return directives.flatMap(Self.unknownRules).map {
+      Finding(rule: description.id, severity: severity, message: $0.message, offset: $0.offset, help: $0.help)
     }
   }
 }
@@ -128,7 +181,6 @@ extension RuleContext {
   }
 }
 
-import Foundation
 
 /// The number of cores to use by default.
 public enum ProcessInfoCores {

@@ -72,7 +72,7 @@ public enum LiveAnalyzer {
     let setup = try prepared.wait()
     let pool = prepared.pool
     var configuration = configuration
-    configuration.setDefaultOption("rows", .integer(options.largeTableRows), for: "seq-scan-large-table")
+    configuration.applyDefault(.largeTableRows, Double(options.largeTableRows))
 
     var files = files
     let work = files.indices.flatMap { file in
@@ -197,23 +197,30 @@ public enum LiveAnalyzer {
     return result
   }
 
-  /// Puts a statement's live result into its analysis: plan, plan findings, rewrites, index
-  /// suggestions (named uniquely across the run) and their `missing-index` findings.
+  /// Puts a statement's live result into its analysis: plan, plan findings, reviewed static
+  /// findings, rewrites, index suggestions (named uniquely across the run) and their
+  /// `missing-index` findings.
   private static func record(
     _ result: LiveStatementResult, of item: WorkItem, in statement: inout StatementAnalysis, catalog: CatalogFacts?,
     options: LiveOptions, configuration: Configuration, takenNames: inout Set<String>
   ) {
-    statement.cache = result.cache
-    apply(result.outcome, plan: item.plan, to: &statement, catalog: catalog, options: options, configuration: configuration)
+    let stage = planStage(
+      result.outcome, plan: item.plan, at: statement.start, catalog: catalog, options: options, configuration: configuration)
+    var added = stage.findings
     // Only what this run asked for: an entry cached by `analyze` also carries advice and
     // rewrites, which a `check` run leaves out.
-    if options.rewriting != nil, case .success(.plan) = result.outcome { statement.rewrites = result.rewrites }
+    var suggestions: [IndexSuggestion] = []
     if let catalog, options.advisor != nil, !result.chosen.isEmpty {
-      let suggestions = IndexAdvisor.suggestions(
-        result.chosen, verified: result.verified, catalog: catalog, taken: &takenNames)
-      statement.indexSuggestions = suggestions
-      for suggestion in suggestions { reportMissingIndex(suggestion, in: &statement, configuration: configuration) }
+      suggestions = IndexAdvisor.suggestions(result.chosen, verified: result.verified, catalog: catalog, taken: &takenNames)
+      added += suggestions.compactMap { missingIndexFinding($0, at: statement.start, configuration: configuration) }
     }
+    statement.cache = result.cache
+    statement.plan = stage.plan
+    statement.planAnalyzed = stage.analyzed
+    statement.indexSuggestions = suggestions
+    if options.rewriting != nil, case .success(.plan) = result.outcome { statement.rewrites = result.rewrites }
+    statement.findings = reviewed(statement.findings, plan: stage.plan, catalog: catalog, configuration: configuration)
+    statement.add(added)
   }
 
   /// One statement against the database: EXPLAIN, then index advice and costed rewrites.
@@ -243,29 +250,35 @@ public enum LiveAnalyzer {
     }
   }
 
-  /// EXPLAINs each rewrite (safely, like any statement) and keeps those that cost no more.
+  /// EXPLAINs each rewrite (safely, like any statement) and records both costs. Every rewrite is
+  /// kept whatever its estimate (each is equivalent or carries its caveat, and estimates are not
+  /// times); one the server rejects is dropped; one with placeholders is shown unpriced.
   private static func costedRewrites(_ rewrites: [Rewrite], baseline: ExplainResult, session: PooledSession)
     throws(PostgresError) -> [Rewrite]
   {
     var kept: [Rewrite] = []
     for rewrite in rewrites {
+      guard rewrite.priceable else {
+        kept.append(rewrite)
+        continue
+      }
       let parsed = StatementParser.parse(sql: rewrite.sql)
       guard let statement = parsed.first else { continue }
       let plan = ExplainPlan(statement)
       let outcome = try session.run { connection throws(PostgresError) in
         try SafeExplain.explain(rewrite.sql, plan: plan, options: ExplainOptions(), on: connection)
       }
-      guard case .plan(let result, _) = outcome else {
-        // A shape with parameters to fill in (keyset pagination) cannot be priced exactly.
-        if rewrite.rule == "large-offset" { kept.append(rewrite) }
+      switch outcome {
+      case .plan(let result, _):
+        var costed = rewrite
+        costed.costBefore = baseline.plan.totalCost
+        costed.costAfter = result.plan.totalCost
+        kept.append(costed)
+      case .notExplainable:
+        kept.append(rewrite)
+      case .failed:
         continue
       }
-      // A costlier rewrite is not offered — unless it fixes a correctness bug.
-      guard result.plan.totalCost <= baseline.plan.totalCost * 1.0001 || rewrite.rule == "compare-to-null" else { continue }
-      var costed = rewrite
-      costed.costBefore = baseline.plan.totalCost
-      costed.costAfter = result.plan.totalCost
-      kept.append(costed)
     }
     return kept
   }
@@ -291,11 +304,11 @@ public enum LiveAnalyzer {
     return (picked.map { ($0, baseline.plan.totalCost, nil) }, false)
   }
 
-  private static func reportMissingIndex(
-    _ suggestion: IndexSuggestion, in statement: inout StatementAnalysis, configuration: Configuration
-  ) {
+  private static func missingIndexFinding(
+    _ suggestion: IndexSuggestion, at offset: Int, configuration: Configuration
+  ) -> Finding? {
     let description = LiveFindings.missingIndex
-    guard configuration.isEnabled(description.id) else { return }
+    guard configuration.isEnabled(description.id) else { return nil }
     let keys = suggestion.candidate.keys.map(\.display).joined(separator: ", ")
     var message = "an index on \(suggestion.candidate.tableName) (\(keys))"
     if let after = suggestion.costAfter, let percent = suggestion.savingsPercent {
@@ -303,26 +316,33 @@ public enum LiveAnalyzer {
     } else {
       message += " may avoid a sequential scan (not verified: hypopg is not installed)"
     }
-    statement.add(
-      Finding(
-        rule: description.id, severity: configuration.rules[description.id]?.severity ?? description.defaultSeverity,
-        message: message, offset: statement.start, help: suggestion.ddl))
+    return Finding(
+      rule: description.id, severity: configuration.rules[description.id]?.severity ?? description.defaultSeverity,
+      message: message, offset: offset, help: suggestion.ddl)
   }
 
-  private static func apply(
-    _ outcome: Result<ExplainOutcome, PostgresError>, plan: ExplainPlan, to statement: inout StatementAnalysis,
-    catalog: CatalogFacts?, options: LiveOptions, configuration: Configuration
-  ) {
-    func report(_ description: RuleDescription, _ message: String, help: String? = nil) {
+  /// What the database said about one statement, as the plan and the findings it adds.
+  struct PlanStage {
+    var plan: ExplainResult?
+    var analyzed = false
+    var findings: [Finding] = []
+  }
+
+  private static func planStage(
+    _ outcome: Result<ExplainOutcome, PostgresError>, plan: ExplainPlan, at offset: Int, catalog: CatalogFacts?,
+    options: LiveOptions, configuration: Configuration
+  ) -> PlanStage {
+    var stage = PlanStage()
+    func report(_ description: RuleDescription, _ message: String, help: String? = nil, cause: FindingCause? = nil) {
       guard configuration.isEnabled(description.id) else { return }
-      statement.add(
+      stage.findings.append(
         Finding(
           rule: description.id, severity: configuration.rules[description.id]?.severity ?? description.defaultSeverity,
-          message: message, offset: statement.start, help: help))
+          message: message, offset: offset, help: help, cause: cause))
     }
     switch outcome {
     case .failure(let error):
-      report(LiveFindings.explainFailed, "\(LiveFindings.connectionFailurePrefix) (\(error.message))")
+      report(LiveFindings.explainFailed, LiveFindings.connectionFailureMessage(error.message), cause: .connectionFailed)
     case .success(.notExplainable(let reason)):
       report(LiveFindings.notExplainable, reason)
     case .success(.failed(let error)):
@@ -330,57 +350,37 @@ public enum LiveAnalyzer {
       case "57014":
         report(
           LiveFindings.explainTimeout, "EXPLAIN was cancelled by statement_timeout (\(options.session.statementTimeout) ms)",
-          help: "raise --statement-timeout, or look for what makes planning this statement slow")
+          help: "raise --statement-timeout, or look for what makes planning this statement slow", cause: .timeout)
       case "55P03":
         report(
           LiveFindings.explainTimeout, "EXPLAIN could not get a lock within lock_timeout (\(options.session.lockTimeout) ms)",
-          help: "another session holds a conflicting lock on a table of this statement (a migration?)")
+          help: "another session holds a conflicting lock on a table of this statement (a migration?)", cause: .timeout)
       default:
         let state = error.sqlState.map { " (SQLSTATE \($0))" } ?? ""
-        report(LiveFindings.explainFailed, "EXPLAIN failed: \(error.message)\(state)", help: error.hint)
+        report(LiveFindings.explainFailed, "EXPLAIN failed: \(error.message)\(state)", help: error.hint, cause: .explainFailed)
       }
     case .success(.plan(let result, let analyzed)):
-      statement.plan = result
-      statement.planAnalyzed = analyzed
+      stage.plan = result
+      stage.analyzed = analyzed
       if options.explain.analyze && !analyzed && plan.modifiesData {
         report(
           LiveFindings.analyzeSkipped, "data-modifying statement planned without ANALYZE",
           help: "add --allow-writes-in-rollback to run it inside a transaction that is rolled back")
       }
-      for finding in PlanChecker.findings(
-        for: result, catalog: catalog, configuration: configuration, offset: statement.start)
-      {
-        statement.add(finding)
-      }
-      if let catalog {
-        relaxSelectStar(&statement, plan: result, catalog: catalog, threshold: Double(options.largeTableRows))
-      }
+      stage.findings += PlanChecker.findings(for: result, catalog: catalog, configuration: configuration, offset: offset)
     }
-    statement.findings.sort { ($0.offset, $0.rule) < ($1.offset, $1.rule) }
+    return stage
   }
 
-  /// `SELECT *` from a 20-row lookup table is harmless; from a 10-million-row table it is not.
-  private static func relaxSelectStar(
-    _ statement: inout StatementAnalysis, plan: ExplainResult, catalog: CatalogFacts, threshold: Double
-  ) {
-    let sizes = PlanSummary(plan).relations.map { name -> Double? in
-      let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
-      return catalog.relation(schema: parts.count == 2 ? parts[0] : nil, name: parts.last ?? name)?.rows
+  /// The static findings as the plan shows them (each rule that can reviews its own).
+  private static func reviewed(_ findings: [Finding], plan: ExplainResult?, catalog: CatalogFacts?, configuration: Configuration)
+    -> [Finding]
+  {
+    guard let plan, let catalog else { return findings }
+    return findings.compactMap { finding in
+      guard let rule = AllRules.planReviewedRules[finding.rule] else { return finding }
+      return rule.review(finding, plan: plan, catalog: catalog, options: configuration.rules[finding.rule]?.options ?? [:])
     }
-    guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? .infinity) < threshold }) else { return }
-    statement.findings = statement.findings.map { finding in
-      guard finding.rule == "select-star", finding.severity > .info else { return finding }
-      return Finding(
-        rule: finding.rule, severity: .info, message: finding.message + " (small tables only)", offset: finding.offset,
-        help: finding.help)
-    }
-  }
-}
-
-extension Configuration {
-  /// Sets a rule option unless the configuration file already sets it.
-  mutating func setDefaultOption(_ key: String, _ value: ConfigValue, for rule: String) {
-    if rules[rule]?.options[key] == nil { rules[rule, default: RuleSettings()].options[key] = value }
   }
 }
 

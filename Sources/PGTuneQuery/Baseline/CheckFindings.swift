@@ -47,9 +47,10 @@ public enum PlanComparison {
           } else if statement.explainPlan?.explainableKind != nil || statement.range.isEmpty {
             found = [(CheckFindings.newStatement, "no baseline entry for this statement (key \(key))")]
           }
-        } else if expected != nil, statement.error != nil || statement.findings.contains(where: { $0.rule == "explain-failed" }) {
+        } else if expected != nil, statement.error != nil || statement.findings.contains(where: { $0.cause == .explainFailed }) {
           found = [(CheckFindings.statementBroken, "the statement had a baseline plan but no longer \(statement.error != nil ? "parses" : "EXPLAINs")")]
         }
+        var comparison: [Finding] = []
         for (description, message) in found {
           guard configuration.isEnabled(description.id) else { continue }
           var severity = configuration.rules[description.id]?.severity ?? description.defaultSeverity
@@ -61,10 +62,10 @@ public enum PlanComparison {
           }
           let help = description.id == CheckFindings.costImproved.id || description.id == CheckFindings.newStatement.id
             ? "run pgtune-query check --update-baseline to record the current plan" : description.rationale
-          files[file].statements[index].add(
+          comparison.append(
             Finding(rule: description.id, severity: severity, message: message, offset: statement.start, help: help))
         }
-        files[file].statements[index].findings.sort { ($0.offset, $0.rule) < ($1.offset, $1.rule) }
+        files[file].statements[index].add(comparison)
       }
     }
     summary.gone = baseline.entries.filter { !seen.contains($0.key) }.sorted { $0.key < $1.key }.map(\.value)

@@ -18,6 +18,8 @@ public struct ParsedStatement: Sendable {
   public let ignoresAll: Bool
   /// `-- name: …` and `-- pgtune-query: max-cost-increase N%` before the statement.
   var directives = StatementDirectives()
+  /// The ignore comments before the statement (their rule ids are checked by the analyzer).
+  var suppressions: [SuppressionDirective] = []
 }
 
 /// Parses source files into statements: split, then parse and fingerprint each statement.
@@ -62,6 +64,7 @@ public enum StatementParser {
         }
       }
       parsed.directives = checkDirectives
+      parsed.suppressions = directives.filter { $0.kind == .statement }
       return parsed
     }
   }

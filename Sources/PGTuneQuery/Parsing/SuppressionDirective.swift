@@ -5,6 +5,8 @@ struct SuppressionDirective: Equatable {
   enum Kind { case statement, file }
   let kind: Kind
   let rules: [String]
+  /// Byte offset of the comment in the file, to point at a mistyped rule id.
+  var offset = 0
 
   static let marker = "pgtune-query:"
 
@@ -12,8 +14,11 @@ struct SuppressionDirective: Equatable {
     -> [SuppressionDirective]
   {
     comments.compactMap { comment in
-      guard startsWith(marker, text, comment) else { return nil }
-      return parse(String(decoding: UnsafeBufferPointer(rebasing: text[comment.text]), as: UTF8.self))
+      guard startsWith(marker, text, comment),
+        var directive = parse(String(decoding: UnsafeBufferPointer(rebasing: text[comment.text]), as: UTF8.self))
+      else { return nil }
+      directive.offset = comment.text.lowerBound
+      return directive
     }
   }
 

@@ -27,22 +27,28 @@ public struct StatementAnalysis: Sendable {
   public internal(set) var name: String?
   /// `-- pgtune-query: max-cost-increase N%` before the statement, as a fraction.
   public internal(set) var maxCostIncrease: Double?
-  /// Rules silenced for this statement (kept for findings added after parsing).
-  var ignoredRules: Set<String> = []
-  var ignoresAll = false
+  /// What the statement's and the file's ignore comments silence: decided once, at parse time,
+  /// and asked by every stage that makes a finding.
+  let suppression: Suppression
 
-  init(range: Range<Int>, start: Int, fingerprint: String?, error: PgQueryError?, findings: [Finding]) {
+  init(
+    range: Range<Int>, start: Int, fingerprint: String?, error: PgQueryError?, findings: [Finding],
+    suppression: Suppression = Suppression()
+  ) {
     self.range = range
     self.start = start
     self.fingerprint = fingerprint
     self.error = error
     self.findings = findings
+    self.suppression = suppression
   }
 
-  /// Adds a finding unless an ignore comment silences its rule.
-  mutating func add(_ finding: Finding) {
-    guard !ignoresAll, !ignoredRules.contains(finding.rule) else { return }
-    findings.append(finding)
+  /// Adds findings of a later stage (plan, advice) in source order, unless an ignore comment
+  /// silences their rule.
+  mutating func add(_ new: [Finding]) {
+    let admitted = new.filter { suppression.admits($0.rule) }
+    guard !admitted.isEmpty else { return }
+    findings = (findings + admitted).sorted(by: Finding.inSourceOrder)
   }
 }
 

@@ -34,6 +34,15 @@ public enum AllRules {
     CartesianProductPlanRule.self,
   ]
 
+  /// The query rules whose findings a plan reviews.
+  static let planReviewedRules: [String: any PlanReviewedRule] = Dictionary(
+    uniqueKeysWithValues: queryRules.compactMap { type in
+      (type.init() as? any PlanReviewedRule).map { (type.description.id, $0) }
+    })
+
+  /// The query rules with a fix, in catalogue order.
+  static let rewritingRules: [any RewritingRule] = queryRules.compactMap { $0.init() as? any RewritingRule }
+
   /// Descriptions of the rules over the parse tree, in catalogue order.
   public static let queryDescriptions: [RuleDescription] = queryRules.map { $0.description }
 
@@ -42,7 +51,7 @@ public enum AllRules {
 
   /// Every rule's description: query rules, plan rules, then the findings of live analysis.
   public static let descriptions: [RuleDescription] =
-    queryDescriptions + planDescriptions + LiveFindings.all + CheckFindings.all
+    queryDescriptions + planDescriptions + LiveFindings.all + CheckFindings.all + DirectiveFindings.all
 
   /// Every rule id.
   public static let ids: Set<String> = Set(descriptions.map(\.id))

@@ -21,13 +21,8 @@ public final class PlanContext: Sendable {
     PlanContext(result: result, catalog: catalog, options: options)
   }
 
-  public func numberOption(_ key: String, default fallback: Double) -> Double {
-    switch options[key] {
-    case .integer(let value)?: Double(value)
-    case .double(let value)?: value
-    default: fallback
-    }
-  }
+  /// A declared option's value: the configuration's, or its default.
+  public func number(_ option: RuleOption) -> Double { option.value(in: options) }
 
   /// The number of rows in the relation a scan reads: the catalog's estimate when we have it;
   /// otherwise, with ANALYZE, the rows the scan saw (returned plus filtered out).

@@ -23,11 +23,14 @@ public struct RuleDescription: Sendable {
   public let defaultSeverity: Severity
   public let triggering: [String]
   public let nonTriggering: [String]
+  /// The settings it reads under `[rules.<id>]`, besides `enabled` and `severity`.
+  public let options: [RuleOption]
 
   public init(
     id: String, summary: String, rationale: String, defaultSeverity: Severity,
-    triggering: [String], nonTriggering: [String]
+    triggering: [String], nonTriggering: [String], options: [RuleOption] = []
   ) {
+    self.options = options
     self.id = id
     self.summary = summary
     self.rationale = rationale
@@ -74,11 +77,8 @@ public final class RuleContext: Sendable {
     self.options = options
   }
 
-  /// An integer option, or `fallback` when unset.
-  public func integerOption(_ key: String, default fallback: Int) -> Int {
-    if case .integer(let value)? = options[key] { return value }
-    return fallback
-  }
+  /// A declared option's value: the configuration's, or its default.
+  public func integer(_ option: RuleOption) -> Int { Int(option.value(in: options)) }
 }
 
 /// A rule that inspects the parse tree of one statement.
@@ -86,6 +86,17 @@ public protocol QueryRule: Sendable {
   static var description: RuleDescription { get }
   init()
   func check(_ context: RuleContext) -> [RuleViolation]
+}
+
+/// Why a finding of live analysis was made, when that matters to the code that reads it (a
+/// retry decides on the cause, not on the message's wording).
+public enum FindingCause: String, Sendable, Equatable {
+  /// The connection broke (or none could be had): worth retrying.
+  case connectionFailed
+  /// statement_timeout or lock_timeout, or the client-side deadline: worth retrying.
+  case timeout
+  /// The server rejected the statement: retrying gives the same answer.
+  case explainFailed
 }
 
 /// A problem found in a statement, ready for reporting.
@@ -96,12 +107,15 @@ public struct Finding: Sendable, Equatable {
   /// UTF-8 byte offset in the source file (turned into line:column by reporters).
   public let offset: Int
   public let help: String?
+  /// Set on live findings whose cause other code acts on.
+  public let cause: FindingCause?
 
-  public init(rule: String, severity: Severity, message: String, offset: Int, help: String?) {
+  public init(rule: String, severity: Severity, message: String, offset: Int, help: String?, cause: FindingCause? = nil) {
     self.rule = rule
     self.severity = severity
     self.message = message
     self.offset = offset
     self.help = help
+    self.cause = cause
   }
 }

@@ -21,6 +21,22 @@ public enum ConfigValue: Sendable, Equatable {
 enum TOMLReader {
   /// Returns the key/value pairs keyed by table path (`""` for the top level, `rules.select-star`).
   static func read(_ text: String, file: String) throws(ConfigurationError) -> [String: [String: ConfigValue]] {
+    try readDocument(text, file: file).tables
+  }
+
+  /// The tables with where each key and table header was written (`file:line:col`), so that
+  /// whoever interprets the values can point at a bad one.
+  struct Document {
+    var tables: [String: [String: ConfigValue]]
+    /// `table.key` (or `[table]` for a header) → `file:line:col`.
+    var positions: [String: String]
+
+    func position(table: String, key: String) -> String? { positions[table.isEmpty ? key : "\(table).\(key)"] }
+    func position(table: String) -> String? { positions["[\(table)]"] }
+  }
+
+  static func readDocument(_ text: String, file: String) throws(ConfigurationError) -> Document {
+    var positions: [String: String] = [:]
     var tables: [String: [String: ConfigValue]] = ["": [:]]
     var current = ""
     for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -28,6 +44,7 @@ enum TOMLReader {
       var scanner = Scanner(Array(rawLine.utf8), file: file, line: lineNumber)
       scanner.skipBlanks()
       if scanner.atEndOrComment { continue }
+      let headerColumn = scanner.position + 1
       if scanner.peek == UInt8(ascii: "[") {
         scanner.advance()
         if scanner.peek == UInt8(ascii: "[") { throw scanner.error("arrays of tables are not supported") }
@@ -36,7 +53,8 @@ enum TOMLReader {
         try scanner.expect(UInt8(ascii: "]"))
         try scanner.expectEnd()
         current = path.joined(separator: ".")
-        if tables[current] != nil && !tables[current]!.isEmpty {
+        positions["[\(current)]"] = "\(file):\(lineNumber):\(headerColumn)"
+        if let existing = tables[current], !existing.isEmpty {
           throw scanner.error("table [\(current)] is defined twice")
         }
         tables[current, default: [:]] = tables[current] ?? [:]
@@ -49,18 +67,19 @@ enum TOMLReader {
       let value = try scanner.readValue()
       try scanner.expectEnd()
       let table = ([current] + keyPath.dropLast()).filter { !$0.isEmpty }.joined(separator: ".")
-      let key = keyPath.last!
+      guard let key = keyPath.last else { throw scanner.error("missing key") }
       if tables[table]?[key] != nil { throw scanner.error("key '\(key)' is set twice") }
       tables[table, default: [:]][key] = value
+      positions[table.isEmpty ? key : "\(table).\(key)"] = "\(file):\(lineNumber):\(headerColumn)"
     }
-    return tables
+    return Document(tables: tables, positions: positions)
   }
 
   private struct Scanner {
     let bytes: [UInt8]
     let file: String
     let line: Int
-    var position = 0
+    private(set) var position = 0
 
     init(_ bytes: [UInt8], file: String, line: Int) {
       self.bytes = bytes.last == 0x0D ? Array(bytes.dropLast()) : bytes
@@ -115,7 +134,10 @@ enum TOMLReader {
         || byte == UInt8(ascii: "_")
     }
 
-    mutating func readValue() throws(ConfigurationError) -> ConfigValue {
+    /// Arrays nest at most this deep: a hostile file of 100,000 `[` is an error, not a stack overflow.
+    static let maximumNesting = 16
+
+    mutating func readValue(depth: Int = 0) throws(ConfigurationError) -> ConfigValue {
       guard let byte = peek else { throw error("expected a value") }
       switch byte {
       case UInt8(ascii: "\""): return .string(try readBasicString())
@@ -136,7 +158,8 @@ enum TOMLReader {
             advance()
             return .array(items)
           }
-          items.append(try readValue())
+          guard depth < Self.maximumNesting else { throw error("arrays nested more than \(Self.maximumNesting) deep") }
+          items.append(try readValue(depth: depth + 1))
           skipBlanks()
           if peek == UInt8(ascii: ",") { advance() } else if peek != UInt8(ascii: "]") {
             throw error("expected ',' or ']' (arrays must be on one line)")

@@ -101,11 +101,8 @@ struct DatabaseOptions: ParsableArguments {
 
   /// Plan-rule thresholds given as flags, applied over the configuration file.
   func apply(to configuration: inout Configuration) {
-    if let maxCost { configuration.rules["expensive-plan", default: .init()].options["max_cost"] = .double(maxCost) }
-    if let largeTableRows {
-      configuration.rules["seq-scan-large-table", default: .init()].options["rows"] = .integer(largeTableRows)
-      configuration.rules["nested-loop-large-outer", default: .init()].options["rows"] = .integer(largeTableRows)
-    }
+    if let maxCost { configuration.apply(.maxCost, maxCost) }
+    if let largeTableRows { configuration.apply(.largeTableRows, Double(largeTableRows)) }
   }
 }
 

@@ -62,10 +62,30 @@ import Testing
   @Test func unsafeOrUnprovableCasesGetNoRewrite() throws {
     // Unqualified outer column with two outer tables: cannot be qualified safely.
     #expect(try rewrites("SELECT 1 FROM a, b WHERE a.x = b.x AND y NOT IN (SELECT z FROM c)").allSatisfy { $0.rule != "not-in-subquery" })
-    // UNION branches that may overlap stay UNION; provably disjoint ones become UNION ALL.
+    // UNION branches that may overlap stay UNION.
     #expect(try rewrites("SELECT id FROM t WHERE a = 1 UNION SELECT id FROM t WHERE b = 2").isEmpty)
-    #expect(try rewrites("SELECT id FROM t WHERE s = 'a' UNION SELECT id FROM t WHERE s = 'b'").first?.sql
-      == "SELECT id FROM t WHERE s = 'a' UNION ALL SELECT id FROM t WHERE s = 'b'")
+    // Pinned to different constants, but the pinned column is not returned: rows can be equal.
+    #expect(try rewrites("SELECT id FROM t WHERE s = 1 UNION SELECT id FROM t WHERE s = 2").isEmpty)
+    // Disjoint, but each branch may return a row twice, which UNION removes (the reported bug:
+    // with (1,10),(1,10),(2,20) UNION gives 2 rows, UNION ALL 3).
+    #expect(try rewrites("SELECT k, v FROM dup WHERE k = 1 UNION SELECT k, v FROM dup WHERE k = 2").isEmpty)
+    // Strings are distinct values only for text columns (a date column parses '2024-1-1' and '2024-01-01' alike).
+    #expect(try rewrites("SELECT DISTINCT s FROM t WHERE s = '2024-1-1' UNION SELECT DISTINCT s FROM t WHERE s = '2024-01-01'").isEmpty)
+  }
+
+  @Test func unionAllOnlyWhenDisjointAndFreeOfDuplicates() throws {
+    // DISTINCT branches pinned on a returned column: the same rows either way.
+    #expect(try rewrites("SELECT DISTINCT k, v FROM dup WHERE k = 1 UNION SELECT DISTINCT k, v FROM dup WHERE k = 2").first?.sql
+      == "SELECT DISTINCT k, v FROM dup WHERE k = 1 UNION ALL SELECT DISTINCT k, v FROM dup WHERE k = 2")
+    // GROUP BY over returned columns cannot repeat a row either.
+    #expect(try rewrites("SELECT k, v FROM dup WHERE k = 1 GROUP BY k, v UNION SELECT k, v FROM dup WHERE k = 2 GROUP BY k, v").first?.rule
+      == "union-without-all")
+    // With a catalog: a branch returning the primary key has no duplicates.
+    #expect(try rewrites("SELECT id, status FROM orders WHERE status = 'new' UNION SELECT id, status FROM orders WHERE status = 'paid'", catalog: Self.catalog)
+      .contains { $0.rule == "union-without-all" })
+    // Without the key in the output, the primary key proves nothing.
+    #expect(try rewrites("SELECT status FROM orders WHERE status = 'new' UNION SELECT status FROM orders WHERE status = 'paid'", catalog: Self.catalog)
+      .allSatisfy { $0.rule != "union-without-all" })
     // Comma join without a condition for every table: nothing to move into ON.
     #expect(try rewrites("SELECT 1 FROM a, b WHERE a.x > 1").isEmpty)
   }

@@ -2,7 +2,10 @@
 /// They have ids (so they can be disabled or re-severitied) and descriptions, but no examples:
 /// the live tests against PostgreSQL cover them.
 public enum LiveFindings {
-  static let connectionFailurePrefix = "not EXPLAINed: the database connection failed"
+  /// The message of a statement that could not be sent because the connection failed.
+  static func connectionFailureMessage(_ reason: String) -> String {
+    "not EXPLAINed: the database connection failed (\(reason))"
+  }
 
   static let notExplainable = RuleDescription(
     id: "not-explainable",

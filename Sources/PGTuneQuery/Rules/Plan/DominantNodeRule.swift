@@ -1,6 +1,8 @@
 /// One node takes (almost) all of the plan's cost or time: the place to look first.
 struct DominantNodeRule: PlanRule {
   static let defaultShare = 0.9
+  static let shareOption = RuleOption(
+    "share", .number, default: Double(defaultShare), summary: "share of the cost (or time) one node must reach")
 
   static let description = RuleDescription(
     id: "dominant-node",
@@ -12,10 +14,11 @@ struct DominantNodeRule: PlanRule {
       """,
     defaultSeverity: .info,
     triggering: ["04-dominant-node", "08-nested-loop-large-outer"],
-    nonTriggering: ["01-index-lookup", "10-high-filter-removal"])
+    nonTriggering: ["01-index-lookup", "10-high-filter-removal"],
+    options: [shareOption])
 
   func check(_ context: PlanContext) -> [PlanViolation] {
-    let share = context.numberOption("share", default: Self.defaultShare)
+    let share = context.number(Self.shareOption)
     guard context.entries.count > 1, context.result.plan.totalCost > 1_000 else { return [] }
     let byTime = context.analyzed ? context.entries.max { ($0.timeShare ?? 0) < ($1.timeShare ?? 0) } : nil
     if let byTime, let timeShare = byTime.timeShare, timeShare >= share {

@@ -1,6 +1,8 @@
 /// A plan whose total cost is above a limit the team set.
 struct ExpensivePlanRule: PlanRule {
   static let defaultMaxCost = 100_000.0
+  static let maxCostOption = RuleOption(
+    "max_cost", .number, default: Double(defaultMaxCost), summary: "total cost above which a plan is reported", setting: .maxCost)
 
   static let description = RuleDescription(
     id: "expensive-plan",
@@ -12,10 +14,11 @@ struct ExpensivePlanRule: PlanRule {
       """,
     defaultSeverity: .warning,
     triggering: ["03-expensive-plan", "15-cte-and-subplan"],
-    nonTriggering: ["01-index-lookup", "02-seq-scan-large-table"])
+    nonTriggering: ["01-index-lookup", "02-seq-scan-large-table"],
+    options: [maxCostOption])
 
   func check(_ context: PlanContext) -> [PlanViolation] {
-    let limit = context.numberOption("max_cost", default: Self.defaultMaxCost)
+    let limit = context.number(Self.maxCostOption)
     let plan = context.result.plan
     guard plan.totalCost > limit else { return [] }
     let top = context.entries.max { $0.exclusiveCost < $1.exclusiveCost }

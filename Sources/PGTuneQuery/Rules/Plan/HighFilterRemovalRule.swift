@@ -1,6 +1,8 @@
 /// With ANALYZE: a node that reads many rows only to throw ≥ 90 % of them away.
 struct HighFilterRemovalRule: PlanRule {
   static let defaultShare = 0.9
+  static let shareOption = RuleOption(
+    "share", .number, default: Double(defaultShare), summary: "share of the rows read that the filter must discard")
   static let minimumRemoved = 1_000.0
 
   static let description = RuleDescription(
@@ -13,10 +15,11 @@ struct HighFilterRemovalRule: PlanRule {
       """,
     defaultSeverity: .warning,
     triggering: ["10-high-filter-removal"],
-    nonTriggering: ["01-index-lookup", "06-sort-spill"])
+    nonTriggering: ["01-index-lookup", "06-sort-spill"],
+    options: [shareOption])
 
   func check(_ context: PlanContext) -> [PlanViolation] {
-    let share = context.numberOption("share", default: Self.defaultShare)
+    let share = context.number(Self.shareOption)
     return context.entries.compactMap { entry in
       let node = entry.node
       guard let perLoop = node.rowsRemovedByFilter, let kept = node.actualTotalRows else { return nil }

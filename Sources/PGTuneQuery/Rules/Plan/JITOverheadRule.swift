@@ -1,6 +1,8 @@
 /// With ANALYZE: JIT compilation took a large part of the execution time.
 struct JITOverheadRule: PlanRule {
   static let defaultShare = 0.2
+  static let shareOption = RuleOption(
+    "share", .number, default: Double(defaultShare), summary: "share of the execution time spent in JIT")
   static let minimumMilliseconds = 5.0
 
   static let description = RuleDescription(
@@ -13,10 +15,11 @@ struct JITOverheadRule: PlanRule {
       """,
     defaultSeverity: .warning,
     triggering: ["13-jit-overhead"],
-    nonTriggering: ["01-index-lookup", "06-sort-spill"])
+    nonTriggering: ["01-index-lookup", "06-sort-spill"],
+    options: [shareOption])
 
   func check(_ context: PlanContext) -> [PlanViolation] {
-    let share = context.numberOption("share", default: Self.defaultShare)
+    let share = context.number(Self.shareOption)
     guard let jit = context.result.jit?.timing?.total, let execution = context.result.executionTime,
       jit >= Self.minimumMilliseconds, execution > 0, jit / execution >= share
     else { return [] }

@@ -1,6 +1,8 @@
 /// A nested loop whose outer side yields many rows: the inner side runs once per row.
 struct NestedLoopLargeOuterRule: PlanRule {
   static let defaultRows = 10_000.0
+  static let rowsOption = RuleOption(
+    "rows", .number, default: Double(defaultRows), summary: "outer rows from which a nested loop is reported", setting: .largeTableRows)
 
   static let description = RuleDescription(
     id: "nested-loop-large-outer",
@@ -13,10 +15,11 @@ struct NestedLoopLargeOuterRule: PlanRule {
       """,
     defaultSeverity: .warning,
     triggering: ["08-nested-loop-large-outer"],
-    nonTriggering: ["01-index-lookup", "07-hash-batches", "05-row-misestimate"])
+    nonTriggering: ["01-index-lookup", "07-hash-batches", "05-row-misestimate"],
+    options: [rowsOption])
 
   func check(_ context: PlanContext) -> [PlanViolation] {
-    let threshold = context.numberOption("rows", default: Self.defaultRows)
+    let threshold = context.number(Self.rowsOption)
     return context.entries.compactMap { entry in
       guard entry.node.nodeType == "Nested Loop",
         let outer = entry.node.plans.first(where: { $0.parentRelationship == "Outer" })

@@ -1,6 +1,8 @@
 /// With ANALYZE: the planner's row estimate is off by 10× or more.
 struct RowMisestimateRule: PlanRule {
   static let defaultFactor = 10.0
+  static let factorOption = RuleOption(
+    "factor", .number, default: Double(defaultFactor), summary: "ratio of actual to estimated rows (either way)")
 
   static let description = RuleDescription(
     id: "row-misestimate",
@@ -13,10 +15,11 @@ struct RowMisestimateRule: PlanRule {
       """,
     defaultSeverity: .warning,
     triggering: ["05-row-misestimate"],
-    nonTriggering: ["01-index-lookup", "02-seq-scan-large-table", "06-sort-spill"])
+    nonTriggering: ["01-index-lookup", "02-seq-scan-large-table", "06-sort-spill"],
+    options: [factorOption])
 
   func check(_ context: PlanContext) -> [PlanViolation] {
-    let threshold = context.numberOption("factor", default: Self.defaultFactor)
+    let threshold = context.number(Self.factorOption)
     // Report the deepest misestimated node of each branch: the error starts there and
     // propagates upwards.
     let misestimated = context.entries.filter { entry in

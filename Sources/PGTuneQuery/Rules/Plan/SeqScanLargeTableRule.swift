@@ -1,6 +1,8 @@
 /// A sequential scan with a filter on a large table: the filter could be an index lookup.
 struct SeqScanLargeTableRule: PlanRule {
   static let defaultRows = 10_000.0
+  static let rowsOption = RuleOption(
+    "rows", .number, default: Double(defaultRows), summary: "table rows from which a filtered sequential scan is reported", setting: .largeTableRows)
   /// Above this share of the table an index scan rarely beats reading it all.
   static let selectiveShare = 0.1
 
@@ -15,10 +17,11 @@ struct SeqScanLargeTableRule: PlanRule {
       """,
     defaultSeverity: .warning,
     triggering: ["02-seq-scan-large-table", "10-high-filter-removal"],
-    nonTriggering: ["01-index-lookup", "04-dominant-node"])
+    nonTriggering: ["01-index-lookup", "04-dominant-node"],
+    options: [rowsOption])
 
   func check(_ context: PlanContext) -> [PlanViolation] {
-    let threshold = context.numberOption("rows", default: Self.defaultRows)
+    let threshold = context.number(Self.rowsOption)
     return context.entries.compactMap { entry in
       let node = entry.node
       guard node.nodeType == "Seq Scan", let filter = node.filter, let rows = context.relationRows(of: node),

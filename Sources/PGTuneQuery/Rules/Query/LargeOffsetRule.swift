@@ -1,6 +1,8 @@
 /// `OFFSET 100000`: PostgreSQL computes and throws away every skipped row.
 struct LargeOffsetRule: QueryRule {
   static let defaultThreshold = 1_000
+  static let thresholdOption = RuleOption(
+    "threshold", .integer, default: Double(defaultThreshold), summary: "OFFSET from which the rule reports")
 
   static let description = RuleDescription(
     id: "large-offset",
@@ -20,10 +22,11 @@ struct LargeOffsetRule: QueryRule {
       "SELECT id FROM orders ORDER BY id LIMIT 20 OFFSET 40",
       "SELECT id FROM orders ORDER BY id LIMIT 20 OFFSET $1",
       "SELECT id FROM orders ORDER BY id LIMIT 20",
-    ])
+    ],
+    options: [thresholdOption])
 
   func check(_ context: RuleContext) -> [RuleViolation] {
-    let threshold = context.integerOption("threshold", default: Self.defaultThreshold)
+    let threshold = context.integer(Self.thresholdOption)
     return context.entries.compactMap { entry in
       guard entry.node.kind == .selectStmt, let offset = entry.node.node(.limitOffset),
         let rows = offset.integerConstant, rows >= threshold, let location = offset.location

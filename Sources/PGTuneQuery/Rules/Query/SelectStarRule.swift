@@ -20,7 +20,8 @@ struct SelectStarRule: QueryRule {
       "SELECT count(*) FROM accounts",
       "SELECT id FROM accounts a WHERE EXISTS (SELECT * FROM orders o WHERE o.account_id = a.id)",
       "SELECT *",
-    ])
+    ],
+    options: [smallTableOption])
 
   func check(_ context: RuleContext) -> [RuleViolation] {
     context.entries.compactMap { entry in
