@@ -12,5 +12,7 @@ eval "$(scripts/test-services.sh env)"
 export PGTUNE_REQUIRE_SERVICES=1
 # Regenerate the man page beside the committed one; ManPageTests fails if they differ.
 scripts/generate-man-page.sh .build/man-check/pgtune-query.1
+# The core's folders point one way and commands stay thin (ARCHITECTURE.md).
+mkdir -p .build && python3 scripts/layer-graph.py --check > .build/layer-graph.txt || { cat .build/layer-graph.txt; exit 1; }
 swift build --build-tests
 swift test --skip-build --parallel --num-workers 2 "$@"

@@ -65,7 +65,9 @@ struct RealServerLogTests {
       for id in 1...4 { _ = try second.execute("SELECT total FROM orders WHERE id = \(id)") }
       _ = try? second.execute("SELECT * FROM still_missing")
       second.close()
-      Thread.sleep(forTimeInterval: 0.5)
+      // The logging collector writes asynchronously: wait until the last statement is in the file.
+      let secondLog = "\(server.directory)/data/log/second"
+      waitUntil { (try? String(contentsOfFile: secondLog, encoding: .utf8))?.contains("still_missing") == true }
       let target = NSTemporaryDirectory() + "pgtq-real-logs-\(getpid())"
       try? FileManager.default.removeItem(atPath: target)
       try runAndWait(["cp", "-r", "\(server.directory)/data/log", target])
@@ -81,9 +83,15 @@ struct RealServerLogTests {
       try connection.execute("ALTER SYSTEM SET log_line_prefix = '\(prefix)'")
       try connection.execute("ALTER SYSTEM SET log_filename = '\(file)'")
       _ = try connection.execute("SELECT pg_reload_conf()")
-      Thread.sleep(forTimeInterval: 0.5)
+      // Reloading is asynchronous: poll until a new session sees the prefix, then rotate and poll
+      // until the collector has opened the new file.
+      waitUntil {
+        let probe = try? PostgresConnection(conninfo: server.dsn)
+        defer { probe?.close() }
+        return (try? probe?.execute("SHOW log_line_prefix"))??.first?.first ?? nil == prefix
+      }
       _ = try connection.execute("SELECT pg_rotate_logfile()")
-      Thread.sleep(forTimeInterval: 0.5)
+      waitUntil { FileManager.default.fileExists(atPath: "\(server.directory)/data/log/\(file)") }
     }
   }
 

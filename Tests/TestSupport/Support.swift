@@ -188,3 +188,52 @@ public func snapshotMismatch(_ actual: String, fixture relative: String) -> Stri
   }
   return "snapshot \(relative) differs"
 }
+
+/// Polls `condition` until it holds or `timeout` seconds pass; true when it held. Tests wait for
+/// servers this way instead of sleeping a fixed time, so they are as fast as the server allows
+/// and do not fail on a slow machine.
+@discardableResult
+public func waitUntil(timeout: Double = 10, interval: Double = 0.02, _ condition: () throws -> Bool) rethrows -> Bool {
+  let deadline = Date().addingTimeInterval(timeout)
+  while Date() < deadline {
+    if try condition() { return true }
+    Thread.sleep(forTimeInterval: interval)
+  }
+  return try condition()
+}
+
+/// A store clock that only moves when told to: TTL tests advance it instead of sleeping.
+public final class ManualClock: @unchecked Sendable {
+  private let lock = NSLock()
+  private var milliseconds: Int64
+
+  public init(start: Int64 = 1_700_000_000_000) { milliseconds = start }
+
+  public func advance(seconds: Double) { lock.withLock { milliseconds += Int64(seconds * 1_000) } }
+
+  public var storeClock: StoreClock { StoreClock { [self] in lock.withLock { milliseconds } } }
+}
+
+/// Canned inputs for the reporter tests: real analyses made without a database (the shop
+/// example's static findings, and a saved plan checked by the plan rules), so every reporter is
+/// tested on the same results and none needs a server.
+public enum ReporterFixtures {
+  /// The shop example and the seq-scan plan fixture, analyzed offline.
+  public static func analyses() throws -> [FileAnalysis] {
+    let shop = try SourceFile.read(
+      path: Repository.path("Fixtures/sql/examples/shop.sql"), displayName: "Fixtures/sql/examples/shop.sql")
+    let plan = try SourceFile.read(
+      path: Repository.path("Fixtures/plans/02-seq-scan-large-table.json"), displayName: "plans/02-seq-scan-large-table.json")
+    return Analyzer(jobs: 1).analyze([shop]) + [try PlanFileAnalyzer.analyze(plan, configuration: Configuration())]
+  }
+
+  /// A log report read from the stderr fixture log.
+  public static func logReport() throws -> LogReport {
+    guard let handle = FileHandle(forReadingAtPath: Repository.path("Fixtures/logs/stderr-prefix-m-p-u-d.log")) else {
+      throw FixtureMissing()
+    }
+    return LogReader().read(handle).0
+  }
+}
+
+private struct FixtureMissing: Error {}

@@ -22,8 +22,10 @@ public final class MemoryTier: StoreTier {
   public let maxEntries: Int
   public let maxBytes: Int
   private let state: Mutex<State>
+  private let clock: StoreClock
 
-  public init(policy: EvictionPolicy = .lru, maxEntries: Int = 10_000, maxBytes: Int = 64 << 20) {
+  public init(policy: EvictionPolicy = .lru, maxEntries: Int = 10_000, maxBytes: Int = 64 << 20, clock: StoreClock = .system) {
+    self.clock = clock
     self.policy = policy
     self.maxEntries = max(1, maxEntries)
     self.maxBytes = max(1, maxBytes)
@@ -33,7 +35,7 @@ public final class MemoryTier: StoreTier {
   public var evictions: Int { state.withLock { $0.evictions } }
 
   public func get(_ key: StoreKey) throws(StoreError) -> [UInt8]? {
-    let now = StoreClock.now()
+    let now = clock.now()
     return state.withLock { state -> [UInt8]? in
       guard var entry = state.entries[key] else { return nil }
       if let expiry = entry.expiresAt, expiry <= now {
@@ -54,7 +56,7 @@ public final class MemoryTier: StoreTier {
   }
 
   public func set(_ key: StoreKey, _ value: [UInt8], ttl: Int?) throws(StoreError) {
-    let now = StoreClock.now()
+    let now = clock.now()
     state.withLock { state in
       guard value.count <= maxBytes else { return }
       state.remove(key)
@@ -78,7 +80,7 @@ public final class MemoryTier: StoreTier {
   }
 
   public func scan(namespace: String, prefix: String) throws(StoreError) -> [(key: String, value: [UInt8])] {
-    let now = StoreClock.now()
+    let now = clock.now()
     return state.withLock { state in
       state.entries
         .filter { $0.key.namespace == namespace && $0.key.key.hasPrefix(prefix) && ($0.value.expiresAt ?? .max) > now }
@@ -95,7 +97,7 @@ public final class MemoryTier: StoreTier {
   }
 
   public func vacuum() throws(StoreError) -> Int {
-    let now = StoreClock.now()
+    let now = clock.now()
     return state.withLock { state in
       let expired = state.entries.filter { ($0.value.expiresAt ?? .max) <= now }.map(\.key)
       for key in expired { state.remove(key) }

@@ -31,9 +31,11 @@ public final class SQLiteTier: StoreTier, @unchecked Sendable {
   private let lock = NSLock()
   private var connection: Connection
   private let warnings: WarningSink
+  private let clock: StoreClock
 
   /// Opens (creating, migrating or rebuilding as needed) the store at `path`.
-  public init(path: String, warnings: WarningSink = WarningSink()) throws(StoreError) {
+  public init(path: String, warnings: WarningSink = WarningSink(), clock: StoreClock = .system) throws(StoreError) {
+    self.clock = clock
     location = path
     self.warnings = warnings
     let directory = (path as NSString).deletingLastPathComponent
@@ -56,13 +58,13 @@ public final class SQLiteTier: StoreTier, @unchecked Sendable {
     let rows = try run { db throws(SQLiteError) in
       try db.query(
         "SELECT value FROM entries WHERE namespace = ?1 AND key = ?2 AND (expires_at IS NULL OR expires_at > ?3)",
-        [.text(key.namespace), .text(key.key), .integer(StoreClock.now())])
+        [.text(key.namespace), .text(key.key), .integer(clock.now())])
     }
     return rows.first?.first?.blob
   }
 
   public func set(_ key: StoreKey, _ value: [UInt8], ttl: Int?) throws(StoreError) {
-    let now = StoreClock.now()
+    let now = clock.now()
     try run { db throws(SQLiteError) in
       try db.query(
         """
@@ -76,7 +78,7 @@ public final class SQLiteTier: StoreTier, @unchecked Sendable {
 
   /// One immediate transaction for the lot: a run's history is one commit, not hundreds.
   public func setMany(_ entries: [(key: StoreKey, value: [UInt8], ttl: Int?)]) throws(StoreError) {
-    let now = StoreClock.now()
+    let now = clock.now()
     try run { db throws(SQLiteError) in
       try db.execute("BEGIN IMMEDIATE")
       do throws(SQLiteError) {
@@ -111,7 +113,7 @@ public final class SQLiteTier: StoreTier, @unchecked Sendable {
         SELECT key, value FROM entries WHERE namespace = ?1 AND key >= ?2 AND key < ?3
           AND (expires_at IS NULL OR expires_at > ?4) ORDER BY key
         """,
-        [.text(namespace), .text(prefix), .text(prefix + "\u{FFFF}"), .integer(StoreClock.now())])
+        [.text(namespace), .text(prefix), .text(prefix + "\u{FFFF}"), .integer(clock.now())])
     }
     return rows.compactMap { row in
       guard let key = row[0].text, let value = row[1].blob else { return nil }
@@ -132,7 +134,7 @@ public final class SQLiteTier: StoreTier, @unchecked Sendable {
 
   public func vacuum() throws(StoreError) -> Int {
     try run { db throws(SQLiteError) in
-      try db.query("DELETE FROM entries WHERE expires_at IS NOT NULL AND expires_at <= ?1", [.integer(StoreClock.now())])
+      try db.query("DELETE FROM entries WHERE expires_at IS NOT NULL AND expires_at <= ?1", [.integer(clock.now())])
       let dropped = db.changes
       try db.execute("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;")
       return dropped
@@ -143,7 +145,7 @@ public final class SQLiteTier: StoreTier, @unchecked Sendable {
     let rows = try run { db throws(SQLiteError) in
       try db.query(
         "SELECT count(*), coalesce(sum(length(value)), 0) FROM entries WHERE expires_at IS NULL OR expires_at > ?1",
-        [.integer(StoreClock.now())])
+        [.integer(clock.now())])
     }
     return TierUsage(entries: rows.first?[0].integer.map(Int.init), bytes: rows.first?[1].integer.map(Int.init))
   }

@@ -85,6 +85,17 @@ extension StoreTier {
 
 /// Milliseconds since the epoch, the unit of every expiry in the store (TTLs are given in
 /// seconds; a second-granular clock would make a 1-second TTL last anywhere from 0 to 1 s).
-public enum StoreClock {
-  public static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) }
+/// Each tier takes one, so tests move time forward instead of sleeping.
+public struct StoreClock: Sendable {
+  private let source: @Sendable () -> Int64
+
+  public init(_ source: @escaping @Sendable () -> Int64) { self.source = source }
+
+  public func now() -> Int64 { source() }
+
+  /// The wall clock.
+  public static let system = StoreClock { Int64(Date().timeIntervalSince1970 * 1_000) }
+
+  /// The wall clock, for code that has no tier at hand.
+  public static func now() -> Int64 { system.now() }
 }

@@ -74,11 +74,15 @@ public final class TieredStore: Sendable {
     var pendingPromotions: [(key: StoreKey, value: [UInt8], ttl: Int?)] = []
   }
 
+  /// The time expiries are judged by.
+  let clock: StoreClock
+
   /// Promotions into the local file are written in batches of this many (one transaction each)
   /// rather than one commit per hit in a shared tier.
   static let promotionBatch = 256
 
-  public init(tiers: [any StoreTier], warnings: WarningSink = WarningSink()) {
+  public init(tiers: [any StoreTier], warnings: WarningSink = WarningSink(), clock: StoreClock = .system) {
+    self.clock = clock
     self.tiers = tiers
     self.warnings = warnings
     state = Mutex(State(counters: Array(repeating: TierCounters(), count: tiers.count), down: Array(repeating: false, count: tiers.count)))
@@ -93,13 +97,13 @@ public final class TieredStore: Sendable {
     for index in tiers.indices where isUp(index) {
       let bytes = timed(index) { tier throws(StoreError) in try tier.get(key) }
       guard let found = bytes ?? nil, let envelope = ValueEnvelope.decode(found),
-        !envelope.isExpired()
+        !envelope.isExpired(now: clock.now())
       else {
         if bytes != nil { count(index) { $0.misses += 1 } }
         continue
       }
       count(index) { $0.hits += 1 }
-      promote(key, found, ttl: envelope.remainingTTL(), above: index)
+      promote(key, found, ttl: envelope.remainingTTL(now: clock.now()), above: index)
       return envelope
     }
     return nil
@@ -114,8 +118,8 @@ public final class TieredStore: Sendable {
     for index in tiers.indices.dropFirst() where isUp(index) && !missing.isEmpty {
       guard let found = timed(index, { tier throws(StoreError) in try tier.getMany(missing) }) else { continue }
       for (key, bytes) in found {
-        guard let envelope = ValueEnvelope.decode(bytes), !envelope.isExpired() else { continue }
-        promote(key, bytes, ttl: envelope.remainingTTL(), above: index)
+        guard let envelope = ValueEnvelope.decode(bytes), !envelope.isExpired(now: clock.now()) else { continue }
+        promote(key, bytes, ttl: envelope.remainingTTL(now: clock.now()), above: index)
       }
       count(index) { $0.hits += found.count }
       missing.removeAll { found[$0] != nil }
@@ -124,7 +128,7 @@ public final class TieredStore: Sendable {
 
   /// Writes through to every tier that is up; `ttl` in seconds, nil for none.
   public func set(_ key: StoreKey, _ payload: [UInt8], ttl: Int?) {
-    let envelope = ValueEnvelope(payload: payload, expiresAt: ttl.map { StoreClock.now() + Int64($0) * 1_000 })
+    let envelope = ValueEnvelope(payload: payload, expiresAt: ttl.map { clock.now() + Int64($0) * 1_000 })
     let bytes = envelope.encoded()
     for index in tiers.indices where isUp(index) {
       timed(index) { tier throws(StoreError) in try tier.set(key, bytes, ttl: ttl) }
@@ -136,7 +140,7 @@ public final class TieredStore: Sendable {
   /// kept in the memory tier: batches are records (history, report runs), not lookups.
   public func setMany(_ entries: [(StoreKey, [UInt8])], ttl: Int?) {
     guard !entries.isEmpty else { return }
-    let expiry = ttl.map { StoreClock.now() + Int64($0) * 1_000 }
+    let expiry = ttl.map { clock.now() + Int64($0) * 1_000 }
     let encoded = entries.map { (key: $0.0, value: ValueEnvelope(payload: $0.1, expiresAt: expiry).encoded(), ttl: ttl) }
     for index in tiers.indices where isUp(index) && tiers[index].kind != "memory" {
       timed(index) { tier throws(StoreError) in try tier.setMany(encoded) }

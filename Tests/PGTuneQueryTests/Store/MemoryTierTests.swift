@@ -1,5 +1,6 @@
 import Foundation
 import PGTuneQuery
+import TestSupport
 import Testing
 
 /// The in-process tier: bounds and each eviction policy.
@@ -65,10 +66,13 @@ struct MemoryTierTests {
   }
 
   @Test func expiredEntriesAreMisses() throws {
-    let tier = MemoryTier()
+    let clock = ManualClock()
+    let tier = MemoryTier(clock: clock.storeClock)
     try tier.set(a, [1], ttl: 1)
     try tier.set(b, [2], ttl: nil)
-    Thread.sleep(forTimeInterval: 2.1)
+    clock.advance(seconds: 0.9)
+    #expect(try tier.get(a) == [1])
+    clock.advance(seconds: 0.2)
     #expect(try tier.get(a) == nil)
     #expect(try tier.vacuum() == 0)
     #expect(try tier.get(b) == [2])

@@ -26,11 +26,14 @@ struct SQLiteTierTests {
   }
 
   @Test func entriesExpireAndVacuumDropsThem() throws {
-    let tier = try SQLiteTier(path: Self.scratchPath())
+    let clock = ManualClock()
+    let tier = try SQLiteTier(path: Self.scratchPath(), clock: clock.storeClock)
     try tier.set(StoreKey("analysis", "x"), [1], ttl: 1)
     try tier.set(StoreKey("analysis", "y"), [2], ttl: nil)
     #expect(try tier.get(StoreKey("analysis", "x")) == [1])
-    Thread.sleep(forTimeInterval: 2.1)
+    clock.advance(seconds: 0.9)
+    #expect(try tier.get(StoreKey("analysis", "x")) == [1])
+    clock.advance(seconds: 0.2)
     #expect(try tier.get(StoreKey("analysis", "x")) == nil)
     #expect(try tier.vacuum() == 1)
     #expect(try tier.usage().entries == 1)

@@ -35,13 +35,14 @@ struct TieredStoreTests {
   }
 
   @Test func promotionKeepsTheRemainingTTL() throws {
-    let memory = MemoryTier()
-    let sqlite = try SQLiteTier(path: SQLiteTierTests.scratchPath())
-    let store = TieredStore(tiers: [memory, sqlite])
+    let clock = ManualClock()
+    let memory = MemoryTier(clock: clock.storeClock)
+    let sqlite = try SQLiteTier(path: SQLiteTierTests.scratchPath(), clock: clock.storeClock)
+    let store = TieredStore(tiers: [memory, sqlite], clock: clock.storeClock)
     let key = StoreKey("analysis", unique)
-    try sqlite.set(key, ValueEnvelope(payload: [1], expiresAt: StoreClock.now() + 1_000).encoded(), ttl: 1)
+    try sqlite.set(key, ValueEnvelope(payload: [1], expiresAt: clock.storeClock.now() + 1_000).encoded(), ttl: 1)
     #expect(store.get(key) == [1])
-    Thread.sleep(forTimeInterval: 2.1)
+    clock.advance(seconds: 1.1)
     #expect(store.get(key) == nil)
   }
 
