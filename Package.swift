@@ -6,6 +6,7 @@ let package = Package(
   products: [
     .executable(name: "pgtune-query", targets: ["pgtune-query"]),
     .library(name: "PGTuneQuery", targets: ["PGTuneQuery"]),
+    .library(name: "PGTuneQueryCore", targets: ["PGTuneQueryCore"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,8 +22,12 @@ let package = Package(
     .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", providers: [.apt(["libhiredis-dev"])]),
     .systemLibrary(name: "CLibMemcached", path: "Sources/CLibMemcached", providers: [.apt(["libmemcached-dev"])]),
 
+    // The parser-only core: what `analyze` without a database needs. It links libpg_query and
+    // zlib, never a database client (ARCHITECTURE.md).
+    .target(name: "PGTuneQueryCore", dependencies: ["CPgQuery", "CZlib"]),
+    // Everything that talks to PostgreSQL, the store's servers or logs, over the core.
     .target(
-      name: "PGTuneQuery", dependencies: ["CPgQuery", "CLibPQ", "CSQLite", "CZlib", "CHiredis", "CLibMemcached"]),
+      name: "PGTuneQuery", dependencies: ["PGTuneQueryCore", "CLibPQ", "CSQLite", "CHiredis", "CLibMemcached"]),
     .target(name: "PGTuneQueryReporters", dependencies: ["PGTuneQuery"]),
     .executableTarget(
       name: "pgtune-query",
@@ -32,10 +37,10 @@ let package = Package(
       ]),
 
     .target(name: "TestSupport", dependencies: ["PGTuneQuery"], path: "Tests/TestSupport"),
-    .testTarget(name: "PGTuneQueryTests", dependencies: ["PGTuneQuery", "TestSupport"]),
+    .testTarget(name: "PGTuneQueryTests", dependencies: ["PGTuneQuery", "PGTuneQueryCore", "TestSupport"]),
     .testTarget(
       name: "PGTuneQueryReportersTests",
-      dependencies: ["PGTuneQuery", "PGTuneQueryReporters", "TestSupport"]),
+      dependencies: ["PGTuneQuery", "PGTuneQueryCore", "PGTuneQueryReporters", "TestSupport"]),
     .testTarget(
       name: "PGTuneQueryCLITests", dependencies: ["TestSupport"]),
   ]

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate Sources/PGTuneQuery/Parsing/Generated/*.swift from libpg_query's pg_query.proto.
+"""Generate Sources/PGTuneQueryCore/Parsing/Generated/*.swift from libpg_query's pg_query.proto.
 
 Why generated: the JSON parse tree names ~250 node types and ~1,000 field names. The decoder interns
 them into small integers (NodeKind, FieldName) so rules compare integers, never strings, and it needs
@@ -7,7 +7,7 @@ to know which message type an inline (unwrapped) JSON object has. All of that is
 that libpg-query-dev installs, so we derive it instead of typing it.
 
 Usage: scripts/generate-node-schema.py [/usr/include/pg_query/pg_query.proto] [output directory]
-(default output: Sources/PGTuneQuery/Parsing/Generated/, one file per table)
+(default output: Sources/PGTuneQueryCore/Parsing/Generated/, one file per table)
 """
 import os
 import re
@@ -187,7 +187,7 @@ def main():
     files["ProtoEnumValues.swift"] = o
 
     directory = sys.argv[2] if len(sys.argv) > 2 else os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "..", "Sources", "PGTuneQuery", "Parsing", "Generated")
+        os.path.dirname(os.path.abspath(__file__)), "..", "Sources", "PGTuneQueryCore", "Parsing", "Generated")
     os.makedirs(directory, exist_ok=True)
     for name, lines in files.items():
         with open(os.path.join(directory, name), "w") as handle:

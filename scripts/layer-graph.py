@@ -33,6 +33,8 @@ LAYERS = [
     ("Commands",),
 ]
 CORE_ROOTS = ["Sources/PGTuneQueryCore", "Sources/PGTuneQuery"]
+# Folders of the parser-only core target: they must not use a folder of the outer target.
+CORE_TARGET = {"Support", "Parsing", "Plan", "Catalog", "Rules", "Configuration", "Checking"}
 
 DEFINITION = re.compile(
     r"^(?:(?:public|internal|private|fileprivate|package|final|indirect|nonisolated)\s+)*"
@@ -55,6 +57,8 @@ def folders():
                     continue
                 rel = os.path.relpath(os.path.join(dirpath, name), base)
                 folder = rel.split(os.sep)[0] if os.sep in rel else "Support"
+                if folder == "Exports.swift":
+                    continue
                 yield folder, os.path.join(dirpath, name)
 
 

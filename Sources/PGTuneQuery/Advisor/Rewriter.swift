@@ -20,7 +20,7 @@ public enum Rewriter {
       let id = type(of: rule).description.id
       if findings.contains(id), let fix = rule.fix(original, context) { candidates.append((id, fix)) }
     }
-    if !findings.contains(CartesianJoinRule.description.id), let explicit = ImplicitJoinRewrite.commaJoinToExplicit(original) {
+    if !findings.contains(AllRules.cartesianJoinID), let explicit = ImplicitJoinRewrite.commaJoinToExplicit(original) {
       candidates.append(("implicit-join", RuleFix(explicit)))
     }
     if let limit = options.suggestLimit, root.kind == .selectStmt, original[.limitCount] == nil,

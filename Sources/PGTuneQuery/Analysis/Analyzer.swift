@@ -93,7 +93,7 @@ public struct Analyzer: Sendable {
     if let error = statement.error {
       if configuration.isEnabled(AllRules.syntaxErrorID) {
         report(
-          SyntaxErrorRule.description,
+          AllRules.syntaxError,
           RuleViolation(offset: error.byteOffset ?? statement.start, message: error.message))
       }
     } else if let root = statement.root {

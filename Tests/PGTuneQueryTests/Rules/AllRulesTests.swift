@@ -7,7 +7,7 @@ import Testing
   /// A rule file that is not listed in `AllRules` would silently never run.
   @Test func everyRuleFileIsListed() throws {
     for (folder, listed) in [("Query", AllRules.queryDescriptions.count), ("Plan", AllRules.planDescriptions.count)] {
-      let directory = Repository.path("Sources/PGTuneQuery/Rules/\(folder)")
+      let directory = Repository.path("Sources/PGTuneQueryCore/Rules/\(folder)")
       let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix("Rule.swift") }
       #expect(files.count == listed, "Rules/\(folder) has \(files.count) rule files, AllRules lists \(listed)")
     }

@@ -15,7 +15,7 @@ extension EditableNode {
   }
 
   /// Whether `predicate` holds for this node or any node below it.
-  func contains(where predicate: (EditableNode) -> Bool) -> Bool {
+  package func contains(where predicate: (EditableNode) -> Bool) -> Bool {
     if predicate(self) { return true }
     for value in fields.values {
       switch value {
@@ -27,16 +27,16 @@ extension EditableNode {
     return false
   }
 
-  var child: (FieldName) -> EditableNode? {
+  package var child: (FieldName) -> EditableNode? {
     { field in if case .node(let node)? = self[field] { return node } else { return nil } }
   }
 
-  func items(_ field: FieldName) -> [EditableNode] {
+  package func items(_ field: FieldName) -> [EditableNode] {
     if case .list(let items)? = self[field] { return items }
     return []
   }
 
-  func text(_ field: FieldName) -> String? {
+  package func text(_ field: FieldName) -> String? {
     if case .string(let value)? = self[field] { return value }
     return nil
   }
@@ -51,7 +51,7 @@ extension EditableNode {
       .aExpr, [.kind: .string("AEXPR_OP"), .name: .list([.string(name)]), .lexpr: .node(left), .rexpr: .node(right)])
   }
 
-  static func and(_ operands: [EditableNode]) -> EditableNode {
+  package static func and(_ operands: [EditableNode]) -> EditableNode {
     operands.count == 1 ? operands[0] : EditableNode(.boolExpr, [.boolop: .string("AND_EXPR"), .args: .list(operands)])
   }
 
@@ -71,7 +71,7 @@ extension EditableNode {
   var isColumnFree: Bool { !contains { $0.kind == .columnRef || $0.kind == .subLink } }
 
   /// The operands of a chain of ANDs (a single operand for anything else).
-  var conjuncts: [EditableNode] {
+  package var conjuncts: [EditableNode] {
     kind == .boolExpr && text(.boolop) == "AND_EXPR" ? items(.args).flatMap(\.conjuncts) : [self]
   }
 

@@ -57,7 +57,7 @@ public struct ExplainResult: Decodable, Sendable, Equatable {
 
   /// A plan kept by the analysis cache: the plan JSON as `planJSON` holds it, decoded in one
   /// pass (parseAll's tolerance of psql output and re-encoding is for files from users).
-  static func restored(planJSON: String, planningTime: Double?, executionTime: Double?) -> ExplainResult? {
+  package static func restored(planJSON: String, planningTime: Double?, executionTime: Double?) -> ExplainResult? {
     guard let plan = try? JSONDecoder().decode(PlanNode.self, from: Data(planJSON.utf8)) else { return nil }
     var result = ExplainResult(plan: plan, planningTime: planningTime, executionTime: executionTime)
     result.planJSON = planJSON
@@ -66,7 +66,7 @@ public struct ExplainResult: Decodable, Sendable, Equatable {
 
   /// A plan decoded elsewhere (auto_explain's JSON entry, the text-format parser), with the
   /// JSON to show for it.
-  init(plan: PlanNode, planJSON: String) {
+  package init(plan: PlanNode, planJSON: String) {
     self.init(plan: plan, planningTime: nil, executionTime: nil)
     self.planJSON = planJSON
   }
@@ -89,6 +89,7 @@ public struct ExplainResult: Decodable, Sendable, Equatable {
 public struct PlanFormatError: Error, LocalizedError, Sendable, Equatable {
   public let message: String
   public var errorDescription: String? { message }
+  package init(message: String) { self.message = message }
 }
 
 extension ExplainResult {

@@ -1,7 +1,7 @@
 /// The rule catalogue. Kept by hand so that the order (and so the output) is stable; a test
 /// checks that every rule file is listed here.
 public enum AllRules {
-  static let queryRules: [any QueryRule.Type] = [
+  package static let queryRules: [any QueryRule.Type] = [
     SyntaxErrorRule.self,
     SelectStarRule.self,
     UpdateWithoutWhereRule.self,
@@ -35,13 +35,13 @@ public enum AllRules {
   ]
 
   /// The query rules whose findings a plan reviews.
-  static let planReviewedRules: [String: any PlanReviewedRule] = Dictionary(
+  package static let planReviewedRules: [String: any PlanReviewedRule] = Dictionary(
     uniqueKeysWithValues: queryRules.compactMap { type in
       (type.init() as? any PlanReviewedRule).map { (type.description.id, $0) }
     })
 
   /// The query rules with a fix, in catalogue order.
-  static let rewritingRules: [any RewritingRule] = queryRules.compactMap { $0.init() as? any RewritingRule }
+  package static let rewritingRules: [any RewritingRule] = queryRules.compactMap { $0.init() as? any RewritingRule }
 
   /// Descriptions of the rules over the parse tree, in catalogue order.
   public static let queryDescriptions: [RuleDescription] = queryRules.map { $0.description }
@@ -61,5 +61,7 @@ public enum AllRules {
     descriptions.first { $0.id == id }
   }
 
-  static let syntaxErrorID = SyntaxErrorRule.description.id
+  package static let syntaxErrorID = SyntaxErrorRule.description.id
+  package static let syntaxError = SyntaxErrorRule.description
+  package static let cartesianJoinID = CartesianJoinRule.description.id
 }

@@ -3,8 +3,8 @@ import Foundation
 
 /// The only Swift file that touches zlib: one-shot compression for store values, and a
 /// streaming gzip reader for compressed logs.
-enum Zlib {
-  static func compress(_ input: [UInt8]) -> [UInt8]? {
+package enum Zlib {
+  package static func compress(_ input: [UInt8]) -> [UInt8]? {
     var capacity = compressBound(uLong(input.count))
     var output = [UInt8](repeating: 0, count: Int(capacity))
     let status = output.withUnsafeMutableBufferPointer { out in
@@ -18,7 +18,7 @@ enum Zlib {
   }
 
   /// Nil unless `input` inflates to exactly `length` bytes.
-  static func decompress(_ input: [UInt8], length: Int) -> [UInt8]? {
+  package static func decompress(_ input: [UInt8], length: Int) -> [UInt8]? {
     guard length > 0 else { return input.isEmpty ? [] : nil }
     var size = uLongf(length)
     var output = [UInt8](repeating: 0, count: length)
@@ -34,23 +34,23 @@ enum Zlib {
 
 /// Inflates a gzip stream block by block (several concatenated members, as `cat a.gz b.gz`
 /// or logrotate produce, included).
-final class GzipDecoder {
+package final class GzipDecoder {
   private var stream = z_stream()
   /// Inside a member (its end not seen yet): input that stops here is truncated.
   private var inMember = false
-  private(set) var failure: String?
+  package private(set) var failure: String?
 
-  init?() {
+  package init?() {
     // 15 + 16: a gzip wrapper, not raw zlib.
     guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
   }
 
   deinit { inflateEnd(&stream) }
 
-  static func isGzip(_ bytes: Data) -> Bool { bytes.count >= 2 && bytes[bytes.startIndex] == 0x1f && bytes[bytes.startIndex + 1] == 0x8b }
+  package static func isGzip(_ bytes: Data) -> Bool { bytes.count >= 2 && bytes[bytes.startIndex] == 0x1f && bytes[bytes.startIndex + 1] == 0x8b }
 
   /// The bytes `input` inflates to (may be empty while a member header is read).
-  func inflate(_ input: Data) -> Data {
+  package func inflate(_ input: Data) -> Data {
     guard failure == nil, !input.isEmpty else { return Data() }
     var output = Data()
     var chunk = [UInt8](repeating: 0, count: 1 << 18)
@@ -82,7 +82,7 @@ final class GzipDecoder {
   }
 
   /// Call at the end of the input: notes a stream cut off in the middle of a member.
-  func finish() {
+  package func finish() {
     if inMember && failure == nil { failure = "the gzip data ends early (truncated file?)" }
   }
 }

@@ -1,14 +1,14 @@
 /// Reads the blanks and comments that sit between statements. Statement ranges from the splitter
 /// start right after the previous `;`, so their first bytes are this "trivia": that is where
 /// ignore comments live and what we skip to find where a statement really starts.
-enum SQLTrivia {
-  struct Comment {
+package enum SQLTrivia {
+  package struct Comment {
     /// Bytes of the comment text without its `--` or `/* */` markers.
-    let text: Range<Int>
+    package let text: Range<Int>
   }
 
   /// The offset of the first byte after leading blanks and comments, and the comments passed.
-  static func skipLeading(_ bytes: UnsafeBufferPointer<UInt8>, in range: Range<Int>)
+  package static func skipLeading(_ bytes: UnsafeBufferPointer<UInt8>, in range: Range<Int>)
     -> (start: Int, comments: [Comment])
   {
     var position = range.lowerBound
@@ -49,7 +49,7 @@ enum SQLTrivia {
 
   /// Every comment in a range of trivia, also past `;` and stray tokens (for the text after the
   /// last statement, which may hold an `ignore-file` directive).
-  static func comments(_ bytes: UnsafeBufferPointer<UInt8>, in range: Range<Int>) -> [Comment] {
+  package static func comments(_ bytes: UnsafeBufferPointer<UInt8>, in range: Range<Int>) -> [Comment] {
     var comments: [Comment] = []
     var position = range.lowerBound
     while position < range.upperBound {

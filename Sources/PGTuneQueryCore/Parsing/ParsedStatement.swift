@@ -17,9 +17,9 @@ public struct ParsedStatement: Sendable {
   public let ignoredRules: Set<String>
   public let ignoresAll: Bool
   /// `-- name: …` and `-- pgtune-query: max-cost-increase N%` before the statement.
-  var directives = StatementDirectives()
+  package var directives = StatementDirectives()
   /// The ignore comments before the statement (their rule ids are checked by the analyzer).
-  var suppressions: [SuppressionDirective] = []
+  package var suppressions: [SuppressionDirective] = []
 }
 
 /// Parses source files into statements: split, then parse and fingerprint each statement.

@@ -75,7 +75,7 @@ public struct SourceFile: Sendable {
     return nil
   }
 
-  func withNulTerminated<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+  package func withNulTerminated<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
     nulTerminated.withUnsafeBufferPointer(body)
   }
 }
@@ -85,4 +85,8 @@ public struct SourceError: Error, LocalizedError, Sendable, Equatable {
   public let file: String
   public let message: String
   public var errorDescription: String? { "\(file): \(message)" }
+  package init(file: String, message: String) {
+    self.file = file
+    self.message = message
+  }
 }

@@ -3,11 +3,11 @@
 /// the live tests against PostgreSQL cover them.
 public enum LiveFindings {
   /// The message of a statement that could not be sent because the connection failed.
-  static func connectionFailureMessage(_ reason: String) -> String {
+  package static func connectionFailureMessage(_ reason: String) -> String {
     "not EXPLAINed: the database connection failed (\(reason))"
   }
 
-  static let notExplainable = RuleDescription(
+  package static let notExplainable = RuleDescription(
     id: "not-explainable",
     summary: "Statement not sent to the server",
     rationale: """
@@ -16,7 +16,7 @@ public enum LiveFindings {
       """,
     defaultSeverity: .info, triggering: [], nonTriggering: [])
 
-  static let explainFailed = RuleDescription(
+  package static let explainFailed = RuleDescription(
     id: "explain-failed",
     summary: "EXPLAIN failed",
     rationale: """
@@ -25,7 +25,7 @@ public enum LiveFindings {
       """,
     defaultSeverity: .warning, triggering: [], nonTriggering: [])
 
-  static let explainTimeout = RuleDescription(
+  package static let explainTimeout = RuleDescription(
     id: "explain-timeout",
     summary: "EXPLAIN hit statement_timeout or lock_timeout",
     rationale: """
@@ -35,7 +35,7 @@ public enum LiveFindings {
       """,
     defaultSeverity: .warning, triggering: [], nonTriggering: [])
 
-  static let analyzeSkipped = RuleDescription(
+  package static let analyzeSkipped = RuleDescription(
     id: "analyze-skipped",
     summary: "Data-modifying statement not run by --analyze",
     rationale: """
@@ -45,7 +45,7 @@ public enum LiveFindings {
       """,
     defaultSeverity: .info, triggering: [], nonTriggering: [])
 
-  static let missingIndex = RuleDescription(
+  package static let missingIndex = RuleDescription(
     id: "missing-index",
     summary: "An index would make the statement much cheaper",
     rationale: """

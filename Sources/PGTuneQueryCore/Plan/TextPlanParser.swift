@@ -39,7 +39,7 @@ public enum TextPlanParser {
   }
 
   /// `Seq Scan on orders o  (cost=0.00..35.50 rows=2550 width=4) (actual time=… rows=… loops=…)`
-  static func node(from line: Substring) -> NSMutableDictionary? {
+  package static func node(from line: Substring) -> NSMutableDictionary? {
     guard let costRange = line.range(of: "  (cost=") else { return nil }
     let header = String(line[..<costRange.lowerBound])
     let figures = line[costRange.upperBound...]

@@ -1,6 +1,6 @@
 /// Findings about the tool's own comments in the SQL.
 public enum DirectiveFindings {
-  static let unknownRule = RuleDescription(
+  package static let unknownRule = RuleDescription(
     id: "unknown-rule-in-comment",
     summary: "An ignore comment names a rule that does not exist",
     rationale: """

@@ -1,16 +1,16 @@
 /// An ignore comment: `-- pgtune-query: ignore select-star, large-offset` silences rules for the
 /// statement that follows it; `-- pgtune-query: ignore-file select-star` for the whole file.
 /// A bare `ignore` (no ids) silences every rule for that statement.
-struct SuppressionDirective: Equatable {
-  enum Kind { case statement, file }
-  let kind: Kind
-  let rules: [String]
+package struct SuppressionDirective: Equatable {
+  package enum Kind { case statement, file }
+  package let kind: Kind
+  package let rules: [String]
   /// Byte offset of the comment in the file, to point at a mistyped rule id.
-  var offset = 0
+  package var offset = 0
 
-  static let marker = "pgtune-query:"
+  package static let marker = "pgtune-query:"
 
-  static func parse(comments: [SQLTrivia.Comment], in text: UnsafeBufferPointer<UInt8>)
+  package static func parse(comments: [SQLTrivia.Comment], in text: UnsafeBufferPointer<UInt8>)
     -> [SuppressionDirective]
   {
     comments.compactMap { comment in
@@ -57,9 +57,9 @@ struct SuppressionDirective: Equatable {
 /// Other comments before a statement that `check` reads: `-- name: get_orders` (the key of the
 /// statement's baseline entry, so a reworded query keeps it) and
 /// `-- pgtune-query: max-cost-increase 50%`.
-struct StatementDirectives: Equatable {
-  var name: String?
-  var maxCostIncrease: Double?
+package struct StatementDirectives: Equatable {
+  package var name: String?
+  package var maxCostIncrease: Double?
 
   static func parse(comments: [SQLTrivia.Comment], in text: UnsafeBufferPointer<UInt8>) -> StatementDirectives {
     var result = StatementDirectives()

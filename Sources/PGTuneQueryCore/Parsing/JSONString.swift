@@ -1,7 +1,7 @@
 /// JSON string unescaping for the few strings of a parse tree that contain escapes
 /// (identifiers and literals with quotes, backslashes or control characters).
-enum JSONString {
-  static func unescape(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+package enum JSONString {
+  package static func unescape(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
     var scalars = String.UnicodeScalarView()
     var output: [UInt8] = []
     output.reserveCapacity(bytes.count)

@@ -6,20 +6,20 @@ import Synchronization
 /// Why not Dispatch or Swift concurrency: libpg_query and our tree code recurse in C for deeply
 /// nested statements, so the threads need far more stack than a pool thread has; and the jobs
 /// are CPU-bound, so one thread per core with a shared cursor is all the scheduling needed.
-enum ParallelRunner {
+package enum ParallelRunner {
   /// Stack for worker threads: enough for PostgreSQL's parser on statements nested thousands of
   /// levels deep. It is address space, not memory, until touched.
   static let workerStackSize = 512 << 20
 
   /// `body(0) … body(count - 1)` on up to `workers` threads; results in index order.
-  static func map<T: Sendable>(count: Int, workers: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+  package static func map<T: Sendable>(count: Int, workers: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
     map(count: count, workers: workers, batch: nil, makeWorker: { () }, { _, index in body(index) }, finish: { _ in })
   }
 
   /// The same with per-thread state (e.g. a database connection): `makeWorker` runs once on each
   /// thread before its first job, `finish` after its last. `batch` 1 hands out one job at a
   /// time (for jobs that each take long, like database round trips).
-  static func map<T: Sendable, Worker>(
+  package static func map<T: Sendable, Worker>(
     count: Int, workers: Int, batch fixedBatch: Int?, makeWorker: @escaping @Sendable () -> Worker,
     _ body: @escaping @Sendable (inout Worker, Int) -> T, finish: @escaping @Sendable (inout Worker) -> Void
   ) -> [T] {

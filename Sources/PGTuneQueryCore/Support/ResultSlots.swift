@@ -1,0 +1,17 @@
+import Foundation
+
+/// Results written by worker threads into their own slots, read once all are done.
+package final class ResultSlots<Value>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var slots: [Value?]
+
+  package init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  package func set(_ index: Int, _ value: Value) {
+    lock.lock()
+    slots[index] = value
+    lock.unlock()
+  }
+
+  package var values: [Value] { slots.compactMap { $0 } }
+}
