@@ -114,7 +114,7 @@ def long_run_methods():
     for name in sorted(os.listdir(base)):
         lines = open(os.path.join(base, name), encoding="utf-8").read().split("\n")
         for number, line in enumerate(lines):
-            if re.match(r"^\s*func run\(\) throws \{\s*$", line):
+            if re.match(r"^\s*(mutating )?func run\(\)( async)?( throws)? \{\s*$", line):
                 indent = len(line) - len(line.lstrip())
                 end = next(i for i in range(number + 1, len(lines))
                            if lines[i].strip() == "}" and len(lines[i]) - len(lines[i].lstrip()) == indent)
