@@ -31,3 +31,14 @@ SELECT pg_catalog.set_config('transaction_read_only', 'off', true), count(*) FRO
 INSERT INTO evil SELECT 1;
 CALL nonexistent_procedure();
 SELECT lo_import('/etc/passwd');
+-- What a rollback cannot undo (Fixtures/schemas/hostile.sql): run with --analyze, each of these
+-- would leave a sequence advanced or the server changed. The volatility gate refuses them.
+INSERT INTO tickets (note) VALUES ('evil');
+INSERT INTO tickets DEFAULT VALUES;
+SELECT setval('invoice_numbers', 5000);
+UPDATE audited SET v = v + 1;
+SELECT next_ticket_hint();
+SELECT pg_stat_reset();
+SELECT pg_reload_conf();
+WITH t AS (INSERT INTO tickets DEFAULT VALUES RETURNING id) SELECT * FROM t;
+SELECT count(*) FROM orders WHERE random() < 2;

@@ -14,6 +14,7 @@ struct LiveAnalyzeTests {
   @Test(arguments: [[], ["--analyze"], ["--analyze", "--allow-writes-in-rollback"], ["--jobs", "3", "--analyze"]])
   func hostileStatementsLeaveTheDatabaseIdentical(flags: [String]) throws {
     let database = try Self.database.get()
+    try database.execute(try String(contentsOfFile: Repository.path("Fixtures/schemas/hostile.sql"), encoding: .utf8))
     let before = try database.checksum()
     let result = try runPGTuneQuery(
       ["analyze", "--dsn", database.dsn, "--format", "json"] + flags + [Repository.path("Fixtures/sql/hostile.sql")])
@@ -34,6 +35,29 @@ struct LiveAnalyzeTests {
     // With --allow-writes-in-rollback the DELETE really ran (and was rolled back: see checksum).
     let deletePlan = statements[1]["plan"] as? [String: Any]
     #expect(deletePlan?["analyzed"] as? Bool == flags.contains("--allow-writes-in-rollback"))
+    // The volatility gate: what a rollback cannot undo is planned, never run, and the finding
+    // names the function (or trigger) that stopped it.
+    guard flags.contains("--analyze") else { return }
+    func statement(containing text: String) -> [String: Any]? {
+      statements.first { ($0["sql"] as? String)?.contains(text) == true }
+    }
+    func skipMessage(_ text: String) -> String? {
+      (statement(containing: text)?["findings"] as? [[String: Any]] ?? [])
+        .first { $0["rule"] as? String == "analyze-skipped" }?["message"] as? String
+    }
+    if flags.contains("--allow-writes-in-rollback") {
+      #expect(skipMessage("INSERT INTO tickets (note)")?.contains("nextval()") == true)
+      #expect(skipMessage("INSERT INTO tickets DEFAULT")?.contains("nextval()") == true)
+      #expect(skipMessage("UPDATE audited")?.contains("trigger audited_bump") == true)
+    }
+    #expect(skipMessage("setval('invoice_numbers', 5000)")?.contains("setval()") == true)
+    // A volatile SQL function is inlined into the plan: the gate sees the nextval inside it.
+    let hidden = skipMessage("next_ticket_hint()") ?? ""
+    #expect(hidden.contains("next_ticket_hint()") || hidden.contains("nextval()"), "\(hidden)")
+    #expect(skipMessage("pg_stat_reset()")?.contains("pg_stat_reset()") == true)
+    #expect(skipMessage("pg_reload_conf()")?.contains("pg_reload_conf()") == true)
+    // random() is volatile but harmless: that statement really runs.
+    #expect((statement(containing: "random() < 2")?["plan"] as? [String: Any])?["analyzed"] as? Bool == true)
   }
 
   @Test func plansAndPlanFindingsInJSON() throws {

@@ -65,6 +65,9 @@ public final class TestDatabase: Sendable {
       let state = try connection.execute("SELECT last_value || ' ' || is_called FROM \(sequence)")
       parts.append("\(sequence) \(state.first?.first??.description ?? "")")
     }
+    // Server state a statement could change without touching a table: statistics resets.
+    let stats = try connection.execute("SELECT coalesce(stats_reset::text, 'never') FROM pg_stat_database WHERE datname = current_database()")
+    parts.append("stats_reset \(stats.first?.first??.description ?? "")")
     return parts.joined(separator: "\n")
   }
 }

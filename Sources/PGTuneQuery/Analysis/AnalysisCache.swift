@@ -144,7 +144,7 @@ struct LiveStatementResult: Sendable {
 
   /// The storable form; nil unless there is a plan (failures and timeouts are retried next time).
   func cached(advisor: String?, rewriting: String?) -> CachedAnalysis? {
-    guard case .success(.plan(let explain, let analyzed)) = outcome else { return nil }
+    guard case .success(.plan(let explain, let analyzed, _)) = outcome else { return nil }
     return CachedAnalysis(
       plan: explain.planJSON, planningTime: explain.planningTime, executionTime: explain.executionTime, analyzed: analyzed, verified: verified,
       candidates: chosen.map { candidate, before, after in

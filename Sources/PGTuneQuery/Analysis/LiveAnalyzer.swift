@@ -158,6 +158,10 @@ public enum LiveAnalyzer {
             "the hypopg extension is not available on this server: index suggestions are heuristics, not verified (install postgresql-15-hypopg)")
         }
       }
+      if options.explain.analyze, (try? first.query("SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user"))?.first?.first == "t" {
+        setup.warnings.append(
+          "--analyze as a superuser: statements really run (in a transaction that is rolled back); functions that escape a rollback are refused by the volatility gate, but a superuser can do anything a STABLE function hides — prefer a role with only the privileges the queries need")
+      }
       if let store = options.store, let facts = setup.catalog, !options.explain.analyze {
         let settings = try AnalysisCache.plannerSettings(on: first)
         setup.cache = AnalysisCache(
@@ -233,7 +237,7 @@ public enum LiveAnalyzer {
         try SafeExplain.explain(sql, plan: plan, options: options.explain, on: connection)
       }
       var result = LiveStatementResult(outcome: .success(outcome))
-      guard case .plan(let baseline, _) = outcome, let catalog, let root else { return result }
+      guard case .plan(let baseline, _, _) = outcome, let catalog, let root else { return result }
       if let advisor = options.advisor {
         (result.chosen, result.verified) = try advise(
           root: root, sql: sql, plan: plan, baseline: baseline, catalog: catalog, advisor: advisor, options: options,
@@ -269,7 +273,7 @@ public enum LiveAnalyzer {
         try SafeExplain.explain(rewrite.sql, plan: plan, options: ExplainOptions(), on: connection)
       }
       switch outcome {
-      case .plan(let result, _):
+      case .plan(let result, _, _):
         var costed = rewrite
         costed.costBefore = baseline.plan.totalCost
         costed.costAfter = result.plan.totalCost
@@ -359,10 +363,14 @@ public enum LiveAnalyzer {
         let state = error.sqlState.map { " (SQLSTATE \($0))" } ?? ""
         report(LiveFindings.explainFailed, "EXPLAIN failed: \(error.message)\(state)", help: error.hint, cause: .explainFailed)
       }
-    case .success(.plan(let result, let analyzed)):
+    case .success(.plan(let result, let analyzed, let notRunBecause)):
       stage.plan = result
       stage.analyzed = analyzed
-      if options.explain.analyze && !analyzed && plan.modifiesData {
+      if let notRunBecause {
+        report(
+          LiveFindings.analyzeSkipped, "not run by --analyze: \(notRunBecause); planned without ANALYZE",
+          help: "run it by hand on a copy of the database if you need its real timings")
+      } else if options.explain.analyze && !analyzed && plan.modifiesData {
         report(
           LiveFindings.analyzeSkipped, "data-modifying statement planned without ANALYZE",
           help: "add --allow-writes-in-rollback to run it inside a transaction that is rolled back")

@@ -14,8 +14,9 @@ public struct ExplainOptions: Sendable, Equatable {
 
 /// What happened when a statement was EXPLAINed.
 public enum ExplainOutcome: Sendable {
-  /// The plan; `analyzed` says whether it came from EXPLAIN ANALYZE.
-  case plan(ExplainResult, analyzed: Bool)
+  /// The plan; `analyzed` says whether it came from EXPLAIN ANALYZE; `notRunBecause` says why
+  /// `--analyze` did not run a statement it was asked to (the volatility gate).
+  case plan(ExplainResult, analyzed: Bool, notRunBecause: String? = nil)
   /// Never sent to the server (DDL, utility, transaction control…), with the reason.
   case notExplainable(String)
   /// The server refused or failed (unknown table, timeout…).
@@ -89,29 +90,40 @@ public enum SafeExplain {
     let prefix = "EXPLAIN (\(explainOptions.joined(separator: ", "))) "
 
     try connection.query(analyze && plan.modifiesData ? "BEGIN READ WRITE" : "BEGIN READ ONLY")
-    let rows: [[String?]]
+    let prepared = plan.parameterCount > 0
+    var text: String?
+    var gateReason: String?
     do throws(PostgresError) {
-      if plan.parameterCount > 0 {
+      if prepared {
         // A generic plan: what the server uses for a prepared statement whatever the values.
         try connection.query("SET LOCAL plan_cache_mode = force_generic_plan")
         try connection.query("PREPARE \(preparedName) AS \(sql)")
-        let nulls = Array(repeating: "NULL", count: plan.parameterCount).joined(separator: ", ")
-        rows = try connection.query(prefix + "EXECUTE \(preparedName)(\(nulls))")
-      } else {
-        rows = try connection.query(prefix + sql)
       }
-      try finish(connection, prepared: plan.parameterCount > 0)
+      let nulls = Array(repeating: "NULL", count: plan.parameterCount).joined(separator: ", ")
+      let target = prepared ? "EXECUTE \(preparedName)(\(nulls))" : sql
+      if analyze {
+        // The gate: plan it first, and run it only if nothing it calls escapes the rollback.
+        let plain = try connection.query("EXPLAIN (FORMAT JSON, VERBOSE, SETTINGS) " + target)
+        if let plainText = plain.first?.first ?? nil, let planned = try? ExplainResult.parseAll(plainText).first {
+          gateReason = try VolatilityGate.reason(toSkip: planned, on: connection)
+          if gateReason != nil { text = plainText }
+        } else {
+          gateReason = "its plan could not be read to check what it calls"
+        }
+      }
+      if gateReason == nil { text = try connection.query(prefix + target).first?.first ?? nil }
+      try finish(connection, prepared: prepared)
     } catch {
-      if error.kind == .connection { throw error }
-      try finish(connection, prepared: plan.parameterCount > 0)
+      if error.kind != .query { throw error }
+      try finish(connection, prepared: prepared)
       return .failed(error)
     }
-    guard let text = rows.first?.first ?? nil else {
+    guard let text else {
       return .failed(PostgresError(kind: .query, sqlState: nil, message: "EXPLAIN returned no plan", detail: nil, hint: nil))
     }
     do throws(PlanFormatError) {
       guard let result = try ExplainResult.parseAll(text).first else { throw PlanFormatError(message: "no plan") }
-      return .plan(result, analyzed: analyze)
+      return .plan(result, analyzed: analyze && gateReason == nil, notRunBecause: gateReason)
     } catch {
       return .failed(PostgresError(kind: .query, sqlState: nil, message: error.message, detail: nil, hint: nil))
     }

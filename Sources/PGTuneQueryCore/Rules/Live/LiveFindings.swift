@@ -37,11 +37,14 @@ public enum LiveFindings {
 
   package static let analyzeSkipped = RuleDescription(
     id: "analyze-skipped",
-    summary: "Data-modifying statement not run by --analyze",
+    summary: "Statement not run by --analyze (it could change what a rollback cannot undo)",
     rationale: """
-      --analyze runs statements; one that changes data is only run with \
-      --allow-writes-in-rollback as well (and is then rolled back). Without it, it gets a plain \
-      EXPLAIN.
+      --analyze runs statements, and a rollback undoes only what is transactional. A statement is \
+      run only when its plan calls no volatile function (a serial column's nextval, setval, \
+      pg_stat_reset, pg_reload_conf, lo_export, dblink…; random(), clock_timestamp() and \
+      pg_sleep() are allowed), writes no foreign table, and the tables it writes have no user \
+      trigger; a data-modifying statement also needs --allow-writes-in-rollback. Otherwise it \
+      gets a plain EXPLAIN, and this finding names what stopped it.
       """,
     defaultSeverity: .info, triggering: [], nonTriggering: [])
 
