@@ -101,7 +101,31 @@ public final class ScratchPostgres: @unchecked Sendable {
     try Self.asPostgres(["\(Self.bin)/pg_ctl", "-D", "\(directory)/data", "-m", "immediate", "stop"])
   }
 
+  /// Freezes every process of the server (SIGSTOP): connections stay open and the kernel still
+  /// accepts new ones, but nothing answers — the fault a client-side deadline exists for.
+  public func freeze() { signalAll(SIGSTOP) }
+
+  /// Lets a frozen server run again.
+  public func resume() { signalAll(SIGCONT) }
+
+  /// The postmaster (first line of postmaster.pid) and every process whose parent it is.
+  private func signalAll(_ signal: Int32) {
+    guard let text = try? String(contentsOfFile: "\(directory)/data/postmaster.pid", encoding: .utf8),
+      let postmaster = text.split(separator: "\n").first.flatMap({ Int32($0) })
+    else { return }
+    var pids = [postmaster]
+    for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+      guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+      else { continue }
+      let fields = stat[stat.index(after: close)...].split(separator: " ")
+      if fields.count > 1, Int32(fields[1]) == postmaster { pids.append(pid) }
+    }
+    for pid in pids { kill(pid, signal) }
+  }
+
   public func stop() {
+    resume()
     try? Self.asPostgres(["\(Self.bin)/pg_ctl", "-D", "\(directory)/data", "-m", "fast", "stop"])
     try? FileManager.default.removeItem(atPath: directory)
   }

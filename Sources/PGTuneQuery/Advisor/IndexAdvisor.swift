@@ -46,8 +46,19 @@ public enum IndexAdvisor {
     do throws(PostgresError) {
       var results: [(IndexCandidate, Double)] = []
       for candidate in tried {
-        let created = try connection.query(
-          "SELECT indexname FROM hypopg_create_index($1)", parameters: [candidate.hypotheticalDDL])
+        // A candidate the server refuses (an expression that is not IMMUTABLE, an operator class
+        // the type lacks) is skipped; a savepoint keeps the transaction, and the statement's
+        // plan, usable for the others.
+        try connection.query("SAVEPOINT pgtune_query_candidate")
+        let created: [[String?]]
+        do {
+          created = try connection.query(
+            "SELECT indexname FROM hypopg_create_index($1)", parameters: [candidate.hypotheticalDDL])
+        } catch where error.kind == .query {
+          try connection.query("ROLLBACK TO SAVEPOINT pgtune_query_candidate")
+          continue
+        }
+        try connection.query("RELEASE SAVEPOINT pgtune_query_candidate")
         let hypotheticalName = created.first?.first ?? nil
         let result = try SafeExplain.planInOpenTransaction(sql, plan: plan, on: connection)
         try connection.query("SELECT hypopg_reset()")
@@ -76,7 +87,7 @@ public enum IndexAdvisor {
       try connection.query("ROLLBACK")
       return chosen
     } catch {
-      if error.kind != .connection {
+      if error.kind == .query {
         _ = try? connection.query("ROLLBACK")
         _ = try? connection.query("SELECT hypopg_reset()")
       }

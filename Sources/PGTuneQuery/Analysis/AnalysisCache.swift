@@ -112,6 +112,8 @@ struct LiveStatementResult: Sendable {
   var verified = false
   var rewrites: [Rewrite] = []
   var cache: CacheStatus?
+  /// Advice or rewrites failed part-way: the plan is right, but the entry is not worth storing.
+  var partial = false
 
   init(outcome: Result<ExplainOutcome, PostgresError>) { self.outcome = outcome }
 
@@ -144,7 +146,7 @@ struct LiveStatementResult: Sendable {
 
   /// The storable form; nil unless there is a plan (failures and timeouts are retried next time).
   func cached(advisor: String?, rewriting: String?) -> CachedAnalysis? {
-    guard case .success(.plan(let explain, let analyzed, _)) = outcome else { return nil }
+    guard !partial, case .success(.plan(let explain, let analyzed, _)) = outcome else { return nil }
     return CachedAnalysis(
       plan: explain.planJSON, planningTime: explain.planningTime, executionTime: explain.executionTime, analyzed: analyzed, verified: verified,
       candidates: chosen.map { candidate, before, after in

@@ -49,8 +49,25 @@ public struct ConnectionFailure: Error, Sendable {
   /// One line: what failed and what to check. Never contains a password (libpq's messages do
   /// not, and we print only host, port, user and database names).
   public var message: String {
-    "cannot connect to PostgreSQL (\(conninfoDescription)): \(error.message); check that the server is running and "
-      + "accepts connections there, and the --dsn / PGTUNE_QUERY_DSN / PG* settings"
+    "cannot connect to PostgreSQL (\(conninfoDescription)): \(error.message); \(advice)"
+  }
+
+  /// What to check, by what the server said: a wrong password is not a server that is down.
+  var advice: String {
+    let text = error.message.lowercased()
+    if PostgresError.isOutOfSlots(error) {
+      return "the server has no free connection slot (max_connections, or the role's CONNECTION LIMIT): retry later or lower --jobs"
+    }
+    if text.contains("password authentication failed") || text.contains("no password supplied")
+      || text.contains("authentication failed") || text.contains("pg_hba.conf")
+    {
+      return "check the user and password (PGPASSWORD, ~/.pgpass) and pg_hba.conf"
+    }
+    if text.contains("does not exist") { return "check the database and user names" }
+    if error.kind == .unresponsive || text.contains("timeout expired") {
+      return "the server did not answer in time: is it overloaded or frozen? (--connect-timeout)"
+    }
+    return "check that the server is running and accepts connections there, and the --dsn / PGTUNE_QUERY_DSN / PG* settings"
   }
 }
 
@@ -92,14 +109,17 @@ public enum LiveAnalyzer {
     }
     if let cache = setup.cache, options.readCache { cache.prefetch(work.compactMap(\.cacheKey)) }
     let done = Counter()
+    let connections = setup.connections
     let outcomes = ParallelRunner.map(
-      count: work.count, workers: options.jobs, batch: 1, makeWorker: { PooledSession(pool: pool) },
+      count: work.count, workers: max(1, connections.count), batch: 1,
+      makeWorker: { PooledSession(pool: pool, connection: connections.take()) },
       { session, index -> LiveStatementResult in
         let result = lookUpOrAnalyze(work[index], catalog: setup.catalog, cache: setup.cache, options: options, session: session)
         options.progress?(done.add(1), work.count)
         return result
       }, finish: { session in session.close() })
 
+    connections.closeAll()
     var summary = LiveSummary(
       pool: pool.statistics, catalog: setup.catalog, lostConnection: pool.downError, warnings: setup.warnings)
     if setup.cache != nil { summary.cache = CacheTotals(hits: 0, misses: 0) }
@@ -129,6 +149,9 @@ public enum LiveAnalyzer {
     var catalog: CatalogFacts?
     var cache: AnalysisCache?
     var warnings: [String] = []
+    /// The connections opened for the run (the first one included): as many as --jobs asks
+    /// for, or as many as the server has slots for.
+    var connections = ConnectionHandoff()
   }
 
   /// Connects once: catalog facts, hypopg (installed only with --enable-hypopg), and the planner
@@ -137,7 +160,7 @@ public enum LiveAnalyzer {
     var setup = Setup()
     do {
       let first = try pool.connect()
-      defer { first.close() }
+      setup.connections.add(first)
       do {
         setup.catalog = try CatalogFacts.load(from: first)
       } catch where error.kind == .query {
@@ -168,9 +191,30 @@ public enum LiveAnalyzer {
           store: store, ttl: options.cacheTTL, catalog: facts, plannerSettings: settings, options: options)
       }
     } catch {
+      setup.connections.closeAll()
       throw ConnectionFailure(error: error, conninfoDescription: ConninfoDescription.describe(options.conninfo))
     }
+    openMore(options.jobs - 1, pool: pool, into: &setup)
     return setup
+  }
+
+  /// The rest of --jobs' connections. A server short of slots (max_connections nearly used, a
+  /// role's CONNECTION LIMIT) gives fewer: the run goes on with those, and says so once.
+  private static func openMore(_ wanted: Int, pool: ConnectionPool, into setup: inout Setup) {
+    guard wanted > 0 else { return }
+    var failure: PostgresError?
+    for _ in 0..<wanted {
+      do {
+        setup.connections.add(try pool.connect())
+      } catch {
+        failure = error
+        break
+      }
+    }
+    guard let failure else { return }
+    let opened = setup.connections.count
+    let cause = PostgresError.isOutOfSlots(failure) ? "the server has no free connection slot (max_connections, or the role's CONNECTION LIMIT)" : failure.message
+    setup.warnings.append("only \(opened) of \(wanted + 1) connections could be opened (\(cause)); going on with \(opened)")
   }
 
   /// A statement's live result: from the cache when it holds a fresh one, otherwise from the
@@ -227,31 +271,42 @@ public enum LiveAnalyzer {
     statement.add(added)
   }
 
-  /// One statement against the database: EXPLAIN, then index advice and costed rewrites.
+  /// One statement against the database: EXPLAIN, then index advice and costed rewrites. Once
+  /// the statement has a plan, a failure of the advice or of a rewrite's EXPLAIN loses only that
+  /// part: the plan and its findings stay (and a lost connection still shows in the pool).
   private static func analyze(
     sql: String, plan: ExplainPlan, rules: Set<String>, root: Node?, catalog: CatalogFacts?, options: LiveOptions,
     session: PooledSession
   ) -> LiveStatementResult {
+    let outcome: ExplainOutcome
     do throws(PostgresError) {
-      let outcome = try session.run { connection throws(PostgresError) in
+      outcome = try session.run { connection throws(PostgresError) in
         try SafeExplain.explain(sql, plan: plan, options: options.explain, on: connection)
       }
-      var result = LiveStatementResult(outcome: .success(outcome))
-      guard case .plan(let baseline, _, _) = outcome, let catalog, let root else { return result }
-      if let advisor = options.advisor {
-        (result.chosen, result.verified) = try advise(
-          root: root, sql: sql, plan: plan, baseline: baseline, catalog: catalog, advisor: advisor, options: options,
-          session: session)
-      }
-      if let rewriting = options.rewriting {
-        result.rewrites = try costedRewrites(
-          Rewriter.rewrites(for: root, findings: rules, catalog: catalog, options: rewriting), baseline: baseline,
-          session: session)
-      }
-      return result
     } catch {
       return LiveStatementResult(outcome: .failure(error))
     }
+    var result = LiveStatementResult(outcome: .success(outcome))
+    guard case .plan(let baseline, _, _) = outcome, let catalog, let root else { return result }
+    if let advisor = options.advisor {
+      if let advice = try? advise(
+        root: root, sql: sql, plan: plan, baseline: baseline, catalog: catalog, advisor: advisor, options: options,
+        session: session)
+      {
+        (result.chosen, result.verified) = advice
+      } else {
+        result.partial = true
+      }
+    }
+    if let rewriting = options.rewriting {
+      let rewrites = Rewriter.rewrites(for: root, findings: rules, catalog: catalog, options: rewriting)
+      if let costed = try? costedRewrites(rewrites, baseline: baseline, session: session) {
+        result.rewrites = costed
+      } else {
+        result.partial = true
+      }
+    }
+    return result
   }
 
   /// EXPLAINs each rewrite (safely, like any statement) and records both costs. Every rewrite is
@@ -345,6 +400,11 @@ public enum LiveAnalyzer {
           message: message, offset: offset, help: help, cause: cause))
     }
     switch outcome {
+    case .failure(let error) where error.kind == .unresponsive:
+      report(
+        LiveFindings.explainTimeout, "not EXPLAINed: \(error.message)",
+        help: "check the server (is it frozen, out of memory, or behind a broken network?); --client-timeout sets the wait",
+        cause: .timeout)
     case .failure(let error):
       report(LiveFindings.explainFailed, LiveFindings.connectionFailureMessage(error.message), cause: .connectionFailed)
     case .success(.notExplainable(let reason)):

@@ -8,6 +8,9 @@ public struct PostgresError: Error, LocalizedError, Sendable, Equatable {
     case connection
     /// The server rejected a query.
     case query
+    /// The server did not answer within the client-side deadline (frozen, overloaded, or a
+    /// network that drops packets). The connection is closed: its state is unknown.
+    case unresponsive
   }
 
   public let kind: Kind
@@ -32,6 +35,9 @@ public struct PostgresError: Error, LocalizedError, Sendable, Equatable {
 /// `PG*` variables, `~/.pgpass`, service files) — and nothing is ever pasted into a conninfo.
 public final class PostgresConnection {
   private var handle: OpaquePointer?
+  /// Seconds to wait for any one answer of the server; nil waits as long as libpq would.
+  /// `statement_timeout` is enforced by the server, so a frozen server needs a deadline here.
+  public var answerTimeout: Double?
 
   /// Opens a connection.
   /// - Parameters:
@@ -40,8 +46,13 @@ public final class PostgresConnection {
   public init(conninfo: String, connectTimeout: Int = 10, applicationName: String = "pgtune-query")
     throws(PostgresError)
   {
-    let keywords = ["dbname", "connect_timeout", "application_name", "client_encoding"]
-    let values = [conninfo, String(connectTimeout), applicationName, "UTF8"]
+    // TCP keepalives first, so that the user's conninfo may override them: a peer that vanished
+    // (a dropped VM, a cut link) is noticed in about a minute instead of never.
+    let keywords = [
+      "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count", "dbname", "connect_timeout",
+      "application_name", "client_encoding",
+    ]
+    let values = ["1", "30", "10", "3", conninfo, String(connectTimeout), applicationName, "UTF8"]
     let connection = withCStringArray(keywords) { keywordPointers in
       withCStringArray(values) { valuePointers in
         PQconnectdbParams(keywordPointers, valuePointers, 1)
@@ -95,8 +106,8 @@ public final class PostgresConnection {
   @discardableResult
   public func execute(_ sql: String) throws(PostgresError) -> [[String?]] {
     guard let handle else { throw Self.closedError }
-    let result = PQexec(handle, sql)
-    return try consume(result)
+    guard PQsendQuery(handle, sql) == 1 else { throw sendFailure() }
+    return try consume(try awaitResult(handle))
   }
 
   /// Runs one statement with `$1…` parameters through the extended protocol, which takes exactly
@@ -104,10 +115,62 @@ public final class PostgresConnection {
   @discardableResult
   public func query(_ sql: String, parameters: [String?] = []) throws(PostgresError) -> [[String?]] {
     guard let handle else { throw Self.closedError }
-    let result = withOptionalCStringArray(parameters) { values in
-      PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+    let sent = withOptionalCStringArray(parameters) { values in
+      PQsendQueryParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
     }
-    return try consume(result)
+    guard sent == 1 else { throw sendFailure() }
+    return try consume(try awaitResult(handle))
+  }
+
+  private func sendFailure() -> PostgresError {
+    PostgresError(
+      kind: .connection, sqlState: nil, message: Self.oneLine(handle.flatMap { PQerrorMessage($0) }), detail: nil, hint: nil)
+  }
+
+  /// Waits for the results of the query just sent, never longer than `answerTimeout` for the
+  /// server to say something, and returns the last one (an error result if there was one).
+  /// On the deadline the connection is closed: a rollback on the server happens when it wakes.
+  private func awaitResult(_ handle: OpaquePointer) throws(PostgresError) -> OpaquePointer? {
+    var kept: OpaquePointer?
+    while true {
+      while PQisBusy(handle) == 1 {
+        try waitForInput(handle)
+        guard PQconsumeInput(handle) == 1 else {
+          PQclear(kept)
+          return nil
+        }
+      }
+      guard let next = PQgetResult(handle) else { return kept }
+      if let current = kept, PQresultStatus(current) == PGRES_FATAL_ERROR {
+        PQclear(next)
+      } else {
+        PQclear(kept)
+        kept = next
+      }
+    }
+  }
+
+  private func waitForInput(_ handle: OpaquePointer) throws(PostgresError) {
+    let socket = PQsocket(handle)
+    guard socket >= 0 else { return }
+    let deadline = answerTimeout.map { Date().addingTimeInterval($0) }
+    while true {
+      let remaining = deadline.map { max(0, $0.timeIntervalSinceNow) }
+      var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+      let milliseconds = remaining.map { Int32(min($0 * 1_000, Double(Int32.max))) } ?? -1
+      let ready = poll(&descriptor, 1, milliseconds)
+      if ready > 0 { return }
+      if ready < 0 && errno == EINTR { continue }
+      if ready == 0 {
+        let seconds = answerTimeout ?? 0
+        close()
+        throw PostgresError(
+          kind: .unresponsive, sqlState: nil,
+          message: String(format: "the server did not answer within %.0f s (--client-timeout); it may be frozen or overloaded", seconds),
+          detail: nil, hint: nil)
+      }
+      return
+    }
   }
 
   private func consume(_ result: OpaquePointer?) throws(PostgresError) -> [[String?]] {

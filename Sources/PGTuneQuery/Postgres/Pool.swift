@@ -76,7 +76,12 @@ public final class PooledSession {
   private var connection: PostgresConnection?
   private var used = 0
 
-  public init(pool: ConnectionPool) { self.pool = pool }
+  /// A session that starts with `connection` (opened ahead, see `ConnectionHandoff`), or opens
+  /// one on first use.
+  public init(pool: ConnectionPool, connection: PostgresConnection? = nil) {
+    self.pool = pool
+    self.connection = connection
+  }
 
   /// Runs `work` on a healthy connection. A connection-level failure gets one more try on a new
   /// connection; if that cannot be opened the pool is marked down.
@@ -94,6 +99,13 @@ public final class PooledSession {
         return result
       } catch {
         pool.record(latency: Date().timeIntervalSince(started) * 1000, failed: true)
+        // A server that stopped answering is not asked again: every later statement would wait
+        // out the same deadline (and a reconnect its connect timeout).
+        if error.kind == .unresponsive {
+          self.connection = nil
+          pool.markDown(error)
+          throw error
+        }
         guard error.kind == .connection || !connection.isHealthy else { throw error }
         self.connection = nil
         guard attempt == 1 else {
@@ -124,5 +136,37 @@ public final class PooledSession {
   public func close() {
     connection?.close()
     connection = nil
+  }
+}
+
+/// Connections opened by one thread for the workers of a run: each worker takes one.
+public final class ConnectionHandoff: @unchecked Sendable {
+  private let lock = NSLock()
+  private var connections: [PostgresConnection] = []
+
+  public init() {}
+
+  public var count: Int { lock.withLock { connections.count } }
+
+  func add(_ connection: PostgresConnection) { lock.withLock { connections.append(connection) } }
+
+  /// One connection for a worker, or nil when none is left (the worker opens its own).
+  func take() -> PostgresConnection? { lock.withLock { connections.popLast() } }
+
+  /// Closes those no worker took (a run with fewer statements than connections).
+  func closeAll() {
+    lock.withLock {
+      for connection in connections { connection.close() }
+      connections.removeAll()
+    }
+  }
+}
+
+extension PostgresError {
+  /// The server refused a connection for want of a slot (SQLSTATE 53300): `max_connections`
+  /// reached, slots reserved for superusers, or the role's or database's CONNECTION LIMIT.
+  public static func isOutOfSlots(_ error: PostgresError) -> Bool {
+    error.sqlState == "53300" || error.message.contains("too many connections")
+      || error.message.contains("remaining connection slots are reserved")
   }
 }

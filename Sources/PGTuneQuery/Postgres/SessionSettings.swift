@@ -9,6 +9,13 @@ public struct SessionSettings: Sendable, Equatable {
   public var idleInTransactionTimeout: Int = 60_000
   /// Seconds libpq may spend connecting.
   public var connectTimeout: Int = 10
+  /// Seconds to wait for any answer of the server before giving up on the connection; nil:
+  /// `statement_timeout` plus 5 s (the server cancels a slow statement itself; this is for a
+  /// server that cannot, because it is frozen or the network dropped).
+  public var clientTimeout: Double?
+
+  /// The client-side deadline in force.
+  public var answerTimeout: Double { clientTimeout ?? Double(statementTimeout) / 1_000 + 5 }
 
   public init() {}
 
@@ -27,6 +34,7 @@ extension PostgresConnection {
   /// Opens a connection and applies `settings` in one round trip.
   public static func open(conninfo: String, settings: SessionSettings) throws(PostgresError) -> PostgresConnection {
     let connection = try PostgresConnection(conninfo: conninfo, connectTimeout: settings.connectTimeout)
+    connection.answerTimeout = settings.answerTimeout
     let parameters = settings.parameters
     let calls = parameters.indices.map { "set_config($\($0 * 2 + 1), $\($0 * 2 + 2), false)" }
     try connection.query(

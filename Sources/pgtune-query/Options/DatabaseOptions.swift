@@ -58,6 +58,12 @@ struct DatabaseOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Suggest an index only if it cuts the cost by at least this percentage (default 30).", valueName: "percent"))
   var minSavings: Double?
 
+  @Option(
+    help: ArgumentHelp(
+      "Seconds to wait for any answer of the server before giving up on it (default: --statement-timeout + 5 s). Bounds a run against a frozen server or a broken network.",
+      valueName: "seconds"))
+  var clientTimeout: Double?
+
   @Flag(help: "Do not suggest indexes.")
   var noIndexAdvice = false
 
@@ -72,6 +78,7 @@ struct DatabaseOptions: ParsableArguments {
       throw ValidationError("--allow-writes-in-rollback only means something with --analyze")
     }
     if let connectTimeout, connectTimeout < 1 { throw ValidationError("--connect-timeout must be at least 1") }
+    if let clientTimeout, !(clientTimeout > 0) { throw ValidationError("--client-timeout must be more than 0 seconds") }
     if let minSavings, !(0...100).contains(minSavings) { throw ValidationError("--min-savings is a percentage, 0 to 100") }
     if let maxQueriesPerConnection, maxQueriesPerConnection < 1 {
       throw ValidationError("--max-queries-per-connection must be at least 1")
@@ -88,6 +95,7 @@ struct DatabaseOptions: ParsableArguments {
     if let statementTimeout { options.session.statementTimeout = statementTimeout.value }
     if let lockTimeout { options.session.lockTimeout = lockTimeout.value }
     if let connectTimeout { options.session.connectTimeout = connectTimeout }
+    if let clientTimeout { options.session.clientTimeout = clientTimeout }
     if let maxQueriesPerConnection { options.maxQueriesPerConnection = maxQueriesPerConnection }
     if let largeTableRows { options.largeTableRows = largeTableRows }
     if noIndexAdvice {

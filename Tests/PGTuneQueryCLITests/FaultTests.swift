@@ -1,0 +1,154 @@
+import Foundation
+import PGTuneQuery
+import TestSupport
+import Testing
+
+/// Faults a run must survive with a clear message within a bounded time: a frozen server, a
+/// server short of connection slots, outputs that cannot be written, inputs that are not there.
+@Suite(.serialized) struct FaultTests {
+  /// SIGSTOP of every server process mid-run: `statement_timeout` cannot fire (the server
+  /// enforces it), so only the client-side deadline ends the wait. Exit 3 with the results so
+  /// far, within seconds, and the frozen statement said to be a timeout.
+  @Test(.enabled(if: ScratchPostgres.available && getuid() == 0, "needs root to run a scratch server"))
+  func frozenServerEndsWithinTheClientTimeout() throws {
+    let server = try ScratchPostgres(port: 55_492)
+    defer { server.stop() }
+    let sql = (1...80).map { "SELECT pg_sleep(0.05), \($0)" }.joined(separator: ";\n")
+    let started = Date()
+    let result = try runPGTuneQuery(
+      ["analyze", "--dsn", server.dsn, "--analyze", "--client-timeout", "2", "--jobs", "2", "--format", "json", "-"],
+      stdin: Data(sql.utf8),
+      whileRunning: {
+        Thread.sleep(forTimeInterval: 1.0)
+        server.freeze()
+      })
+    let elapsed = Date().timeIntervalSince(started)
+    #expect(result.status == 3, "\(result.stderr)")
+    #expect(elapsed < 30, "took \(elapsed) s against a frozen server")
+    #expect(result.stderr.contains("did not answer within 2 s"), "\(result.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    let statements = try #require(json["statements"] as? [[String: Any]])
+    #expect(statements.count == 80)
+    let planned = statements.filter { $0["plan"] is [String: Any] }.count
+    #expect(planned > 0 && planned < 80, "\(planned) planned")
+    let timedOut = statements.filter {
+      ($0["findings"] as? [[String: Any]] ?? []).contains { $0["rule"] as? String == "explain-timeout" }
+    }
+    #expect(!timedOut.isEmpty)
+  }
+
+  /// A role limited to 2 connections and `--jobs 4`: the run goes on with 2, says so once, and
+  /// plans every statement.
+  @Test(.enabled(if: TestServices.postgresEnabled, "PostgreSQL test server not running (make test starts it)"))
+  func tooFewConnectionSlotsDegradeTheRun() throws {
+    let database = try TestDatabase(name: "pgtq_cli_slots")
+    try database.execute(
+      """
+      DROP ROLE IF EXISTS pgtq_limited;
+      CREATE ROLE pgtq_limited LOGIN CONNECTION LIMIT 2;
+      GRANT SELECT ON ALL TABLES IN SCHEMA public TO pgtq_limited;
+      """)
+    let dsn = database.dsn.replacingOccurrences(of: "user=postgres", with: "user=pgtq_limited")
+    #expect(dsn.contains("user=pgtq_limited"))
+    let sql = (1...40).map { "SELECT id FROM customers WHERE id = \($0)" }.joined(separator: ";\n")
+    let result = try runPGTuneQuery(
+      ["analyze", "--dsn", dsn, "--jobs", "4", "--no-index-advice", "--format", "json", "-"], stdin: Data(sql.utf8))
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("only 2 of 4 connections could be opened (the server has no free connection slot"), "\(result.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    let statements = try #require(json["statements"] as? [[String: Any]])
+    #expect(statements.filter { $0["plan"] is [String: Any] }.count == 40)
+  }
+
+  /// Output that cannot be written is an error and exit 2, never a crash (it used to be SIGILL).
+  @Test func closedOrFullStandardStreams() throws {
+    let shop = Repository.path("Fixtures/sql/examples/shop.sql")
+    let full = try runShell("\(pgtuneQueryBinary.path) analyze \(shop) > /dev/full")
+    #expect(full.status == 2)
+    #expect(full.stderr.contains("cannot write to standard output: No space left on device"))
+    let closed = try runShell("\(pgtuneQueryBinary.path) analyze \(shop) >&-")
+    #expect(closed.status == 2)
+    #expect(closed.stderr.contains("cannot write to standard output"))
+    let noInput = try runShell("\(pgtuneQueryBinary.path) analyze - <&-")
+    #expect(noInput.status == 0, "\(noInput.stderr)")
+    #expect(noInput.stdout.contains("0 statements analyzed"))
+    let report = try runShell("\(pgtuneQueryBinary.path) report - <&-")
+    #expect(report.status == 4)
+    // A reader that goes away ends the run quietly (SIGPIPE, like other tools), never an error message.
+    let head = try runShell("yes 'SELECT * FROM t WHERE a = NULL;' | head -c 200000 | \(pgtuneQueryBinary.path) analyze - | head -n 1")
+    #expect(head.stderr.isEmpty, "\(head.stderr)")
+  }
+
+  /// `--output` writes what the path is: through a symlink to its target, in place on a device,
+  /// and an error (exit 2, the path named) for a directory or an unwritable place.
+  @Test func outputFilesKeepWhatThePathIs() throws {
+    let directory = NSTemporaryDirectory() + "pgtq-output-\(getpid())"
+    try? FileManager.default.removeItem(atPath: directory)
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let shop = Repository.path("Fixtures/sql/examples/shop.sql")
+    let target = "\(directory)/real.json"
+    try Data("old".utf8).write(to: URL(fileURLWithPath: target))
+    try FileManager.default.createSymbolicLink(atPath: "\(directory)/link.json", withDestinationPath: "real.json")
+    let linked = try runPGTuneQuery(["analyze", "--format", "json", "--output", "\(directory)/link.json", shop])
+    #expect(linked.status == 0, "\(linked.stderr)")
+    let attributes = try FileManager.default.attributesOfItem(atPath: "\(directory)/link.json")
+    #expect(attributes[.type] as? FileAttributeType == .typeSymbolicLink)
+    #expect(try String(contentsOfFile: target, encoding: .utf8).hasPrefix("{\"schema_version\":1"))
+    // The text report still goes to the terminal.
+    #expect(linked.stdout.contains("statements analyzed"))
+    let device = try runPGTuneQuery(["analyze", "--format", "json", "--output", "/dev/null", shop])
+    #expect(device.status == 0)
+    var info = stat()
+    #expect(stat("/dev/null", &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR)
+    let toDirectory = try runPGTuneQuery(["analyze", "--format", "json", "--output", directory, shop])
+    #expect(toDirectory.status == 2)
+    #expect(toDirectory.stderr.contains("\(directory): is a directory"))
+    let nowhere = try runPGTuneQuery(["analyze", "--output", "/nonexistent-dir/x.json", shop])
+    #expect(nowhere.status == 2)
+    #expect(nowhere.stderr.contains("/nonexistent-dir/x.json"))
+    let baseline = try runPGTuneQuery(["check", "--plans", Repository.path("Fixtures/plans"), "--update-baseline", "--baseline", directory])
+    #expect(baseline.status == 2, "\(baseline.stderr)")
+  }
+
+  /// One 16 MB log line is read in one pass (it used to rescan its buffer per block: 4.6 s for
+  /// 8 MB, 37 s for 32 MB) and counted; over --max-line-bytes it would be cut with a warning.
+  @Test func hugeLogLineIsLinear() throws {
+    let path = NSTemporaryDirectory() + "pgtq-huge-line-\(getpid()).log"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    var log = Data("2024-05-01 10:00:00.000 UTC [1] u@d LOG:  duration: 1.000 ms  statement: SELECT 1\n".utf8)
+    log.append(Data("2024-05-01 10:00:01.000 UTC [1] u@d LOG:  duration: 2.000 ms  statement: SELECT '".utf8))
+    // 16 MB keeps the debug build of the test suite quick; the release binary reads 64 MB in ~2.5 s (README).
+    log.append(Data(repeating: UInt8(ascii: "x"), count: 16 << 20))
+    log.append(Data("'\n2024-05-01 10:00:02.000 UTC [1] u@d LOG:  duration: 3.000 ms  statement: SELECT 2\n".utf8))
+    try log.write(to: URL(fileURLWithPath: path))
+    let started = Date()
+    let result = try runPGTuneQuery(["report", "--format", "json", "--no-store", path])
+    #expect(result.status == 0, "\(result.stderr)")
+    // Not a timed test of speed (bench/ does that): a bound that only a quadratic read misses.
+    #expect(Date().timeIntervalSince(started) < 60)
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    #expect((json["totals"] as? [String: Any])?["queries"] as? Int == 3, "\(result.stdout.prefix(300))")
+  }
+}
+
+/// Runs a shell command line (for redirections the test is about) and collects its output.
+func runShell(_ command: String) throws -> CommandResult {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/bin/bash")
+  process.arguments = ["-c", command]
+  var environment = ProcessInfo.processInfo.environment
+  environment["PGTUNE_QUERY_STORE"] = "/tmp/pgtune-query-test/stores/\(UUID().uuidString).sqlite"
+  process.environment = environment
+  let output = Pipe()
+  let errors = Pipe()
+  process.standardOutput = output
+  process.standardError = errors
+  try process.run()
+  let outputData = output.fileHandleForReading.readDataToEndOfFile()
+  let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return CommandResult(
+    status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
+    stderr: String(decoding: errorData, as: UTF8.self))
+}
