@@ -17,7 +17,8 @@ enum Terminal {
   /// one-line error and exit status 2 — never a trap.
   static func write(_ text: String) {
     do {
-      try OutputFile.writeAll(Array(text.utf8), to: STDOUT_FILENO, shownAs: "standard output")
+      let shown = stdoutIsTTY ? TerminalText.sanitized(text) : text
+      try OutputFile.writeAll(Array(shown.utf8), to: STDOUT_FILENO, shownAs: "standard output")
     } catch {
       if errno == EPIPE {
         signal(SIGPIPE, SIG_DFL)
@@ -30,7 +31,8 @@ enum Terminal {
 
   /// Writes to standard error; if that is closed too there is nobody to tell.
   static func writeError(_ text: String) {
-    let line = text.hasSuffix("\n") ? text : text + "\n"
+    var line = text.hasSuffix("\n") ? text : text + "\n"
+    if isatty(STDERR_FILENO) == 1 { line = TerminalText.sanitized(line) }
     try? OutputFile.writeAll(Array(line.utf8), to: STDERR_FILENO, shownAs: "standard error")
   }
 
@@ -111,5 +113,45 @@ final class ProgressBar: @unchecked Sendable {
   func clear() {
     guard enabled else { return }
     Terminal.writeRaw("\r\u{1B}[K")
+  }
+}
+
+/// Text from logs and SQL literals shown on a terminal: control characters (an ESC sequence that
+/// retitles the window or hides text, a carriage return that overwrites a line) are shown as
+/// `\u{…}` escapes. Only the colour sequences this tool writes itself (`ESC [ digits ; m`) and
+/// newlines and tabs pass.
+enum TerminalText {
+  static func sanitized(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: isControl) else { return text }
+    var output = String.UnicodeScalarView()
+    var scalars = Array(text.unicodeScalars)[...]
+    while let scalar = scalars.first {
+      if scalar == "\u{1B}", let length = colourSequenceLength(scalars) {
+        output.append(contentsOf: scalars.prefix(length))
+        scalars = scalars.dropFirst(length)
+        continue
+      }
+      if isControl(scalar) {
+        output.append(contentsOf: "\\u{\(String(scalar.value, radix: 16))}".unicodeScalars)
+      } else {
+        output.append(scalar)
+      }
+      scalars = scalars.dropFirst()
+    }
+    return String(output)
+  }
+
+  static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    (scalar.value < 0x20 && scalar != "\n" && scalar != "\t") || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
+  }
+
+  /// `ESC [ 1 ; 33 m` and the like: the SGR sequences of our colours.
+  static func colourSequenceLength(_ scalars: ArraySlice<Unicode.Scalar>) -> Int? {
+    var index = scalars.startIndex + 1
+    guard index < scalars.endIndex, scalars[index] == "[" else { return nil }
+    index += 1
+    while index < scalars.endIndex, scalars[index] == ";" || ("0"..."9").contains(scalars[index]) { index += 1 }
+    guard index < scalars.endIndex, scalars[index] == "m" else { return nil }
+    return index - scalars.startIndex + 1
   }
 }

@@ -132,6 +132,38 @@ import Testing
   }
 }
 
+extension FaultTests {
+  /// The smaller defects: each a one-line error with the right exit status, or no error at all.
+  @Test func smallDefects() throws {
+    // A UTF-8 byte order mark is not a syntax error at 1:1.
+    let bom = try runPGTuneQuery(["analyze", "-"], stdin: Data([0xEF, 0xBB, 0xBF] + Array("SELECT a FROM t WHERE b = NULL;".utf8)))
+    #expect(bom.stdout.hasPrefix("<stdin>:1:25: error: [compare-to-null]"), "\(bom.stdout)")
+    #expect(!bom.stdout.contains("syntax-error"))
+    // A conninfo libpq cannot read is a usage error (2), checked before connecting, password hidden.
+    let typo = try runPGTuneQuery(["analyze", "--dsn", "host=127.0.0.1 dbnam=x", "-"], stdin: Data("SELECT 1".utf8))
+    #expect(typo.status == 2)
+    #expect(typo.stderr.contains("invalid connection option \"dbnam\""))
+    let broken = try runPGTuneQuery(["analyze", "--dsn", "postgresql://ci:hunter2@[bad", "-"], stdin: Data("SELECT 1".utf8))
+    #expect(broken.status == 2)
+    #expect(!broken.stderr.contains("hunter2") && broken.stderr.contains("ci:***@"), "\(broken.stderr)")
+    let store = try runPGTuneQuery(["cache", "stats", "--store", "redis://u:hunter2@bad host:1/0"])
+    #expect(store.status == 2)
+    #expect(!store.stderr.contains("hunter2"), "\(store.stderr)")
+  }
+
+  /// On a terminal, control characters from SQL literals are shown escaped; a pipe gets the bytes.
+  @Test func controlCharactersAreEscapedOnATerminal() throws {
+    let path = NSTemporaryDirectory() + "pgtq-control-\(getpid()).sql"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try Data("SELECT * FROM t WHERE a = '\u{1B}]0;owned\u{07}\r';\n".utf8).write(to: URL(fileURLWithPath: path))
+    let terminal = try runShell("script -qec '\(pgtuneQueryBinary.path) analyze \(path)' /dev/null")
+    #expect(terminal.stdout.contains("\\u{1b}]0;owned\\u{7}"), "\(terminal.stdout)")
+    #expect(!terminal.stdout.contains("\u{1B}]0;"))
+    let piped = try runShell("\(pgtuneQueryBinary.path) analyze --format json \(path)")
+    #expect(piped.stdout.contains("\\u001b]0;owned"))
+  }
+}
+
 /// Runs a shell command line (for redirections the test is about) and collects its output.
 func runShell(_ command: String) throws -> CommandResult {
   let process = Process()

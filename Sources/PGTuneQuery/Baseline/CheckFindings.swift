@@ -72,13 +72,26 @@ public enum PlanComparison {
     return summary
   }
 
+  /// Cost units below which a plan from a zero-cost baseline is still "nothing".
+  static let zeroBaselineFloor = 1.0
+
   static func differences(
     _ expected: Baseline.Entry, _ current: Baseline.Entry, maxIncrease: Double, catalog: CatalogFacts?,
     largeTableRows: Double
   ) -> [(RuleDescription, String)] {
     var found: [(RuleDescription, String)] = []
-    let delta = expected.totalCost > 0 ? (current.totalCost - expected.totalCost) / expected.totalCost : 0
-    let change = String(format: "%.2f → %.2f (%+.0f %%)", expected.totalCost, current.totalCost, delta * 100)
+    // A baseline cost of 0 (a plan of constants) has no percentage: any cost at all above a
+    // small absolute floor is a rise, not "+0 %".
+    let delta: Double
+    if expected.totalCost > 0 {
+      delta = (current.totalCost - expected.totalCost) / expected.totalCost
+    } else {
+      delta = current.totalCost > Self.zeroBaselineFloor ? .infinity : 0
+    }
+    let change =
+      delta.isInfinite
+      ? String(format: "%.2f → %.2f (from nothing)", expected.totalCost, current.totalCost)
+      : String(format: "%.2f → %.2f (%+.0f %%)", expected.totalCost, current.totalCost, delta * 100)
     if delta > maxIncrease {
       found.append((CheckFindings.costRegression, "plan cost \(change), more than the \(Int((maxIncrease * 100).rounded())) % allowed"))
     } else if delta < -maxIncrease {

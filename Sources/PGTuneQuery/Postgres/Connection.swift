@@ -63,7 +63,7 @@ public final class PostgresConnection {
         kind: .connection, sqlState: nil, message: "out of memory while connecting", detail: nil, hint: nil)
     }
     guard PQstatus(connection) == CONNECTION_OK else {
-      let message = Self.oneLine(PQerrorMessage(connection))
+      let message = Redaction.redact(Self.oneLine(PQerrorMessage(connection)))
       PQfinish(connection)
       throw PostgresError(kind: .connection, sqlState: nil, message: message, detail: nil, hint: nil)
     }
@@ -205,6 +205,19 @@ public final class PostgresConnection {
 
   private static let closedError = PostgresError(
     kind: .connection, sqlState: nil, message: "the connection is closed", detail: nil, hint: nil)
+
+  /// Why libpq cannot read `conninfo` (a typo'd keyword, a broken URI), or nil when it can: a
+  /// usage error to report before anything connects. The text never holds a password.
+  public static func conninfoProblem(_ conninfo: String) -> String? {
+    guard !conninfo.isEmpty else { return nil }
+    var message: UnsafeMutablePointer<CChar>?
+    guard let options = PQconninfoParse(conninfo, &message) else {
+      defer { PQfreemem(message) }
+      return Redaction.redact(oneLine(message.map { UnsafePointer($0) }))
+    }
+    PQconninfoFree(options)
+    return nil
+  }
 
   /// libpq messages span lines (`connection to server … failed: …\n\tIs the server running…`);
   /// a CLI error is one line.

@@ -43,6 +43,9 @@ public final class SQLiteTier: StoreTier, @unchecked Sendable {
       try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
     connection = try Self.openOrRebuild(path: path, warnings: warnings)
+    // Statements and log samples can hold customer data: the file is the user's alone (its WAL
+    // and shared-memory files are created by SQLite with the same mode).
+    chmod(path, 0o600)
   }
 
   /// The default location: `$PGTUNE_QUERY_STORE`, else `$XDG_CACHE_HOME/pgtune-query/store.sqlite`,

@@ -29,9 +29,5 @@ struct StoreEndpoint: Sendable, CustomStringConvertible {
   }
 
   /// A URL for messages: the password replaced by `***`.
-  static func redacted(_ url: String) -> String {
-    guard var components = URLComponents(string: url), components.password != nil else { return url }
-    components.password = "***"
-    return components.string ?? url
-  }
+  static func redacted(_ url: String) -> String { Redaction.redact(url) }
 }

@@ -8,11 +8,16 @@ public struct SourceFile: Sendable {
   /// libpg_query without copying the whole file again.
   private let nulTerminated: [UInt8]
 
+  /// A leading UTF-8 byte order mark (Windows editors write one) is dropped: it is not SQL, and
+  /// left in it made the first statement a syntax error at 1:1. Columns count from after it.
   public init(name: String, bytes: [UInt8]) {
     self.name = name
-    self.bytes = bytes
-    self.nulTerminated = bytes + [0]
+    let text = bytes.starts(with: Self.byteOrderMark) ? Array(bytes.dropFirst(Self.byteOrderMark.count)) : bytes
+    self.bytes = text
+    self.nulTerminated = text + [0]
   }
+
+  static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
   /// Reads a file and checks that it is SQL text: readable, not a directory, not binary, UTF-8.
   public static func read(path: String, displayName: String? = nil) throws(SourceError) -> SourceFile {

@@ -78,6 +78,9 @@ struct DatabaseOptions: ParsableArguments {
       throw ValidationError("--allow-writes-in-rollback only means something with --analyze")
     }
     if let connectTimeout, connectTimeout < 1 { throw ValidationError("--connect-timeout must be at least 1") }
+    if let dsn = resolvedDSN, let problem = PostgresConnection.conninfoProblem(dsn) {
+      throw ValidationError("--dsn: \(problem)")
+    }
     if let clientTimeout, !(clientTimeout > 0) { throw ValidationError("--client-timeout must be more than 0 seconds") }
     if let minSavings, !(0...100).contains(minSavings) { throw ValidationError("--min-savings is a percentage, 0 to 100") }
     if let maxQueriesPerConnection, maxQueriesPerConnection < 1 {
