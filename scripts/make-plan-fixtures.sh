@@ -33,6 +33,8 @@ plan 05-row-misestimate "" "EXPLAIN_ANALYZE SELECT id FROM customers WHERE city_
 plan 06-sort-spill "SET work_mem = '64kB';" "EXPLAIN_ANALYZE SELECT id, total FROM orders ORDER BY total DESC"
 plan 07-hash-batches "SET work_mem = '64kB';" "EXPLAIN_ANALYZE SELECT o.id, c.email FROM orders o JOIN customers c ON c.id = o.customer_id"
 plan 08-nested-loop-large-outer "SET enable_hashjoin = off; SET enable_mergejoin = off;" "SELECT o.id, e.kind FROM orders o JOIN order_events e ON e.order_id = o.id WHERE o.total > 10"
+# The inner side is no index lookup: a full scan of products (materialized) per order row.
+plan 16-nested-loop-scan-inner "SET enable_hashjoin = off; SET enable_mergejoin = off;" "SELECT o.id, p.name FROM orders o JOIN products p ON p.price = o.total WHERE o.total > 10"
 plan 09-lossy-bitmap-heap-scan "SET work_mem = '64kB'; SET enable_seqscan = off; SET enable_indexscan = off;" "EXPLAIN_ANALYZE SELECT id FROM orders WHERE created_at >= '2024-01-02' AND created_at < '2025-12-01'"
 plan 10-high-filter-removal "" "EXPLAIN_ANALYZE SELECT order_id FROM order_events WHERE happened_at::date = '2024-03-01'"
 plan 11-index-only-heap-fetches "SET enable_seqscan = off; SET enable_bitmapscan = off;" "EXPLAIN_ANALYZE SELECT id FROM customers WHERE id BETWEEN 1 AND 20000"

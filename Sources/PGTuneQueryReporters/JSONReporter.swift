@@ -6,7 +6,7 @@ import PGTuneQuery
 /// {"schema_version":1,
 ///  "statements":[{"file","line","column","fingerprint","sql",
 ///                 "error":null|{"message","line","column"},
-///                 "findings":[{"rule","severity","message","line","column","help"}],
+///                 "findings":[{"rule","severity","message","line","column","help","confirmed_by_plan"}],
 ///                 "plan":null|{"total_cost","startup_cost","plan_rows","actual_total_time"|null,
 ///                              "analyzed","indexes_used","relations","node_types","tree"},
 ///                 "index_suggestions":[],"rewrites":[][,"cache":"hit"|"miss"]}],
@@ -103,6 +103,8 @@ public enum JSONReporter {
       json.field("line", findingPosition.line)
       json.field("column", findingPosition.column)
       json.field("help", finding.help)
+      json.key("confirmed_by_plan")
+      if let confirmed = finding.confirmedByPlan { json.value(confirmed) } else { json.null() }
       json.endObject()
     }
     json.endArray()

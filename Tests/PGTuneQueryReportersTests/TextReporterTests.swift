@@ -7,9 +7,9 @@ import Testing
   @Test func compilerStyleLines() {
     let text = TextReporter.render([analyze("SELECT 1;\n  SELECT * FROM t WHERE a = NULL", name: "q.sql")])
     let lines = text.split(separator: "\n").map(String.init)
-    #expect(lines.first == "q.sql:2:10: warning: [select-star] SELECT * reads and returns every column")
+    #expect(lines.first == "q.sql:2:10: info: [select-star] SELECT * reads and returns every column")
     #expect(lines.contains("q.sql:2:27: error: [compare-to-null] `= NULL` is never true; use IS NULL"))
-    #expect(lines.last == "2 statements analyzed, 2 findings (1 error, 1 warning)")
+    #expect(lines.last == "2 statements analyzed, 2 findings (1 error, 1 info)")
     #expect(!text.contains("\u{1B}["))
   }
 

@@ -120,7 +120,15 @@ public func runPGTuneQuery(
   let outputData = ReadBox()
   let group = DispatchGroup()
   DispatchQueue.global().async(group: group) { outputData.set(readToEnd(output.fileHandleForReading)) }
-  if let whileRunning { DispatchQueue.global().async(group: group) { whileRunning() } }
+  // A thread of its own: on a busy machine the global queue can start the fault only after the
+  // run it was meant to interrupt has ended.
+  if let whileRunning {
+    group.enter()
+    Thread {
+      whileRunning()
+      group.leave()
+    }.start()
+  }
   if let stdin { input.fileHandleForWriting.write(stdin) }
   try? input.fileHandleForWriting.close()
   let errorData = readToEnd(errors.fileHandleForReading)

@@ -84,6 +84,9 @@ public final class ScratchPostgres: @unchecked Sendable {
   public init(port: Int, settings: [String] = []) throws {
     self.port = port
     directory = "/tmp/pgtune-query-test/scratch-\(port)"
+    // A server left behind by an interrupted run (frozen, even) would hold the port.
+    signalAll(SIGCONT)
+    signalAll(SIGKILL)
     try? FileManager.default.removeItem(atPath: directory)
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     try Self.asPostgres(["/bin/chown", "-R", "postgres:postgres", directory], asRoot: true)
@@ -126,7 +129,9 @@ public final class ScratchPostgres: @unchecked Sendable {
 
   public func stop() {
     resume()
-    try? Self.asPostgres(["\(Self.bin)/pg_ctl", "-D", "\(directory)/data", "-m", "fast", "stop"])
+    if (try? Self.asPostgres(["\(Self.bin)/pg_ctl", "-D", "\(directory)/data", "-m", "fast", "-t", "20", "stop"])) == nil {
+      signalAll(SIGKILL)
+    }
     try? FileManager.default.removeItem(atPath: directory)
   }
 

@@ -108,13 +108,28 @@ public enum CandidateFinder {
     guard operand.kind == .funcCall || operand.kind == .typeCast else { return nil }
     let columns = operand.columnReferences
     guard columns.count == 1, let (table, name) = resolve(columns[0], in: scope, catalog: catalog),
-      var expression = try? operand.editable()
+      !isNotImmutable(operand, column: name, of: table, catalog: catalog), var expression = try? operand.editable()
     else { return nil }
     // The index expression names the bare column (no alias), as PostgreSQL stores it.
     expression = ExpressionText.strippingQualifiers(expression)
     guard let text = ExpressionText.sql(of: expression) else { return nil }
     _ = name
     return (table, IndexKey(expression: text))
+  }
+
+  /// Expressions PostgreSQL refuses to index because their result depends on a setting: day and
+  /// time conversions of a `timestamptz` (TimeZone), `to_char`, `age`, `now()`… An index on them
+  /// cannot be created, so it is never suggested (the rule's help offers the sargable range).
+  static func isNotImmutable(_ operand: Node, column: String, of table: TableReference, catalog: CatalogFacts) -> Bool {
+    let type = catalog.columns(of: table.relation).first { $0.name == column }?.type ?? ""
+    let zoned = type.hasPrefix("timestamp with time zone") || type == "timestamptz"
+    if operand.kind == .typeCast {
+      let target = operand.node(.typeName)?.names(.names).last ?? ""
+      return zoned && ["date", "timestamp", "time", "text", "varchar"].contains(target)
+    }
+    let name = operand.functionName ?? ""
+    if ["to_char", "age", "now", "current_date", "timeofday", "clock_timestamp", "random"].contains(name) { return true }
+    return zoned && ["date", "date_trunc", "date_part", "extract", "timezone"].contains(name)
   }
 
   private static func collect(

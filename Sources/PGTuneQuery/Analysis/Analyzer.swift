@@ -83,7 +83,7 @@ public struct Analyzer: Sendable {
       findings.append(
         Finding(
           rule: description.id, severity: severity, message: violation.message, offset: violation.offset,
-          help: violation.help))
+          help: violation.help, subject: violation.subject))
     }
     for directive in statement.suppressions {
       for violation in FileSuppression.unknownRules(in: directive) where configuration.isEnabled(DirectiveFindings.unknownRule.id) {

@@ -440,14 +440,23 @@ public enum LiveAnalyzer {
     return stage
   }
 
-  /// The static findings as the plan shows them (each rule that can reviews its own).
+  /// The static findings as the plan shows them: each rule a plan reviews confirms its finding
+  /// (at its `confirmedSeverity`) or dismisses it (at its default, info), with the evidence. A
+  /// severity set in the configuration is kept either way.
   private static func reviewed(_ findings: [Finding], plan: ExplainResult?, catalog: CatalogFacts?, configuration: Configuration)
     -> [Finding]
   {
     guard let plan, let catalog else { return findings }
-    return findings.compactMap { finding in
-      guard let rule = AllRules.planReviewedRules[finding.rule] else { return finding }
-      return rule.review(finding, plan: plan, catalog: catalog, options: configuration.rules[finding.rule]?.options ?? [:])
+    return findings.map { finding in
+      guard let rule = AllRules.planReviewedRules[finding.rule], let description = AllRules.description(of: finding.rule)
+      else { return finding }
+      let settings = configuration.rules[finding.rule]
+      let verdict = rule.review(finding, plan: plan, catalog: catalog, options: settings?.options ?? [:])
+      let severity =
+        settings?.severity ?? (verdict.confirmed ? description.confirmedSeverity ?? description.defaultSeverity : description.defaultSeverity)
+      return Finding(
+        rule: finding.rule, severity: severity, message: finding.message + " (\(verdict.evidence))", offset: finding.offset,
+        help: verdict.confirmed ? finding.help : nil, subject: finding.subject, confirmedByPlan: verdict.confirmed)
     }
   }
 }

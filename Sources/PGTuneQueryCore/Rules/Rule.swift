@@ -25,12 +25,18 @@ public struct RuleDescription: Sendable {
   public let nonTriggering: [String]
   /// The settings it reads under `[rules.<id>]`, besides `enabled` and `severity`.
   public let options: [RuleOption]
+  /// Set for performance rules whose harm depends on the data (`SELECT *` over a 20-row table
+  /// costs nothing): without a plan they report at `defaultSeverity` (info); with one, the
+  /// plan confirms them at this severity or dismisses them (see `PlanReviewedRule`). Nil for
+  /// correctness rules and for those whose harm holds for any data (a large OFFSET).
+  public let confirmedSeverity: Severity?
 
   public init(
     id: String, summary: String, rationale: String, defaultSeverity: Severity,
-    triggering: [String], nonTriggering: [String], options: [RuleOption] = []
+    triggering: [String], nonTriggering: [String], options: [RuleOption] = [], confirmedSeverity: Severity? = nil
   ) {
     self.options = options
+    self.confirmedSeverity = confirmedSeverity
     self.id = id
     self.summary = summary
     self.rationale = rationale
@@ -46,11 +52,14 @@ public struct RuleViolation: Sendable, Equatable {
   public let offset: Int
   public let message: String
   public let help: String?
+  /// What the plan review looks for (a column name), for rules whose plan confirms them.
+  public let subject: String?
 
-  public init(offset: Int, message: String, help: String? = nil) {
+  public init(offset: Int, message: String, help: String? = nil, subject: String? = nil) {
     self.offset = offset
     self.message = message
     self.help = help
+    self.subject = subject
   }
 }
 
@@ -109,13 +118,23 @@ public struct Finding: Sendable, Equatable {
   public let help: String?
   /// Set on live findings whose cause other code acts on.
   public let cause: FindingCause?
+  /// What the plan review looks for (see `RuleViolation.subject`).
+  public let subject: String?
+  /// For rules a plan reviews: true when the plan confirmed the finding, false when it showed
+  /// the harm cannot occur here, nil without a plan (or for rules no plan reviews).
+  public let confirmedByPlan: Bool?
 
-  public init(rule: String, severity: Severity, message: String, offset: Int, help: String?, cause: FindingCause? = nil) {
+  public init(
+    rule: String, severity: Severity, message: String, offset: Int, help: String?, cause: FindingCause? = nil,
+    subject: String? = nil, confirmedByPlan: Bool? = nil
+  ) {
     self.rule = rule
     self.severity = severity
     self.message = message
     self.offset = offset
     self.help = help
     self.cause = cause
+    self.subject = subject
+    self.confirmedByPlan = confirmedByPlan
   }
 }

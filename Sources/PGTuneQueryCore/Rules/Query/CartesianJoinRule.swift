@@ -15,7 +15,6 @@ struct CartesianJoinRule: QueryRule {
     triggering: [
       "SELECT a.id FROM accounts a, ↓orders o",
       "SELECT a.id FROM accounts a, ↓orders o WHERE a.active AND o.total > 10",
-      "SELECT * FROM accounts a CROSS JOIN ↓orders o",
       "SELECT * FROM accounts a JOIN ↓orders o ON true",
       "SELECT x FROM a, b, ↓c WHERE a.id = b.a_id",
     ],
@@ -29,6 +28,8 @@ struct CartesianJoinRule: QueryRule {
       "SELECT a.id, m.mx FROM accounts a, (SELECT max(total) AS mx FROM orders) m",
       "SELECT id FROM accounts, orders WHERE account_id = accounts.id",
       "SELECT x FROM a, b WHERE x = y",
+      // An explicit CROSS JOIN says the product is meant.
+      "SELECT * FROM accounts a CROSS JOIN orders o",
     ])
 
   func check(_ context: RuleContext) -> [RuleViolation] {
@@ -80,15 +81,13 @@ struct CartesianJoinRule: QueryRule {
     return violations
   }
 
-  /// `CROSS JOIN` (no quals, no USING, not NATURAL) or `ON true`: the position of the right side.
+  /// `JOIN … ON true`: the position of the right side. An explicit `CROSS JOIN` (no quals at all)
+  /// states that the product is meant, and is left alone.
   private func crossJoinOffset(_ join: Node) -> Int? {
     guard join.string(.jointype, is: "JOIN_INNER"), !join.bool(.isNatural),
       join.list(.usingClause).isEmpty, let right = join.node(.rarg), isJoinable(right),
-      let left = join.node(.larg), isJoinable(left)
+      let left = join.node(.larg), isJoinable(left), let quals = join.node(.quals), quals.booleanConstant == true
     else { return nil }
-    if let quals = join.node(.quals) {
-      guard quals.booleanConstant == true else { return nil }
-    }
     return right.firstLocation
   }
 
@@ -131,5 +130,5 @@ struct CartesianJoinRule: QueryRule {
   }
 
   static let message = "relations are joined without a join condition (cartesian product)"
-  static let help = "add the join condition (JOIN … ON …), or write CROSS JOIN LATERAL if the product is intended"
+  static let help = "add the join condition (JOIN … ON …), or write CROSS JOIN if the product is intended"
 }

@@ -1,5 +1,8 @@
 /// `count(*) > 0` to ask whether any row exists.
 struct CountForExistenceRule: QueryRule {
+  static let rowsOption = RuleOption(
+    "rows", .number, default: 1_000, summary: "rows counted from which the plan confirms the finding")
+
   static let description = RuleDescription(
     id: "count-for-existence",
     summary: "count(*) compared with 0 to test existence",
@@ -8,7 +11,7 @@ struct CountForExistenceRule: QueryRule {
       EXISTS stops at the first one: `SELECT EXISTS (SELECT 1 FROM orders WHERE …)`. On a large \
       match set the difference is the whole scan.
       """,
-    defaultSeverity: .warning,
+    defaultSeverity: .info,
     triggering: [
       "SELECT ↓count(*) > 0 FROM orders WHERE account_id = 1",
       "SELECT id FROM accounts a WHERE ↓(SELECT count(*) FROM orders o WHERE o.account_id = a.id) > 0",
@@ -20,7 +23,9 @@ struct CountForExistenceRule: QueryRule {
       "SELECT count(*) FROM orders",
       "SELECT account_id FROM orders GROUP BY account_id HAVING count(*) > 0",
       "SELECT count(*) > 10 FROM orders",
-    ])
+    ],
+    options: [rowsOption],
+    confirmedSeverity: .warning)
 
   func check(_ context: RuleContext) -> [RuleViolation] {
     context.entries.compactMap { entry in
@@ -81,4 +86,17 @@ struct CountForExistenceRule: QueryRule {
   }
 
   static let message = "count(…) compared with 0 counts every matching row to test whether one exists"
+}
+
+extension CountForExistenceRule: PlanReviewedRule {
+  func review(_ finding: Finding, plan: ExplainResult, catalog: CatalogFacts, options: [String: ConfigValue]) -> PlanVerdict {
+    let threshold = Self.rowsOption.value(in: options)
+    let counted = PlanWalker.entries(of: plan.plan).compactMap { entry -> Double? in
+      guard entry.node.nodeType == "Aggregate", let input = entry.node.plans.first else { return nil }
+      return input.actualTotalRows ?? input.planRows
+    }.max() ?? 0
+    return counted >= threshold
+      ? PlanVerdict(confirmed: true, evidence: "the plan counts ~\(Figures.count(counted)) rows")
+      : PlanVerdict(confirmed: false, evidence: "the plan counts only ~\(Figures.count(counted)) rows")
+  }
 }

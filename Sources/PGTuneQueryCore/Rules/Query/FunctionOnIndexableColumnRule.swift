@@ -1,5 +1,9 @@
 /// `lower(email) = …`, `created_at::date = …`: the column is wrapped, so its index is not used.
 struct FunctionOnIndexableColumnRule: QueryRule {
+  static let rowsOption = RuleOption(
+    "rows", .number, default: 10_000, summary: "table rows from which a plan's full scan through the expression confirms the finding",
+    setting: .largeTableRows)
+
   static let description = RuleDescription(
     id: "function-on-indexable-column",
     summary: "Function or cast applied to a column in a filter",
@@ -10,7 +14,7 @@ struct FunctionOnIndexableColumnRule: QueryRule {
       (`created_at >= '2024-01-01' AND created_at < '2024-01-02'`) or create an expression \
       index that matches the expression exactly (`CREATE INDEX ON accounts (lower(email))`).
       """,
-    defaultSeverity: .warning,
+    defaultSeverity: .info,
     triggering: [
       "SELECT id FROM accounts WHERE ↓lower(email) = 'a@b.c'",
       "SELECT id FROM orders WHERE created_at↓::date = '2024-01-01'",
@@ -25,7 +29,9 @@ struct FunctionOnIndexableColumnRule: QueryRule {
       "SELECT id FROM accounts WHERE lower(email) = lower(name)",
       "SELECT id FROM orders WHERE total > now()::date - 1",
       "SELECT id FROM accounts WHERE coalesce(deleted, false) = false",
-    ])
+    ],
+    options: [rowsOption],
+    confirmedSeverity: .warning)
 
   private static let comparisonOperators: Set<String> = ["=", "<", ">", "<=", ">=", "<>", "!="]
   /// Null-handling wrappers are about semantics, not search; people rarely index them.
@@ -44,7 +50,7 @@ struct FunctionOnIndexableColumnRule: QueryRule {
         violations.append(
           RuleViolation(
             offset: wrapped.offset, message: "\(wrapped.description) hides the column from its index",
-            help: "compare the bare column with a transformed value, or create an expression index on \(wrapped.description)"))
+            help: Self.help(for: wrapped.description, kind: wrapped.kind), subject: wrapped.column))
       }
       return violations
     }
@@ -67,23 +73,47 @@ struct FunctionOnIndexableColumnRule: QueryRule {
     return other.kind == .columnRef && comparison.isExpression("AEXPR_OP")
   }
 
+  /// Day and time conversions: on a `timestamptz` column they depend on the TimeZone setting, so
+  /// PostgreSQL refuses an index on them (not IMMUTABLE). The sargable range is the advice.
+  static let temporalConversions: Set<String> = ["date", "timestamp", "time", "date_trunc", "to_char", "extract", "date_part"]
+
+  static func help(for expression: String, kind: String) -> String {
+    if temporalConversions.contains(kind) {
+      return "compare the bare column with a range a plain index serves: col >= '2024-05-24' AND col < '2024-05-25' "
+        + "(on a timestamptz column the day's bounds follow the session's TimeZone, as the cast's do); an expression "
+        + "index on \(expression) is refused for timestamptz, where the conversion is not IMMUTABLE"
+    }
+    return "compare the bare column with a transformed value, or create an expression index on \(expression)"
+  }
+
   /// `f(col)` or `col::type` with the column as the direct argument.
-  private func wrappedColumn(_ node: Node) -> (offset: Int, description: String)? {
+  private func wrappedColumn(_ node: Node) -> (offset: Int, description: String, kind: String, column: String?)? {
     switch node.kind {
     case .funcCall:
       guard let name = node.functionName, !Self.exemptFunctions.contains(name),
         node.list(.args).contains(where: { $0.kind == .columnRef }), let offset = node.location
       else { return nil }
-      let column = node.list(.args).first { $0.kind == .columnRef }?.columnNameParts.joined(separator: ".") ?? "…"
-      return (offset, "\(name)(\(column))")
+      let parts = node.list(.args).first { $0.kind == .columnRef }?.columnNameParts ?? []
+      let column = parts.isEmpty ? "…" : parts.joined(separator: ".")
+      return (offset, "\(name)(\(column))", name, parts.last)
     case .typeCast:
       guard let argument = node.node(.arg), argument.kind == .columnRef, let offset = node.location else {
         return nil
       }
       let type = node.node(.typeName)?.names(.names).last ?? "type"
-      return (offset, "\(argument.columnNameParts.joined(separator: "."))::\(type)")
+      return (offset, "\(argument.columnNameParts.joined(separator: "."))::\(type)", type, argument.columnNameParts.last)
     default:
       return nil
     }
+  }
+}
+
+extension FunctionOnIndexableColumnRule: PlanReviewedRule {
+  func review(_ finding: Finding, plan: ExplainResult, catalog: CatalogFacts, options: [String: ConfigValue]) -> PlanVerdict {
+    let scanned = PlanEvidence.scannedLargeTables(
+      filteringOn: finding.subject, plan: plan, catalog: catalog, threshold: Self.rowsOption.value(in: options))
+    return scanned.isEmpty
+      ? PlanVerdict(confirmed: false, evidence: "the plan reads no large table in full through it")
+      : PlanVerdict(confirmed: true, evidence: "sequential scan of " + PlanEvidence.describe(scanned))
   }
 }

@@ -4,17 +4,18 @@ extension SelectStarRule: PlanReviewedRule {
     "rows", .number, default: 10_000, summary: "tables below this many rows count as small (`SELECT *` over them is info)",
     setting: .largeTableRows)
 
-  func review(_ finding: Finding, plan: ExplainResult, catalog: CatalogFacts, options: [String: ConfigValue]) -> Finding? {
+  func review(_ finding: Finding, plan: ExplainResult, catalog: CatalogFacts, options: [String: ConfigValue]) -> PlanVerdict {
     let threshold = Self.smallTableOption.value(in: options)
-    let sizes = PlanSummary(plan).relations.map { name -> Double? in
+    let sizes = PlanSummary(plan).relations.map { name -> (String, Double?) in
       let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
-      return catalog.relation(schema: parts.count == 2 ? parts[0] : nil, name: parts.last ?? name)?.rows
+      return (name, catalog.relation(schema: parts.count == 2 ? parts[0] : nil, name: parts.last ?? name)?.rows)
     }
-    guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? .infinity) < threshold }), finding.severity > .info else {
-      return finding
+    let unknown = sizes.filter { $0.1 == nil }.map(\.0)
+    let large = sizes.compactMap { name, rows in rows.flatMap { $0 >= threshold ? (name, $0) : nil } }
+    guard large.isEmpty, unknown.isEmpty, !sizes.isEmpty else {
+      let described = [PlanEvidence.describe(large)] + unknown.map { "\($0), size unknown" }
+      return PlanVerdict(confirmed: true, evidence: "reads " + described.filter { !$0.isEmpty }.joined(separator: "; "))
     }
-    return Finding(
-      rule: finding.rule, severity: .info, message: finding.message + " (small tables only)", offset: finding.offset,
-      help: finding.help)
+    return PlanVerdict(confirmed: false, evidence: "small tables only")
   }
 }

@@ -8,7 +8,7 @@ struct SelectStarRule: QueryRule {
       (TOASTed text, jsonb) are read and sent for nothing, and the query's result changes shape \
       whenever a migration adds a column. `*` inside EXISTS (…) is harmless and not reported.
       """,
-    defaultSeverity: .warning,
+    defaultSeverity: .info,
     triggering: [
       "SELECT ↓* FROM accounts",
       "SELECT a.id, ↓b.* FROM accounts a JOIN orders b ON b.account_id = a.id",
@@ -21,7 +21,8 @@ struct SelectStarRule: QueryRule {
       "SELECT id FROM accounts a WHERE EXISTS (SELECT * FROM orders o WHERE o.account_id = a.id)",
       "SELECT *",
     ],
-    options: [smallTableOption])
+    options: [smallTableOption],
+    confirmedSeverity: .warning)
 
   func check(_ context: RuleContext) -> [RuleViolation] {
     context.entries.compactMap { entry in
