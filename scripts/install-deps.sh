@@ -5,7 +5,7 @@ set -euo pipefail
 
 build_packages=(libpg-query-dev libpq-dev pkg-config libsqlite3-dev zlib1g-dev libhiredis-dev libmemcached-dev)
 test_packages=(postgresql-15 postgresql-15-hypopg redis-server memcached
-  mandoc libxml2-utils man-db chromium)
+  mandoc libxml2-utils man-db chromium time bsdutils)
 
 want=("${build_packages[@]}")
 if [[ "${1:-}" == "--with-test-services" ]]; then want+=("${test_packages[@]}"); fi

@@ -59,6 +59,9 @@ public enum LogReportReporter {
     output += "total \(ms(report.totalMilliseconds))"
     if let first = report.first, let last = report.last { output += ", \(first) – \(last)" }
     output += "\n"
+    if report.otherQueryCount > 0 {
+      output += "  other queries (the \(report.otherQueryCount) lightest, folded to bound memory): \(report.otherQueries.calls) calls, \(ms(report.otherQueries.milliseconds))\n"
+    }
     for (title, key) in [
       ("Most time-consuming", { (q: QueryAggregate) in q.totalMilliseconds }), ("Slowest (max)", { $0.maxMilliseconds }),
       ("Most frequent", { Double($0.calls) }),
@@ -122,7 +125,8 @@ public enum LogReportReporter {
   // MARK: JSON
 
   /// `{"schema_version":1,"totals":{"queries","errors","total_duration_ms","first","last","plans",
-  ///   "temp_files","temp_bytes","lock_waits","lock_wait_ms"},
+  ///   "temp_files","temp_bytes","lock_waits","lock_wait_ms",
+///   "other_queries":{"distinct","calls","total_duration_ms"}},
   ///   "queries":[{"fingerprint","query","calls","total_ms","mean_ms","min_ms","max_ms","p50_ms",
   ///   "p95_ms","p99_ms","errors","parsed","samples":[{"duration_ms","timestamp","query"}]
   ///   [,"plans":{"count","total_ms","seq_scan_ms":{table:ms},"seq_scan_measured",
@@ -148,6 +152,12 @@ public enum LogReportReporter {
     json.field("temp_bytes", Int(report.tempBytes))
     json.field("lock_waits", report.lockWaits)
     json.field("lock_wait_ms", rounded(report.lockWaitMilliseconds))
+    json.key("other_queries")
+    json.beginObject()
+    json.field("distinct", report.otherQueryCount)
+    json.field("calls", report.otherQueries.calls)
+    json.field("total_duration_ms", rounded(report.otherQueries.milliseconds))
+    json.endObject()
     json.endObject()
     json.key("queries")
     json.beginArray()

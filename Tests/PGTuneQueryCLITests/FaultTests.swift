@@ -184,3 +184,36 @@ func runShell(_ command: String) throws -> CommandResult {
     status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
     stderr: String(decoding: errorData, as: UTF8.self))
 }
+
+extension FaultTests {
+  /// 100,000 distinct queries with `--max-queries 10000`: the heaviest 10,000 kept exactly, the
+  /// rest in one "other queries" row, totals exact, and peak memory bounded by what is kept
+  /// (the README records 1 M distinct queries at the default of 100,000).
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "GNU time is not installed"))
+  func distinctQueriesAreBounded() throws {
+    let path = NSTemporaryDirectory() + "pgtq-distinct-\(getpid()).log"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    var log = ""
+    log.reserveCapacity(12_000_000)
+    for index in 0..<100_000 {
+      log += "2024-05-01 10:00:\(String(format: "%02d", index % 60)).000 UTC [\(index % 50)] u@d LOG:  duration: "
+        + "\(1 + index % 97).000 ms  statement: SELECT c\(index) FROM t\(index % 1000) WHERE id = 1\n"
+    }
+    try Data(log.utf8).write(to: URL(fileURLWithPath: path))
+    let result = try runShell(
+      "/usr/bin/time -f 'maxrss=%M' \(pgtuneQueryBinary.path) report --no-store --max-queries 10000 --format json \(path)")
+    #expect(result.status == 0, "\(result.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    let totals = try #require(json["totals"] as? [String: Any])
+    #expect(totals["queries"] as? Int == 100_000)
+    let other = try #require(totals["other_queries"] as? [String: Any])
+    #expect(other["distinct"] as? Int == 90_000)
+    #expect(other["calls"] as? Int == 90_000)
+    #expect((json["queries"] as? [Any])?.count == 10_000)
+    #expect(result.stderr.contains("90000 lighter distinct queries were folded into \"other queries\""))
+    let rss = result.stderr.split(separator: "\n").compactMap { line -> Int? in
+      line.hasPrefix("maxrss=") ? Int(line.dropFirst("maxrss=".count)) : nil
+    }.first
+    #expect((rss ?? .max) < 250_000, "peak RSS \(rss ?? -1) KB")
+  }
+}

@@ -67,8 +67,16 @@ public enum ReportCommand {
           Diagnostic(.warning, "\(name): \(diagnosis.truncatedLines) line(s) longer than \(request.reader.maxLineBytes >> 20) MiB cut there (still counted)"))
       }
     }
-    let merged = results.map(\.0).reduce(nil as LogReport?) { partial, next in partial.map { LogReportMerge.merge($0, next) } ?? next }
+    let merged = results.map(\.0).reduce(nil as LogReport?) { partial, next in
+      partial.map { LogReportMerge.merge($0, next).compacted(to: request.reader.maxQueries) } ?? next
+    }
     let report = merged ?? LogReport()
+    if report.otherQueryCount > 0 {
+      outcome.diagnostics.append(
+        Diagnostic(
+          .note,
+          "\(report.otherQueryCount) lighter distinct queries were folded into \"other queries\" (--max-queries \(request.reader.maxQueries) keeps the heaviest exactly)"))
+    }
     if report.totalQueries == 0 && report.totalErrors == 0 {
       outcome.diagnostics.append(Diagnostic(.error, LogDiagnosis.explainEmpty(results.map(\.1))))
       outcome.status = .noQueries

@@ -40,6 +40,8 @@ public struct LogReader: Sendable {
   public let configuration: Configuration
   /// A line longer than this is cut here (and counted): memory stays bounded on a corrupt log.
   public var maxLineBytes = 64 << 20
+  /// Distinct queries kept exactly (see `LogAggregator.maxQueries`).
+  public var maxQueries = 100_000
 
   public init(
     format: LogFormat? = nil, filter: LogFilter = LogFilter(), prefix: LogLinePrefix? = nil,
@@ -56,6 +58,7 @@ public struct LogReader: Sendable {
   /// gets the bytes read so far (compressed bytes for gzip).
   public func read(_ handle: FileHandle, progress: ((Int) -> Void)? = nil) -> (LogReport, LogDiagnosis) {
     var aggregator = LogAggregator(filter: filter, configuration: configuration)
+    aggregator.maxQueries = maxQueries
     var stderrReader = StderrLogReader(prefix: prefix)
     var csvReader = CSVLogReader()
     var detected = format
@@ -147,7 +150,7 @@ public struct LogReader: Sendable {
       messages += 1
       aggregator.consume(last)
     }
-    var report = aggregator.report
+    var report = aggregator.finish()
     report.linesRead = lines
     let diagnosis = LogDiagnosis(
       format: detected ?? .stderr, prefix: prefix?.format, readFailure: gzip?.failure, linesRead: lines, recognizedMessages: messages,

@@ -89,8 +89,31 @@ public struct LogReport: Sendable {
   /// auto_explain plans read, and those that could not be read.
   public var plansRead = 0
   public var unreadablePlans = 0
+  /// The queries folded out to keep memory bounded (see `compacted(to:)`): how many distinct
+  /// ones, and their executions and time. Zero until a log has more distinct queries than kept.
+  public var otherQueries = Tally()
+  public var otherQueryCount = 0
 
   public init() {}
+
+  /// The report with at most `limit` queries: the heaviest by total time are kept exactly, the
+  /// rest folded into `otherQueries`. A heavy-hitter scheme (like Space-Saving, by time): a query
+  /// that matters is heavy and stays; one folded early and seen again restarts from its return,
+  /// its earlier share counted in "other queries". Totals always count everything.
+  public func compacted(to limit: Int) -> LogReport {
+    guard queries.count > limit else { return self }
+    var result = self
+    let ranked = queries.values.sorted { ($0.totalMilliseconds, $0.calls, $0.fingerprint) > ($1.totalMilliseconds, $1.calls, $1.fingerprint) }
+    var kept: [String: QueryAggregate] = [:]
+    kept.reserveCapacity(limit)
+    for aggregate in ranked.prefix(limit) { kept[aggregate.fingerprint] = aggregate }
+    for aggregate in ranked.dropFirst(limit) {
+      result.otherQueries.add(Tally(calls: aggregate.calls, milliseconds: aggregate.totalMilliseconds))
+      result.otherQueryCount += 1
+    }
+    result.queries = kept
+    return result
+  }
 }
 
 /// Calls and summed duration of a group of executions.
@@ -132,6 +155,9 @@ public struct LogFilter: Sendable {
 /// Turns log events into a `LogReport`.
 public struct LogAggregator {
   public private(set) var report = LogReport()
+  /// Distinct queries kept exactly (`--max-queries`); beyond it the lightest are folded away in
+  /// batches, so memory is bounded by this, not by the log.
+  public var maxQueries = 100_000
   private let filter: LogFilter
   /// Literal-stripped text → fingerprint and normalized query: a query repeated with other
   /// constants is fingerprinted once.
@@ -215,6 +241,10 @@ public struct LogAggregator {
   private mutating func identity(of text: String) -> (fingerprint: String, query: String, parsed: Bool) {
     let key = Self.literalStripped(text)
     if let cached = cache[key] { return cached }
+    // The cache saves parses of repeated shapes; a log of a million distinct shapes would make it
+    // the largest thing in memory, so it is dropped when it grows past what the report keeps.
+    if cache.count >= max(1_024, maxQueries * 2) { cache.removeAll(keepingCapacity: true) }
+    compactIfNeeded()
     let identity: (fingerprint: String, query: String, parsed: Bool)
     if let fingerprint = try? SQLText.fingerprint(text) {
       identity = (fingerprint, (try? SQLText.normalize(text)) ?? key, true)
@@ -223,6 +253,18 @@ public struct LogAggregator {
     }
     cache[key] = identity
     return identity
+  }
+
+  /// Folds the lightest queries away once there are a quarter more than `maxQueries`: amortized,
+  /// each fold pays for the `maxQueries / 4` new queries that triggered it.
+  private mutating func compactIfNeeded() {
+    if report.queries.count > maxQueries + max(1, maxQueries / 4) { report = report.compacted(to: maxQueries) }
+  }
+
+  /// The report with at most `maxQueries` queries.
+  public mutating func finish() -> LogReport {
+    report = report.compacted(to: maxQueries)
+    return report
   }
 
   /// An auto_explain plan: attached to its query's fingerprint and checked by the plan rules. It

@@ -41,6 +41,8 @@ public enum LogReportMerge {
     result.lockWaits += right.lockWaits
     result.lockWaitMilliseconds += right.lockWaitMilliseconds
     result.unreadablePlans += right.unreadablePlans
+    result.otherQueries.add(right.otherQueries)
+    result.otherQueryCount += right.otherQueryCount
     if let first = right.first, result.first.map({ first < $0 }) ?? true { result.first = first }
     if let last = right.last, result.last.map({ last > $0 }) ?? true { result.last = last }
     return result

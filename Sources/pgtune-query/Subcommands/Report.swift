@@ -68,6 +68,12 @@ extension PGTuneQueryCommand {
     @Option(help: ArgumentHelp("Log files read in parallel (default: the number of cores).", valueName: "n"))
     var jobs: Int?
 
+    @Option(
+      help: ArgumentHelp(
+        "Distinct queries kept exactly; the lightest beyond it are folded into one \"other queries\" row, so memory stays bounded.",
+        valueName: "n"))
+    var maxQueries = 100_000
+
     @Flag(help: "Report on the runs recorded in the store instead of reading logs.")
     var fromStore = false
 
@@ -75,6 +81,7 @@ extension PGTuneQueryCommand {
 
     func validate() throws {
       if top < 1 { throw ValidationError("--top must be at least 1") }
+      if maxQueries < 1 { throw ValidationError("--max-queries must be at least 1") }
       if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
       if let prefix {
         do { _ = try LogLinePrefix(format: prefix) } catch { throw ValidationError("--prefix: \(error.message)") }
@@ -107,7 +114,8 @@ extension PGTuneQueryCommand {
       filter.user = user
       filter.application = application
       filter.minimumMilliseconds = minDuration
-      let reader = LogReader(format: logFormat, filter: filter, prefix: try prefix.map { try LogLinePrefix(format: $0) })
+      var reader = LogReader(format: logFormat, filter: filter, prefix: try prefix.map { try LogLinePrefix(format: $0) })
+      reader.maxQueries = maxQueries
       var request = ReportRequest(inputs: files, reader: reader)
       request.jobs = jobs ?? ProcessInfoCores.count
       request.fromStore = fromStore
