@@ -222,11 +222,13 @@ struct DatabaseFaultTests {
 struct LiveCatalogTests {
   @Test func selectStarOnSmallTablesIsInfo() throws {
     let database = try LiveAnalyzeTests.database.get()
-    let sql = "SELECT * FROM products WHERE id < 10;\nSELECT * FROM orders WHERE id < 10"
+    let sql = "SELECT * FROM products WHERE id < 500;\nSELECT * FROM orders WHERE id < 5000;\nSELECT * FROM orders WHERE id = 7"
     let result = try runPGTuneQuery(["analyze", "--dsn", database.dsn, "-"], stdin: Data(sql.utf8))
     #expect(result.stdout.contains("<stdin>:1:8: info: [select-star] SELECT * reads and returns every column (small tables only)"))
     // Over the 20,000-row orders table the plan confirms it, with the evidence.
     #expect(result.stdout.contains("<stdin>:2:8: warning: [select-star] SELECT * reads and returns every column (reads public.orders, ~"))
+    // A primary-key lookup returns one row: `*` costs nothing there, whatever the table's size.
+    #expect(result.stdout.contains("<stdin>:3:8: info: [select-star] SELECT * reads and returns every column (returns ~1 row)"))
     let strict = try runPGTuneQuery(["analyze", "--dsn", database.dsn, "--large-table-rows", "100", "-"], stdin: Data(sql.utf8))
     #expect(strict.stdout.contains("<stdin>:1:8: warning: [select-star]"))
   }

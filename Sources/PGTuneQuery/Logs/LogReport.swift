@@ -101,19 +101,23 @@ public struct LogReport: Sendable {
   /// that matters is heavy and stays; one folded early and seen again restarts from its return,
   /// its earlier share counted in "other queries". Totals always count everything.
   public func compacted(to limit: Int) -> LogReport {
-    guard queries.count > limit else { return self }
     var result = self
-    let ranked = queries.values.sorted { ($0.totalMilliseconds, $0.calls, $0.fingerprint) > ($1.totalMilliseconds, $1.calls, $1.fingerprint) }
-    var kept: [String: QueryAggregate] = [:]
-    kept.reserveCapacity(limit)
-    for aggregate in ranked.prefix(limit) { kept[aggregate.fingerprint] = aggregate }
-    for aggregate in ranked.dropFirst(limit) {
-      result.otherQueries.add(Tally(calls: aggregate.calls, milliseconds: aggregate.totalMilliseconds))
-      result.otherQueryCount += 1
-    }
-    result.queries = kept
+    result.compact(to: limit)
     return result
   }
+
+  /// `compacted(to:)` in place: only the (weight, key) pairs are sorted, and the folded entries
+  /// are removed from the dictionary itself, so compacting never holds two copies of the report.
+  public mutating func compact(to limit: Int) {
+    guard queries.count > limit else { return }
+    let ranked = queries.map { ($0.value.totalMilliseconds, $0.value.calls, $0.key) }.sorted { $0 > $1 }
+    for (_, _, key) in ranked.dropFirst(limit) {
+      guard let folded = queries.removeValue(forKey: key) else { continue }
+      otherQueries.add(Tally(calls: folded.calls, milliseconds: folded.totalMilliseconds))
+      otherQueryCount += 1
+    }
+  }
+
 }
 
 /// Calls and summed duration of a group of executions.
@@ -243,7 +247,7 @@ public struct LogAggregator {
     if let cached = cache[key] { return cached }
     // The cache saves parses of repeated shapes; a log of a million distinct shapes would make it
     // the largest thing in memory, so it is dropped when it grows past what the report keeps.
-    if cache.count >= max(1_024, maxQueries * 2) { cache.removeAll(keepingCapacity: true) }
+    if cache.count >= max(1_024, maxQueries) { cache.removeAll(keepingCapacity: true) }
     compactIfNeeded()
     let identity: (fingerprint: String, query: String, parsed: Bool)
     if let fingerprint = try? SQLText.fingerprint(text) {
@@ -255,15 +259,15 @@ public struct LogAggregator {
     return identity
   }
 
-  /// Folds the lightest queries away once there are a quarter more than `maxQueries`: amortized,
-  /// each fold pays for the `maxQueries / 4` new queries that triggered it.
+  /// Folds the lightest queries away once there are an eighth more than `maxQueries`: amortized,
+  /// each fold pays for the `maxQueries / 8` new queries that triggered it.
   private mutating func compactIfNeeded() {
-    if report.queries.count > maxQueries + max(1, maxQueries / 4) { report = report.compacted(to: maxQueries) }
+    if report.queries.count > maxQueries + max(1, maxQueries / 8) { report.compact(to: maxQueries) }
   }
 
   /// The report with at most `maxQueries` queries.
   public mutating func finish() -> LogReport {
-    report = report.compacted(to: maxQueries)
+    report.compact(to: maxQueries)
     return report
   }
 

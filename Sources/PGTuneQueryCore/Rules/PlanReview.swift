@@ -37,6 +37,16 @@ public enum PlanEvidence {
     }
   }
 
+  /// The verdict of rules whose harm is a full read of a large table for a filter on `subject`.
+  public static func fullScanVerdict(
+    of finding: Finding, plan: ExplainResult, catalog: CatalogFacts, threshold: Double, dismissal: String
+  ) -> PlanVerdict {
+    let scanned = scannedLargeTables(filteringOn: finding.subject, plan: plan, catalog: catalog, threshold: threshold)
+    return scanned.isEmpty
+      ? PlanVerdict(confirmed: false, evidence: dismissal)
+      : PlanVerdict(confirmed: true, evidence: "sequential scan of " + describe(scanned))
+  }
+
   public static func describe(_ tables: [(name: String, rows: Double)]) -> String {
     tables.map { "\($0.name), ~\(Figures.count($0.rows)) rows" }.joined(separator: "; ")
   }

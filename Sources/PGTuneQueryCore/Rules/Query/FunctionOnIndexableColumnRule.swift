@@ -110,10 +110,8 @@ struct FunctionOnIndexableColumnRule: QueryRule {
 
 extension FunctionOnIndexableColumnRule: PlanReviewedRule {
   func review(_ finding: Finding, plan: ExplainResult, catalog: CatalogFacts, options: [String: ConfigValue]) -> PlanVerdict {
-    let scanned = PlanEvidence.scannedLargeTables(
-      filteringOn: finding.subject, plan: plan, catalog: catalog, threshold: Self.rowsOption.value(in: options))
-    return scanned.isEmpty
-      ? PlanVerdict(confirmed: false, evidence: "the plan reads no large table in full through it")
-      : PlanVerdict(confirmed: true, evidence: "sequential scan of " + PlanEvidence.describe(scanned))
+    PlanEvidence.fullScanVerdict(
+      of: finding, plan: plan, catalog: catalog, threshold: Self.rowsOption.value(in: options),
+      dismissal: "the plan reads no large table in full through it")
   }
 }
