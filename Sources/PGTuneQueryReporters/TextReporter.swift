@@ -88,7 +88,7 @@ public enum TextReporter {
 
   /// A rewrite is not shown as a gain unless the estimate falls; a costlier one is kept (it is
   /// equivalent, and estimates can be wrong: EXPLAIN ANALYZE decides) but says so.
-  static func costVerdict(before: Double, after: Double) -> String {
+  public static func costVerdict(before: Double, after: Double) -> String {
     if after < before * 0.99 { return String(format: " (-%.0f %%)", (1 - after / max(before, 0.01)) * 100) }
     if after <= before * 1.01 { return " (no estimated gain)" }
     return String(format: " (estimated +%.0f %%: check with EXPLAIN ANALYZE)", (after / max(before, 0.01) - 1) * 100)

@@ -32,3 +32,24 @@ import Testing
     #expect(snapshotMismatch(text, fixture: "expected/shop.txt") == nil)
   }
 }
+
+extension TextReporterTests {
+  /// A rewrite is shown as a gain only when the estimate falls; an equivalent rewrite whose
+  /// estimate rises is kept and says so (EXPLAIN ANALYZE decides), never hidden.
+  @Test func rewriteCostsSayWhatTheyMean() {
+    #expect(TextReporter.costVerdict(before: 4_553, after: 4_553) == " (no estimated gain)")
+    #expect(TextReporter.costVerdict(before: 110, after: 149) == " (estimated +35 %: check with EXPLAIN ANALYZE)")
+    #expect(TextReporter.costVerdict(before: 4_710, after: 123) == " (-97 %)")
+  }
+
+  /// A mistyped rule id in an ignore comment is a warning at the comment, with the closest id.
+  @Test func unknownRuleInAnIgnoreCommentIsReported() {
+    let file = analyze("-- pgtune-query: ignore selectstar\nSELECT * FROM t", name: "q.sql")
+    let text = TextReporter.render([file])
+    #expect(text.contains("q.sql:1:3: warning: [unknown-rule-in-comment] the ignore comment names 'selectstar', which is no rule (did you mean 'select-star'?)"), "\(text)")
+    // The typo silences nothing: the finding it meant to silence is still there.
+    #expect(text.contains("[select-star]"))
+    let fileLevel = analyze("-- pgtune-query: ignore-file union-withoutall\nSELECT 1 UNION SELECT 2", name: "q.sql")
+    #expect(TextReporter.render([fileLevel]).contains("did you mean 'union-without-all'?"))
+  }
+}
