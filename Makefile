@@ -1,5 +1,5 @@
 # The two entry points the README names; everything else is in scripts/.
-.PHONY: demo test build release man bench clean
+.PHONY: demo test build release man bench fuzz clean
 
 demo:
 	scripts/demo.sh
@@ -18,6 +18,10 @@ man:
 
 bench:
 	bench/run.sh
+
+# libFuzzer + AddressSanitizer over every harness (Fuzz/Harnesses.swift); FUZZ_SECONDS per harness.
+fuzz:
+	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) scripts/fuzz.sh
 
 clean:
 	rm -rf .build .build-*

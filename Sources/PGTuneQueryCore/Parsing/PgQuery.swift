@@ -139,7 +139,14 @@ enum PgQuery {
     while characters < characterIndex {
       let lead = UInt8(bitPattern: text[byte])
       if lead == 0 { break }
-      byte += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+      byte += 1
+      // Continuation bytes one at a time, never past the terminating NUL: a truncated or invalid
+      // sequence at the end of the text must not walk off the buffer (found by the fuzzer).
+      var continuation = lead < 0x80 ? 0 : lead < 0xE0 ? 1 : lead < 0xF0 ? 2 : 3
+      while continuation > 0, UInt8(bitPattern: text[byte]) & 0xC0 == 0x80 {
+        byte += 1
+        continuation -= 1
+      }
       characters += 1
     }
     return byte

@@ -1,0 +1,72 @@
+import Foundation
+
+/// libFuzzer entry point. One binary serves every harness: `PGTQ_FUZZ_TARGET` picks which (see
+/// `FuzzTarget`), so that the whole core is compiled once.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+  let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+  FuzzTarget.current.run(bytes)
+  return 0
+}
+
+/// What each harness feeds its input to. A harness must never crash, hang or trap: every input
+/// is either understood or rejected with an error value.
+enum FuzzTarget: String, CaseIterable {
+  case statements, toml, planJSON = "plan-json", textPlan = "text-plan", logPrefix = "log-prefix", stderrLog = "stderr-log",
+    csvLog = "csv-log", jsonLog = "json-log", baseline, envelope
+
+  static let current: FuzzTarget = {
+    let name = ProcessInfo.processInfo.environment["PGTQ_FUZZ_TARGET"] ?? "statements"
+    guard let target = FuzzTarget(rawValue: name) else {
+      FileHandle.standardError.write(Data("unknown PGTQ_FUZZ_TARGET \(name): \(allCases.map(\.rawValue))\n".utf8))
+      exit(2)
+    }
+    return target
+  }()
+
+  func run(_ bytes: [UInt8]) {
+    let text = String(decoding: bytes, as: UTF8.self)
+    switch self {
+    case .statements:
+      // Split, parse, walk and check every statement, as `analyze` does offline.
+      _ = Analyzer(jobs: 1).analyze([SourceFile(name: "fuzz.sql", bytes: bytes)])
+    case .toml:
+      _ = try? Configuration.parse(text, path: "fuzz.toml")
+    case .planJSON:
+      if let plans = try? ExplainResult.parseAll(text) {
+        for plan in plans { _ = PlanChecker.findings(for: plan, catalog: nil, configuration: Configuration(), offset: 0) }
+      }
+    case .textPlan:
+      _ = try? ExplainResult.parseAll(text)
+    case .logPrefix:
+      let parts = text.split(separator: "\n", maxSplits: 1)
+      if let format = parts.first, let prefix = try? LogLinePrefix(format: String(format)) {
+        var reader = LogReader(format: .stderr, prefix: prefix)
+        reader.maxQueries = 64
+        _ = Self.read(Array((parts.count > 1 ? parts[1] : "").utf8), reader)
+      }
+    case .stderrLog: _ = Self.read(bytes, LogReader(format: .stderr))
+    case .csvLog: _ = Self.read(bytes, LogReader(format: .csv))
+    case .jsonLog: _ = Self.read(bytes, LogReader(format: .json))
+    case .baseline:
+      let path = NSTemporaryDirectory() + "pgtq-fuzz-baseline-\(getpid()).json"
+      FileManager.default.createFile(atPath: path, contents: Data(bytes))
+      _ = try? Baseline.load(path: path)
+    case .envelope:
+      _ = ValueEnvelope.decode(bytes)
+    }
+  }
+
+  /// A log reader over the bytes, through a pipe as `report -` reads standard input.
+  static func read(_ bytes: [UInt8], _ reader: LogReader) -> LogReport {
+    let pipe = Pipe()
+    let writer = Thread {
+      pipe.fileHandleForWriting.write(Data(bytes))
+      try? pipe.fileHandleForWriting.close()
+    }
+    writer.start()
+    let (report, _) = reader.read(pipe.fileHandleForReading)
+    try? pipe.fileHandleForReading.close()
+    return report
+  }
+}
