@@ -21,6 +21,16 @@ struct PGTuneQueryCommand: ParsableCommand {
 
   /// ArgumentParser exits with 64 (EX_USAGE) on a usage error; our documented code is 2.
   static func main() {
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    // A bare `pgtune-query` asks what the tool does: show the help, not a missing-file error.
+    if arguments.isEmpty {
+      Terminal.write(helpMessage() + "\n")
+      return
+    }
+    if let problem = mistypedSubcommand(arguments[0]) {
+      Terminal.writeError("Error: \(problem)\nRun 'pgtune-query --help' for the subcommands.")
+      Foundation.exit(ExitStatus.usage.rawValue)
+    }
     do {
       var command = try parseAsRoot()
       try command.run()
@@ -31,5 +41,15 @@ struct PGTuneQueryCommand: ParsableCommand {
       }
       exit(withError: error)
     }
+  }
+
+  /// `pgtune-query analyz x.sql`: the default subcommand would take `analyz` as a file name and
+  /// report "no such file". A first word that is no file but close to a subcommand is a typo.
+  static func mistypedSubcommand(_ word: String) -> String? {
+    let names = configuration.subcommands.map { $0._commandName }
+    guard !word.hasPrefix("-"), !names.contains(word), !FileManager.default.fileExists(atPath: word),
+      !word.contains("/"), !word.contains("."), let closest = Suggestion.closest(to: word, in: names)
+    else { return nil }
+    return "unknown subcommand '\(word)' (did you mean '\(closest)'?)"
   }
 }

@@ -59,6 +59,17 @@ import Testing
     #expect(!result.stderr.isEmpty)
   }
 
+  /// A bare `pgtune-query` shows the help; a typo'd subcommand is not taken for a file name.
+  @Test func bareCommandAndMistypedSubcommands() throws {
+    let bare = try runPGTuneQuery([])
+    #expect(bare.status == 0)
+    #expect(bare.stdout.contains("OVERVIEW: Find what is slow or wrong in PostgreSQL SQL"))
+    let typo = try runPGTuneQuery(["analyz", "x.sql"])
+    #expect(typo.status == 2)
+    #expect(typo.stderr.contains("unknown subcommand 'analyz' (did you mean 'analyze'?)"))
+    #expect(!typo.stderr.contains("no such file"))
+  }
+
   @Test func helpDocumentsExitCodes() throws {
     let result = try runPGTuneQuery(["--help"])
     #expect(result.status == 0)
