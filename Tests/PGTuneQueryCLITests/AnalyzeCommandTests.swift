@@ -100,10 +100,14 @@ import Testing
     #expect(result.stderr == "pgtune-query: error: /nonexistent/q.sql: no such file\n")
   }
 
+  /// A directory is walked for `.sql` files (DirectoryInputTests); one without any is an error.
   @Test func directory() throws {
-    let result = try runPGTuneQuery(["analyze", FileManager.default.temporaryDirectory.path])
+    let empty = FileManager.default.temporaryDirectory.appendingPathComponent("pgtq-empty-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: empty) }
+    let result = try runPGTuneQuery(["analyze", empty])
     #expect(result.status == 2)
-    #expect(oneErrorLine(result).contains("is a directory"))
+    #expect(oneErrorLine(result).contains("is a directory without .sql files"))
   }
 
   @Test func binaryFile() throws {
@@ -189,5 +193,28 @@ import Testing
     let result = try runPGTuneQuery(["analyze", "--plan", Repository.path("Fixtures/sql/examples/shop.sql")])
     #expect(result.status == 2)
     #expect(result.stderr.contains("shop.sql: no plan found (expected the output of EXPLAIN (FORMAT JSON))"))
+  }
+}
+
+/// `analyze DIR`: the `.sql` files below it in sorted order, symlink loops followed once.
+@Suite struct DirectoryInputTests {
+  @Test func directoriesAreWalkedInAStableOrder() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("pgtq-dir-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    try FileManager.default.createDirectory(atPath: "\(root)/migrations/2024", withIntermediateDirectories: true)
+    try "SELECT * FROM b;".write(toFile: "\(root)/migrations/b.sql", atomically: true, encoding: .utf8)
+    try "SELECT * FROM a;".write(toFile: "\(root)/migrations/2024/a.sql", atomically: true, encoding: .utf8)
+    try "not sql".write(toFile: "\(root)/migrations/notes.txt", atomically: true, encoding: .utf8)
+    try FileManager.default.createSymbolicLink(atPath: "\(root)/migrations/2024/loop", withDestinationPath: "\(root)/migrations")
+    let result = try runPGTuneQuery(["analyze", "\(root)/migrations"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let lines = result.stdout.split(separator: "\n").filter { $0.contains("[select-star]") }
+    #expect(lines.count == 2, "\(result.stdout)")
+    #expect(lines.first?.contains("migrations/2024/a.sql:1:8") == true)
+    #expect(lines.last?.contains("migrations/b.sql:1:8") == true)
+    try FileManager.default.createDirectory(atPath: "\(root)/empty", withIntermediateDirectories: true)
+    let empty = try runPGTuneQuery(["analyze", "\(root)/empty"])
+    #expect(empty.status == 2)
+    #expect(empty.stderr.contains("is a directory without .sql files"))
   }
 }

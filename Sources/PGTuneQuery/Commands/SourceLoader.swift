@@ -15,7 +15,7 @@ public enum SourceLoader {
         problems.append(error)
       }
     }
-    for path in paths {
+    for path in expandDirectories(paths, problems: &problems) {
       do {
         if path == "-" {
           let source = SourceFile(name: stdinName, bytes: StandardInput.readAll())
@@ -29,6 +29,44 @@ public enum SourceLoader {
       }
     }
     return (sources, plans, problems)
+  }
+
+  /// A directory stands for the `*.sql` files below it, in a stable (sorted) order; symlinked
+  /// directories are followed once each, so a link back up cannot loop. An empty directory is a
+  /// problem worth saying.
+  static func expandDirectories(_ paths: [String], problems: inout [SourceError]) -> [String] {
+    var result: [String] = []
+    for path in paths {
+      var isDirectory: ObjCBool = false
+      guard path != "-", FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        result.append(path)
+        continue
+      }
+      var visited = Set<String>()
+      let found = sqlFiles(in: path, visited: &visited)
+      if found.isEmpty { problems.append(SourceError(file: path, message: "is a directory without .sql files")) }
+      result += found
+    }
+    return result
+  }
+
+  private static func sqlFiles(in directory: String, visited: inout Set<String>) -> [String] {
+    let real = (directory as NSString).resolvingSymlinksInPath
+    guard visited.insert(real).inserted,
+      let names = try? FileManager.default.contentsOfDirectory(atPath: directory)
+    else { return [] }
+    var files: [String] = []
+    for name in names.sorted() where !name.hasPrefix(".") {
+      let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+      if isDirectory.boolValue {
+        files += sqlFiles(in: path, visited: &visited)
+      } else if name.lowercased().hasSuffix(".sql") {
+        files.append(path)
+      }
+    }
+    return files
   }
 }
 

@@ -22,7 +22,7 @@ extension PGTuneQueryCommand {
     @Argument(help: ArgumentHelp("SQL files whose statements are checked.", valueName: "file"))
     var files: [String] = []
 
-    @Option(help: ArgumentHelp("The baseline file (default: pgtune-baseline.json).", valueName: "path"))
+    @Option(help: ArgumentHelp("The baseline file.", valueName: "path"))
     var baseline = "pgtune-baseline.json"
 
     @Flag(help: "Write the current plans as the new baseline instead of comparing.")
@@ -31,7 +31,7 @@ extension PGTuneQueryCommand {
     @Option(help: ArgumentHelp("Saved EXPLAIN JSON files, one per statement named <key>.json, compared offline.", valueName: "directory"))
     var plans: String?
 
-    @Option(help: ArgumentHelp("Cost growth tolerated before cost-regression, in percent (default 20).", valueName: "percent"))
+    @Option(help: ArgumentHelp("Cost growth tolerated before cost-regression, in percent.", valueName: "percent"))
     var maxCostIncrease: Double = 20
 
     @Flag(help: "Statements without a baseline entry are errors.")
