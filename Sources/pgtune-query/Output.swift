@@ -14,7 +14,7 @@ enum Output {
       try OutputFile.write(Array(format.render(input).utf8), to: path)
     } catch {
       Terminal.error("cannot write the report: \(error.localizedDescription)")
-      throw ExitStatus.usage.exitCode
+      throw ExitCode(CommandStatus.usage.rawValue)
     }
     if let terminalText { Terminal.write(terminalText.render(input)) }
   }

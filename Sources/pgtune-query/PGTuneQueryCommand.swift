@@ -29,7 +29,7 @@ struct PGTuneQueryCommand: ParsableCommand {
     }
     if let problem = mistypedSubcommand(arguments[0]) {
       Terminal.writeError("Error: \(problem)\nRun 'pgtune-query --help' for the subcommands.")
-      Foundation.exit(ExitStatus.usage.rawValue)
+      Foundation.exit(CommandStatus.usage.rawValue)
     }
     do {
       var command = try parseAsRoot()
@@ -37,7 +37,7 @@ struct PGTuneQueryCommand: ParsableCommand {
     } catch {
       if exitCode(for: error) == .validationFailure {
         Terminal.writeError(fullMessage(for: error))
-        Foundation.exit(ExitStatus.usage.rawValue)
+        Foundation.exit(CommandStatus.usage.rawValue)
       }
       exit(withError: error)
     }

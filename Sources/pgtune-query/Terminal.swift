@@ -25,7 +25,7 @@ enum Terminal {
         raise(SIGPIPE)
       }
       Terminal.error("cannot write to standard output: \(error.reason)")
-      Foundation.exit(ExitStatus.usage.rawValue)
+      Foundation.exit(CommandStatus.usage.rawValue)
     }
   }
 

@@ -40,7 +40,7 @@ struct RuleOptions: ParsableArguments {
       return configuration
     } catch {
       Terminal.error(error.localizedDescription)
-      throw ExitStatus.usage.exitCode
+      throw ExitCode(CommandStatus.usage.rawValue)
     }
   }
 
