@@ -217,3 +217,33 @@ extension FaultTests {
     #expect((rss ?? .max) < 250_000, "peak RSS \(rss ?? -1) KB")
   }
 }
+
+extension FaultTests {
+  /// A 400-level plan from the real server (nested subqueries with LIMIT, one Limit node each):
+  /// read, walked and cached — Foundation's JSON readers refused it ("not valid JSON"), and
+  /// still refuse our 800-level JSON output, so the test reads it with the tool's own reader.
+  /// The second run restores the plan from the store.
+  @Test(.enabled(if: TestServices.postgresEnabled, "PostgreSQL test server not running (make test starts it)"))
+  func deepPlanFromTheServerIsRead() throws {
+    var sql = "SELECT 1 AS x"
+    for level in 0..<400 { sql = "SELECT x FROM (\(sql) LIMIT \(1000 + level)) s\(level)" }
+    let store = "/tmp/pgtune-query-test/stores/deep-\(UUID().uuidString).sqlite"
+    for run in ["miss", "hit"] {
+      let result = try runPGTuneQuery(
+        ["analyze", "--dsn", TestServices.postgresDSN, "--no-index-advice", "--store-path", store, "--format", "json", "-"],
+        stdin: Data(sql.utf8))
+      #expect(result.status == 0, "\(result.stderr)")
+      let json = try JSONValue.parse(result.stdout)
+      let statement = try #require(json["statements"]?.array?.first)
+      #expect(statement["findings"]?.array?.isEmpty == true, "\(run): \(result.stdout.prefix(300))")
+      #expect(statement["cache"]?.string == run)
+      var depth = 0
+      var node = statement["plan"]?["tree"]
+      while let current = node {
+        depth += 1
+        node = current["Plans"]?.array?.first
+      }
+      #expect(depth == 401, "\(run)")
+    }
+  }
+}

@@ -85,8 +85,10 @@ enum LoggedPlan {
     let body = text.trimmingCharacters(in: .whitespacesAndNewlines)
     if body.hasPrefix("{") {
       // One decoding pass; the entry's text is kept as the plan to show.
-      guard let entry = try? JSONDecoder().decode(AutoExplainEntry.self, from: Data(body.utf8)) else { return nil }
-      return (entry.queryText, ExplainResult(plan: entry.plan, planJSON: body))
+      guard let entry = try? JSONValue.parse(body), let query = entry["Query Text"]?.string,
+        let plan = try? ExplainResult(entry: entry)
+      else { return nil }
+      return (query, plan)
     }
     // Text format: `Query Text: …` (possibly several lines), then the plan from its first node.
     guard body.hasPrefix("Query Text: ") else { return nil }
@@ -97,16 +99,5 @@ enum LoggedPlan {
     let query = lines[..<firstNode].joined(separator: "\n").dropFirst("Query Text: ".count)
     guard let plan = TextPlanParser.parse(lines[firstNode...].joined(separator: "\n")) else { return nil }
     return (String(query), plan)
-  }
-}
-
-/// auto_explain's JSON format: the query and its plan (other keys ignored).
-private struct AutoExplainEntry: Decodable {
-  let queryText: String
-  let plan: PlanNode
-
-  enum CodingKeys: String, CodingKey {
-    case queryText = "Query Text"
-    case plan = "Plan"
   }
 }

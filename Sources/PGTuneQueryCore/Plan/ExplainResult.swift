@@ -1,7 +1,7 @@
 import Foundation
 
 /// One entry of `EXPLAIN (FORMAT JSON)` output: the plan and what EXPLAIN reports beside it.
-public struct ExplainResult: Decodable, Sendable, Equatable {
+public struct ExplainResult: Sendable, Equatable {
   public let plan: PlanNode
   public let planningTime: Double?
   public let executionTime: Double?
@@ -9,56 +9,63 @@ public struct ExplainResult: Decodable, Sendable, Equatable {
   public let jit: JITInfo?
   public let triggers: [TriggerInfo]?
 
-  /// The plan as the server printed it (re-encoded), for JSON output.
+  /// The plan as the server printed it (re-encoded with sorted keys), for JSON output.
   public internal(set) var planJSON: String = "null"
 
-  enum CodingKeys: String, CodingKey {
-    case plan = "Plan"
-    case planningTime = "Planning Time"
-    case executionTime = "Execution Time"
-    case settings = "Settings"
-    case jit = "JIT"
-    case triggers = "Triggers"
-  }
-
-  public struct JITInfo: Decodable, Sendable, Equatable {
+  public struct JITInfo: Sendable, Equatable {
     public let functions: Int?
     public let timing: Timing?
 
-    public struct Timing: Decodable, Sendable, Equatable {
+    public struct Timing: Sendable, Equatable {
       public let generation: Double?
       public let inlining: Double?
       public let optimization: Double?
       public let emission: Double?
       public let total: Double?
-
-      enum CodingKeys: String, CodingKey {
-        case generation = "Generation", inlining = "Inlining", optimization = "Optimization"
-        case emission = "Emission", total = "Total"
-      }
-    }
-
-    enum CodingKeys: String, CodingKey {
-      case functions = "Functions"
-      case timing = "Timing"
     }
   }
 
-  public struct TriggerInfo: Decodable, Sendable, Equatable {
+  public struct TriggerInfo: Sendable, Equatable {
     public let name: String?
     public let relation: String?
     public let time: Double?
     public let calls: Double?
+  }
 
-    enum CodingKeys: String, CodingKey {
-      case name = "Trigger Name", relation = "Relation", time = "Time", calls = "Calls"
+  /// One entry of EXPLAIN's top-level array: `{"Plan": …, "Planning Time": …, …}`.
+  package init(entry: JSONValue) throws(PlanFormatError) {
+    guard let planValue = entry["Plan"] else {
+      throw PlanFormatError(message: "missing \"Plan\"")
+    }
+    plan = try PlanNode(json: planValue)
+    planJSON = planValue.serialized(sortedKeys: true)
+    planningTime = entry["Planning Time"]?.number
+    executionTime = entry["Execution Time"]?.number
+    if case .object(let members) = entry["Settings"] {
+      settings = Dictionary(members.compactMap { member in member.value.string.map { (member.key, $0) } }) { $1 }
+    } else {
+      settings = nil
+    }
+    jit = entry["JIT"].map { value in
+      let timing = value["Timing"].map { timing in
+        JITInfo.Timing(
+          generation: timing["Generation"]?.number, inlining: timing["Inlining"]?.number,
+          optimization: timing["Optimization"]?.number, emission: timing["Emission"]?.number,
+          total: timing["Total"]?.number)
+      }
+      return JITInfo(functions: value["Functions"]?.number.flatMap { Int(exactly: $0) }, timing: timing)
+    }
+    triggers = entry["Triggers"]?.array?.map { trigger in
+      TriggerInfo(
+        name: trigger["Trigger Name"]?.string, relation: trigger["Relation"]?.string,
+        time: trigger["Time"]?.number, calls: trigger["Calls"]?.number)
     }
   }
 
-  /// A plan kept by the analysis cache: the plan JSON as `planJSON` holds it, decoded in one
-  /// pass (parseAll's tolerance of psql output and re-encoding is for files from users).
+  /// A plan kept by the analysis cache: the plan JSON as `planJSON` holds it, read in one
+  /// pass (parseAll's tolerance of psql output is for files from users).
   package static func restored(planJSON: String, planningTime: Double?, executionTime: Double?) -> ExplainResult? {
-    guard let plan = try? JSONDecoder().decode(PlanNode.self, from: Data(planJSON.utf8)) else { return nil }
+    guard let json = try? JSONValue.parse(planJSON), let plan = try? PlanNode(json: json) else { return nil }
     var result = ExplainResult(plan: plan, planningTime: planningTime, executionTime: executionTime)
     result.planJSON = planJSON
     return result
@@ -99,35 +106,25 @@ extension ExplainResult {
     let json = stripPsqlDecoration(text)
     var results: [ExplainResult] = []
     for document in splitDocuments(json) {
-      guard let object = try? JSONSerialization.jsonObject(with: Data(document.utf8)) else {
-        throw PlanFormatError(message: "not valid JSON (expected the output of EXPLAIN (FORMAT JSON))")
+      let object: JSONValue
+      do {
+        object = try JSONValue.parse(document)
+      } catch {
+        throw PlanFormatError(message: "not valid JSON (expected the output of EXPLAIN (FORMAT JSON)): \(error)")
       }
-      let entries: [Any] = (object as? [Any]) ?? [object]
-      for entry in entries {
-        guard let dictionary = entry as? [String: Any], let plan = dictionary["Plan"] else {
+      for entry in object.array ?? [object] {
+        guard entry["Plan"] != nil else {
           throw PlanFormatError(message: "JSON without a \"Plan\" key (expected the output of EXPLAIN (FORMAT JSON))")
         }
         do {
-          let data = try JSONSerialization.data(withJSONObject: dictionary)
-          var result = try JSONDecoder().decode(ExplainResult.self, from: data)
-          result.planJSON = String(
-            decoding: try JSONSerialization.data(withJSONObject: plan, options: [.sortedKeys]), as: UTF8.self)
-          results.append(result)
+          results.append(try ExplainResult(entry: entry))
         } catch {
-          throw PlanFormatError(message: "unexpected EXPLAIN JSON: \(describe(error))")
+          throw PlanFormatError(message: "unexpected EXPLAIN JSON: \(error.message)")
         }
       }
     }
     if results.isEmpty { throw PlanFormatError(message: "no plan found (expected the output of EXPLAIN (FORMAT JSON))") }
     return results
-  }
-
-  private static func describe(_ error: any Error) -> String {
-    if case DecodingError.keyNotFound(let key, _) = error { return "missing \"\(key.stringValue)\"" }
-    if case DecodingError.typeMismatch(_, let context) = error {
-      return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
-    }
-    return "\(error)"
   }
 
   /// psql's default aligned output wraps the JSON in a header, `+` line continuations and a row

@@ -1,12 +1,12 @@
 import Foundation
 
 /// One node of an `EXPLAIN (FORMAT JSON)` plan. The coding keys are EXPLAIN's own keys, so a
-/// plan pasted from psql or saved from production decodes as is. Unknown keys are ignored; every
+/// plan pasted from psql or saved from production reads as is. Unknown keys are ignored; every
 /// key that only some node types or options produce is optional.
 ///
 /// A class: a node has dozens of fields, and results hold plans for thousands of statements;
 /// sharing one immutable instance keeps every copy of a result a pointer wide.
-public final class PlanNode: Decodable, Sendable, Equatable {
+public final class PlanNode: Sendable, Equatable {
   public static func == (lhs: PlanNode, rhs: PlanNode) -> Bool {
     lhs === rhs
       || (lhs.nodeType == rhs.nodeType && lhs.relationName == rhs.relationName && lhs.indexName == rhs.indexName
@@ -72,7 +72,8 @@ public final class PlanNode: Decodable, Sendable, Equatable {
 
   public let plans: [PlanNode]
 
-  enum CodingKeys: String, CodingKey {
+  /// EXPLAIN's key for each property.
+  enum Key: String {
     case nodeType = "Node Type"
     case parentRelationship = "Parent Relationship"
     case subplanName = "Subplan Name"
@@ -127,61 +128,69 @@ public final class PlanNode: Decodable, Sendable, Equatable {
     case plans = "Plans"
   }
 
-  public required init(from decoder: any Decoder) throws {
-    let container = try decoder.container(keyedBy: CodingKeys.self)
-    func optional<T: Decodable>(_ key: CodingKeys) throws -> T? { try container.decodeIfPresent(T.self, forKey: key) }
-    nodeType = try container.decode(String.self, forKey: .nodeType)
-    parentRelationship = try optional(.parentRelationship)
-    subplanName = try optional(.subplanName)
-    parallelAware = try optional(.parallelAware)
-    joinType = try optional(.joinType)
-    strategy = try optional(.strategy)
-    partialMode = try optional(.partialMode)
-    relationName = try optional(.relationName)
-    schema = try optional(.schema)
-    alias = try optional(.alias)
-    indexName = try optional(.indexName)
-    cteName = try optional(.cteName)
-    functionName = try optional(.functionName)
-    scanDirection = try optional(.scanDirection)
-    startupCost = try optional(.startupCost) ?? 0
-    totalCost = try optional(.totalCost) ?? 0
-    planRows = try optional(.planRows) ?? 0
-    planWidth = try optional(.planWidth)
-    actualStartupTime = try optional(.actualStartupTime)
-    actualTotalTime = try optional(.actualTotalTime)
-    actualRows = try optional(.actualRows)
-    actualLoops = try optional(.actualLoops)
-    output = try optional(.output)
-    filter = try optional(.filter)
-    rowsRemovedByFilter = try optional(.rowsRemovedByFilter)
-    joinFilter = try optional(.joinFilter)
-    rowsRemovedByJoinFilter = try optional(.rowsRemovedByJoinFilter)
-    indexCond = try optional(.indexCond)
-    recheckCond = try optional(.recheckCond)
-    rowsRemovedByIndexRecheck = try optional(.rowsRemovedByIndexRecheck)
-    hashCond = try optional(.hashCond)
-    mergeCond = try optional(.mergeCond)
-    sortKey = try optional(.sortKey)
-    groupKey = try optional(.groupKey)
-    sortMethod = try optional(.sortMethod)
-    sortSpaceUsed = try optional(.sortSpaceUsed)
-    sortSpaceType = try optional(.sortSpaceType)
-    hashBuckets = try optional(.hashBuckets)
-    hashBatches = try optional(.hashBatches)
-    originalHashBatches = try optional(.originalHashBatches)
-    peakMemoryUsage = try optional(.peakMemoryUsage)
-    workersPlanned = try optional(.workersPlanned)
-    workersLaunched = try optional(.workersLaunched)
-    heapFetches = try optional(.heapFetches)
-    exactHeapBlocks = try optional(.exactHeapBlocks)
-    lossyHeapBlocks = try optional(.lossyHeapBlocks)
-    innerUnique = try optional(.innerUnique)
-    tempReadBlocks = try optional(.tempReadBlocks)
-    tempWrittenBlocks = try optional(.tempWrittenBlocks)
-    sharedHitBlocks = try optional(.sharedHitBlocks)
-    sharedReadBlocks = try optional(.sharedReadBlocks)
-    plans = try optional(.plans) ?? []
+  /// A node from its JSON object (wrongly typed values read as absent). Recursive: the depth is
+  /// bounded by `JSONValue.maximumDepth`.
+  package init(json: JSONValue) throws(PlanFormatError) {
+    guard json.isObject else { throw PlanFormatError(message: "a plan node that is not a JSON object") }
+    func value(_ key: Key) -> JSONValue? { json[key.rawValue] }
+    func text(_ key: Key) -> String? { value(key)?.string }
+    func number(_ key: Key) -> Double? { value(key)?.number }
+    func integer(_ key: Key) -> Int? { number(key).flatMap { Int(exactly: $0.rounded()) } }
+    func flag(_ key: Key) -> Bool? { value(key)?.bool }
+    func texts(_ key: Key) -> [String]? { value(key)?.array?.compactMap(\.string) }
+    guard let nodeType = text(.nodeType) else { throw PlanFormatError(message: "missing \"Node Type\"") }
+    self.nodeType = nodeType
+    parentRelationship = text(.parentRelationship)
+    subplanName = text(.subplanName)
+    parallelAware = flag(.parallelAware)
+    joinType = text(.joinType)
+    strategy = text(.strategy)
+    partialMode = text(.partialMode)
+    relationName = text(.relationName)
+    schema = text(.schema)
+    alias = text(.alias)
+    indexName = text(.indexName)
+    cteName = text(.cteName)
+    functionName = text(.functionName)
+    scanDirection = text(.scanDirection)
+    startupCost = number(.startupCost) ?? 0
+    totalCost = number(.totalCost) ?? 0
+    planRows = number(.planRows) ?? 0
+    planWidth = integer(.planWidth)
+    actualStartupTime = number(.actualStartupTime)
+    actualTotalTime = number(.actualTotalTime)
+    actualRows = number(.actualRows)
+    actualLoops = number(.actualLoops)
+    output = texts(.output)
+    filter = text(.filter)
+    rowsRemovedByFilter = number(.rowsRemovedByFilter)
+    joinFilter = text(.joinFilter)
+    rowsRemovedByJoinFilter = number(.rowsRemovedByJoinFilter)
+    indexCond = text(.indexCond)
+    recheckCond = text(.recheckCond)
+    rowsRemovedByIndexRecheck = number(.rowsRemovedByIndexRecheck)
+    hashCond = text(.hashCond)
+    mergeCond = text(.mergeCond)
+    sortKey = texts(.sortKey)
+    groupKey = texts(.groupKey)
+    sortMethod = text(.sortMethod)
+    sortSpaceUsed = number(.sortSpaceUsed)
+    sortSpaceType = text(.sortSpaceType)
+    hashBuckets = number(.hashBuckets)
+    hashBatches = number(.hashBatches)
+    originalHashBatches = number(.originalHashBatches)
+    peakMemoryUsage = number(.peakMemoryUsage)
+    workersPlanned = integer(.workersPlanned)
+    workersLaunched = integer(.workersLaunched)
+    heapFetches = number(.heapFetches)
+    exactHeapBlocks = number(.exactHeapBlocks)
+    lossyHeapBlocks = number(.lossyHeapBlocks)
+    innerUnique = flag(.innerUnique)
+    tempReadBlocks = number(.tempReadBlocks)
+    tempWrittenBlocks = number(.tempWrittenBlocks)
+    sharedHitBlocks = number(.sharedHitBlocks)
+    sharedReadBlocks = number(.sharedReadBlocks)
+    plans = try (value(.plans)?.array ?? []).map { child throws(PlanFormatError) in try PlanNode(json: child) }
   }
 
   /// `public.orders`, or nil for nodes that scan no relation.

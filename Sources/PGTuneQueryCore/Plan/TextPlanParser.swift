@@ -8,6 +8,7 @@ public enum TextPlanParser {
   public static func parse(_ text: String) -> ExplainResult? {
     var stack: [(column: Int, node: TextNode)] = []
     var root: TextNode?
+    var depth = 0
     for rawLine in text.split(separator: "\n", omittingEmptySubsequences: true) {
       let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
       let indent = line.prefix { $0 == " " }.count
@@ -28,54 +29,53 @@ public enum TextPlanParser {
           parent.children.append(node)
         }
         stack.append((column, node))
+        depth = max(depth, stack.count)
       } else if let current = stack.last?.node {
-        addProperty(content, to: current.fields)
+        addProperty(content, to: &current.fields)
       }
     }
-    guard let root, let data = try? JSONSerialization.data(withJSONObject: root.json, options: [.sortedKeys]),
-      let plan = try? JSONDecoder().decode(PlanNode.self, from: data)
-    else { return nil }
-    return ExplainResult(plan: plan, planJSON: String(decoding: data, as: UTF8.self))
+    guard let root, depth <= JSONValue.maximumDepth / 2, let plan = try? PlanNode(json: root.json) else { return nil }
+    return ExplainResult(plan: plan, planJSON: root.json.serialized(sortedKeys: true))
   }
 
   /// `Seq Scan on orders o  (cost=0.00..35.50 rows=2550 width=4) (actual time=… rows=… loops=…)`
-  package static func node(from line: Substring) -> NSMutableDictionary? {
+  package static func node(from line: Substring) -> NodeFields? {
     guard let costRange = line.range(of: "  (cost=") else { return nil }
     let header = String(line[..<costRange.lowerBound])
     let figures = line[costRange.upperBound...]
-    let node = NSMutableDictionary()
+    var node = NodeFields()
     guard let costs = numbers(after: "", in: figures, count: 2, separator: ".."),
       let rows = number(after: "rows=", in: figures)
     else { return nil }
-    node["Startup Cost"] = costs[0]
-    node["Total Cost"] = costs[1]
-    node["Plan Rows"] = rows
-    if let width = number(after: "width=", in: figures) { node["Plan Width"] = Int(width) }
+    node["Startup Cost"] = JSONValue(costs[0])
+    node["Total Cost"] = JSONValue(costs[1])
+    node["Plan Rows"] = JSONValue(rows)
+    if let width = number(after: "width=", in: figures) { node["Plan Width"] = JSONValue(width) }
     if let actual = figures.range(of: "(actual ") {
       let tail = figures[actual.upperBound...]
       if let times = numbers(after: "time=", in: tail, count: 2, separator: "..") {
-        node["Actual Startup Time"] = times[0]
-        node["Actual Total Time"] = times[1]
+        node["Actual Startup Time"] = JSONValue(times[0])
+        node["Actual Total Time"] = JSONValue(times[1])
       }
-      if let actualRows = number(after: "rows=", in: tail) { node["Actual Rows"] = actualRows }
-      if let loops = number(after: "loops=", in: tail) { node["Actual Loops"] = loops }
+      if let actualRows = number(after: "rows=", in: tail) { node["Actual Rows"] = JSONValue(actualRows) }
+      if let loops = number(after: "loops=", in: tail) { node["Actual Loops"] = JSONValue(loops) }
     } else if figures.contains("(never executed)") {
-      node["Actual Rows"] = 0.0
-      node["Actual Loops"] = 0.0
+      node["Actual Rows"] = JSONValue(0.0)
+      node["Actual Loops"] = JSONValue(0.0)
     }
-    describe(header, into: node)
+    describe(header, into: &node)
     return node
   }
 
   /// Node type, relation, alias and index from the part before the costs.
-  static func describe(_ header: String, into node: NSMutableDictionary) {
+  static func describe(_ header: String, into node: inout NodeFields) {
     var words = header.split(separator: " ").map(String.init)
     if words.first == "Parallel" {
-      node["Parallel Aware"] = true
+      node["Parallel Aware"] = JSONValue(true)
       words.removeFirst()
     }
     if let mode = words.first, mode == "Partial" || mode == "Finalize" {
-      node["Partial Mode"] = mode
+      node["Partial Mode"] = JSONValue(mode)
       words.removeFirst()
     }
     var typeWords: [String] = []
@@ -86,96 +86,105 @@ public enum TextPlanParser {
     var type = typeWords.joined(separator: " ")
     if type.hasSuffix(" Join") || type == "Nested Loop" || type.hasPrefix("Nested Loop ") {
       for joinType in ["Left", "Right", "Full", "Semi", "Anti"] where typeWords.contains(joinType) {
-        node["Join Type"] = joinType
+        node["Join Type"] = JSONValue(joinType)
         type = typeWords.filter { $0 != joinType }.joined(separator: " ")
         if type == "Nested Loop Join" { type = "Nested Loop" }
       }
-      if node["Join Type"] == nil { node["Join Type"] = "Inner" }
+      if node["Join Type"] == nil { node["Join Type"] = JSONValue("Inner") }
     }
     switch type {
-    case "HashAggregate": (type, node["Strategy"]) = ("Aggregate", "Hashed")
-    case "GroupAggregate": (type, node["Strategy"]) = ("Aggregate", "Sorted")
-    case "MixedAggregate": (type, node["Strategy"]) = ("Aggregate", "Mixed")
-    case "Aggregate": node["Strategy"] = "Plain"
+    case "HashAggregate": (type, node["Strategy"]) = ("Aggregate", .string("Hashed"))
+    case "GroupAggregate": (type, node["Strategy"]) = ("Aggregate", .string("Sorted"))
+    case "MixedAggregate": (type, node["Strategy"]) = ("Aggregate", .string("Mixed"))
+    case "Aggregate": node["Strategy"] = JSONValue("Plain")
     default: break
     }
-    node["Node Type"] = type
-    if node["Parallel Aware"] == nil { node["Parallel Aware"] = false }
+    node["Node Type"] = JSONValue(type)
+    if node["Parallel Aware"] == nil { node["Parallel Aware"] = JSONValue(false) }
     // `using <index> on <relation> [alias]` or `on <relation> [alias]`.
     var rest = words[...]
     if rest.first == "using", rest.count >= 2 {
-      node["Index Name"] = rest[rest.startIndex + 1]
+      node["Index Name"] = JSONValue(rest[rest.startIndex + 1])
       rest = rest.dropFirst(2)
     }
     if rest.first == "on", rest.count >= 2 {
       let target = rest[rest.startIndex + 1]
       if type == "Bitmap Index Scan" {
-        node["Index Name"] = target
+        node["Index Name"] = JSONValue(target)
       } else if type == "CTE Scan" {
-        node["CTE Name"] = target
+        node["CTE Name"] = JSONValue(target)
       } else if type == "Function Scan" {
-        node["Function Name"] = target
+        node["Function Name"] = JSONValue(target)
       } else if type != "Subquery Scan" {
         let parts = target.split(separator: ".", maxSplits: 1).map(String.init)
-        node["Relation Name"] = parts.last
-        if parts.count == 2 { node["Schema"] = parts[0] }
+        node["Relation Name"] = parts.last.map(JSONValue.string)
+        if parts.count == 2 { node["Schema"] = JSONValue(parts[0]) }
       }
-      if rest.count >= 3 { node["Alias"] = rest[rest.startIndex + 2] } else { node["Alias"] = target }
+      if rest.count >= 3 { node["Alias"] = JSONValue(rest[rest.startIndex + 2]) } else { node["Alias"] = JSONValue(target) }
     }
   }
 
   /// A node while the tree is built: its fields, and its children in order.
   final class TextNode {
-    let fields: NSMutableDictionary
+    var fields: NodeFields
     var children: [TextNode] = []
 
-    init(_ fields: NSMutableDictionary) { self.fields = fields }
+    init(_ fields: NodeFields) { self.fields = fields }
 
-    var json: [String: Any] {
-      var object: [String: Any] = [:]
-      for (key, value) in fields { if let key = key as? String { object[key] = value } }
-      if !children.isEmpty { object["Plans"] = children.map(\.json) }
-      return object
+    var json: JSONValue {
+      var members = fields.values.map { (key: $0.key, value: $0.value) }
+      if !children.isEmpty { members.append((key: "Plans", value: .array(children.map(\.json)))) }
+      return .object(members)
     }
   }
 
-  static func addProperty(_ line: Substring, to node: NSMutableDictionary) {
+  /// The JSON keys of one node, as EXPLAIN's JSON format would name them.
+  package struct NodeFields {
+    fileprivate(set) var values: [String: JSONValue] = [:]
+
+    subscript(key: String) -> JSONValue? {
+      get { values[key] }
+      set { values[key] = newValue }
+    }
+  }
+
+  static func addProperty(_ line: Substring, to node: inout NodeFields) {
     guard let colon = line.range(of: ": ") else { return }
     let key = String(line[..<colon.lowerBound])
     let value = String(line[colon.upperBound...])
     switch key {
     case "Filter", "Join Filter", "Index Cond", "Recheck Cond", "Hash Cond", "Merge Cond":
-      node[key] = value
+      node[key] = JSONValue(value)
     case "Rows Removed by Filter", "Rows Removed by Join Filter", "Rows Removed by Index Recheck", "Heap Fetches":
-      node[key] = Double(value)
+      node[key] = JSONValue(Double(value))
     case "Sort Key", "Group Key":
-      node[key] = value.components(separatedBy: ", ")
+      node[key] = JSONValue(value.components(separatedBy: ", "))
     case "Workers Planned", "Workers Launched":
-      node[key] = Int(value)
+      node[key] = JSONValue(Int(value))
     case "Sort Method":
       // `external merge  Disk: 1234kB` / `quicksort  Memory: 25kB`
       let parts = value.components(separatedBy: "  ")
-      node["Sort Method"] = parts[0]
+      node["Sort Method"] = JSONValue(parts[0])
       if parts.count > 1 {
         let space = parts[1].split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
         if space.count == 2 {
-          node["Sort Space Type"] = space[0]
-          node["Sort Space Used"] = Double(space[1].replacingOccurrences(of: "kB", with: ""))
+          node["Sort Space Type"] = JSONValue(space[0])
+          node["Sort Space Used"] = JSONValue(Double(space[1].replacingOccurrences(of: "kB", with: "")))
         }
       }
     case "Buckets":
       // `Buckets: 1024  Batches: 4 (originally 1)  Memory Usage: 4096kB`
       let parts = value.components(separatedBy: "  ")
-      node["Hash Buckets"] = Double(parts[0].split(separator: " ").first ?? "")
+      node["Hash Buckets"] = JSONValue(Double(parts[0].split(separator: " ").first ?? ""))
       for part in parts.dropFirst() {
         if part.hasPrefix("Batches: ") {
           let batches = part.dropFirst("Batches: ".count)
-          node["Hash Batches"] = Double(batches.split(separator: " ").first ?? "")
+          node["Hash Batches"] = JSONValue(Double(batches.split(separator: " ").first ?? ""))
           if let original = batches.range(of: "(originally ") {
-            node["Original Hash Batches"] = Double(batches[original.upperBound...].prefix { $0.isNumber })
+            node["Original Hash Batches"] = JSONValue(Double(batches[original.upperBound...].prefix { $0.isNumber }))
           }
         } else if part.hasPrefix("Memory Usage: ") {
-          node["Peak Memory Usage"] = Double(part.dropFirst("Memory Usage: ".count).prefix { $0.isNumber })
+          node["Peak Memory Usage"] = JSONValue(Double(part.dropFirst("Memory Usage: ".count).prefix { $0.isNumber }))
         }
       }
     default:
@@ -196,4 +205,16 @@ public enum TextPlanParser {
     let values = field.components(separatedBy: separator).compactMap(Double.init)
     return values.count == count ? values : nil
   }
+}
+
+extension JSONValue {
+  /// Field values of the text parser; nil (a number that did not parse) stays absent.
+  fileprivate init?(_ value: Double?) {
+    guard let value else { return nil }
+    self = .number(value)
+  }
+  fileprivate init?(_ value: Int?) { self.init(value.map(Double.init)) }
+  fileprivate init(_ value: String) { self = .string(value) }
+  fileprivate init(_ value: Bool) { self = .bool(value) }
+  fileprivate init(_ value: [String]) { self = .array(value.map(JSONValue.string)) }
 }
