@@ -137,6 +137,38 @@ struct StoreCommandTests {
     #expect(withoutCacheMarkers(machineA) == withoutCacheMarkers(machineB))
   }
 
+  /// Two projects on one Redis, each with its namespace and a Redis ACL user limited to it
+  /// (`~pgtq@team-a:*`, as SECURITY.md advises): each sees only its own entries, and a project
+  /// that names the other's namespace is refused by Redis — a warning, and the run goes on
+  /// without the tier with the same results.
+  @Test(.enabled(if: TestServices.redisEnabled, "Redis test server not running (make test starts it)"))
+  func projectsSharingRedisStayApart() throws {
+    let port = URLComponents(string: TestServices.redisURL)?.port ?? 56379
+    for team in ["a", "b"] {
+      let acl = try runShell(
+        "redis-cli -p \(port) ACL SETUSER pgtq-team-\(team) reset on '>secret-\(team)' '~pgtq@team-\(team):*' +@all")
+      #expect(acl.stdout.contains("OK"), "\(acl.stdout)\(acl.stderr)")
+    }
+    func url(_ team: String) -> String { "redis://pgtq-team-\(team):secret-\(team)@127.0.0.1:\(port)/5" }
+    let unique = "SELECT id FROM products WHERE id = 3 AND name <> '\(UUID().uuidString)';"
+    let (_, teamA, _) = try analyze(store: Self.storePath(), ["--store", url("a"), "--store-namespace", "team-a"], sql: unique)
+    #expect(cacheStates(teamA) == ["miss"])
+    let (_, teamAAgain, _) = try analyze(store: Self.storePath(), ["--store", url("a"), "--store-namespace", "team-a"], sql: unique)
+    #expect(cacheStates(teamAAgain) == ["hit"])
+    // Team B has its own keyspace: nothing of team A's is visible there.
+    let (_, teamB, _) = try analyze(store: Self.storePath(), ["--store", url("b"), "--store-namespace", "team-b"], sql: unique)
+    #expect(cacheStates(teamB) == ["miss"])
+    // Team B's credentials on team A's namespace: Redis refuses every key.
+    let (intruder, intruding, _) = try analyze(
+      store: Self.storePath(), ["--store", url("b"), "--store-namespace", "team-a"], sql: unique)
+    #expect(cacheStates(intruding) == ["miss"])
+    #expect(intruder.stderr.contains("NOPERM"), "\(intruder.stderr)")
+    #expect(!intruder.stderr.contains("secret-b"), "\(intruder.stderr)")
+    #expect(withoutCacheMarkers(teamA) == withoutCacheMarkers(intruding))
+    let badName = try runPGTuneQuery(["cache", "stats", "--store-namespace", "a:b"])
+    #expect(badName.status == 2 && badName.stderr.contains("store namespace 'a:b'"), "\(badName.stderr)")
+  }
+
   @Test(.enabled(if: TestServices.memcachedEnabled, "Memcached test server not running (make test starts it)"))
   func twoMachinesSharingMemcachedTheSecondIsAllHits() throws {
     let unique = "SELECT id FROM products WHERE id = \(Int.random(in: 1...2_000)) AND name <> '\(UUID().uuidString)';"

@@ -12,26 +12,28 @@ public final class MemcachedTier: StoreTier, @unchecked Sendable {
   private let lock = NSLock()
   private let client: MemcachedClient
   static let namespaces = StoreNamespace.allCases.map(\.rawValue)
+  public let keyspace: SharedKeyspace
 
-  public init(url: String, timeoutMilliseconds: Int = 2_000) throws(StoreError) {
+  public init(url: String, keyspace: SharedKeyspace = SharedKeyspace(), timeoutMilliseconds: Int = 2_000) throws(StoreError) {
+    self.keyspace = keyspace
     guard let endpoint = StoreEndpoint(url: url, scheme: "memcached", defaultPort: 11211) else {
       throw StoreError(tier: "memcached", "not a memcached:// URL: \(StoreEndpoint.redacted(url))")
     }
     location = endpoint.description
     let client = try MemcachedClient(endpoint: endpoint, timeoutMilliseconds: timeoutMilliseconds)
     // libmemcached connects lazily; ask once so a server that is down is found now.
-    _ = try client.get(Self.indexKey(StoreNamespace.analysis.rawValue))
+    _ = try client.get(keyspace.indexKey(StoreNamespace.analysis.rawValue))
     self.client = client
   }
 
   public func get(_ key: StoreKey) throws(StoreError) -> [UInt8]? {
-    try locked { client throws(StoreError) in try client.get(key.qualified) }
+    try locked { client throws(StoreError) in try client.get(keyspace.qualified(key)) }
   }
 
   public func set(_ key: StoreKey, _ value: [UInt8], ttl: Int?) throws(StoreError) {
     try locked { client throws(StoreError) in
-      try client.set(key.qualified, value, expiration: Self.expiration(ttl))
-      Self.index(key, client: client)
+      try client.set(keyspace.qualified(key), value, expiration: Self.expiration(ttl))
+      Self.index(key, keyspace: keyspace, client: client)
     }
   }
 
@@ -39,18 +41,18 @@ public final class MemcachedTier: StoreTier, @unchecked Sendable {
   /// memcached's item size limit: then it is rewritten without the keys memcached no longer
   /// holds, and if that is still too much, with half of them. Trouble with the index never
   /// fails the write itself (the value is stored; only `scan` could miss it).
-  private static func index(_ key: StoreKey, client: MemcachedClient) {
+  private static func index(_ key: StoreKey, keyspace: SharedKeyspace, client: MemcachedClient) {
     let line = Array((key.key + "\n").utf8)
     do {
-      try client.append(indexKey(key.namespace), line)
+      try client.append(keyspace.indexKey(key.namespace), line)
     } catch {
-      guard var keys = try? indexedKeys(key.namespace, client: client) else { return }
-      keys = keys.filter { (try? client.get(StoreKey(key.namespace, $0).qualified)) != nil }
+      guard var keys = try? indexedKeys(keyspace, key.namespace, client: client) else { return }
+      keys = keys.filter { (try? client.get(keyspace.qualified(StoreKey(key.namespace, $0)))) != nil }
       var body = Array((keys + [key.key]).map { $0 + "\n" }.joined().utf8)
       if body.count > maximumIndexBytes {
         body = Array((Array(keys.suffix(keys.count / 2)) + [key.key]).map { $0 + "\n" }.joined().utf8)
       }
-      try? client.set(indexKey(key.namespace), body, expiration: 0)
+      try? client.set(keyspace.indexKey(key.namespace), body, expiration: 0)
     }
   }
 
@@ -58,14 +60,14 @@ public final class MemcachedTier: StoreTier, @unchecked Sendable {
   static let maximumIndexBytes = 900_000
 
   public func delete(_ key: StoreKey) throws(StoreError) {
-    try locked { client throws(StoreError) in try client.delete(key.qualified) }
+    try locked { client throws(StoreError) in try client.delete(keyspace.qualified(key)) }
   }
 
   public func scan(namespace: String, prefix: String) throws(StoreError) -> [(key: String, value: [UInt8])] {
     try locked { client throws(StoreError) in
       var result: [(key: String, value: [UInt8])] = []
-      for key in try Self.indexedKeys(namespace, client: client) where key.hasPrefix(prefix) {
-        if let value = try client.get(StoreKey(namespace, key).qualified) { result.append((key, value)) }
+      for key in try Self.indexedKeys(keyspace, namespace, client: client) where key.hasPrefix(prefix) {
+        if let value = try client.get(keyspace.qualified(StoreKey(namespace, key))) { result.append((key, value)) }
       }
       return result
     }
@@ -74,8 +76,8 @@ public final class MemcachedTier: StoreTier, @unchecked Sendable {
   public func clear(namespace: String?) throws(StoreError) {
     try locked { client throws(StoreError) in
       for space in namespace.map({ [$0] }) ?? Self.namespaces {
-        for key in try Self.indexedKeys(space, client: client) { try client.delete(StoreKey(space, key).qualified) }
-        try client.delete(Self.indexKey(space))
+        for key in try Self.indexedKeys(keyspace, space, client: client) { try client.delete(keyspace.qualified(StoreKey(space, key))) }
+        try client.delete(keyspace.indexKey(space))
       }
     }
   }
@@ -85,12 +87,12 @@ public final class MemcachedTier: StoreTier, @unchecked Sendable {
     try locked { client throws(StoreError) in
       var dropped = 0
       for space in Self.namespaces {
-        let keys = try Self.indexedKeys(space, client: client)
+        let keys = try Self.indexedKeys(keyspace, space, client: client)
         var live: [String] = []
-        for key in keys where try client.get(StoreKey(space, key).qualified) != nil { live.append(key) }
+        for key in keys where try client.get(keyspace.qualified(StoreKey(space, key))) != nil { live.append(key) }
         dropped += keys.count - live.count
         if live.count != keys.count {
-          try client.set(Self.indexKey(space), Array(live.map { $0 + "\n" }.joined().utf8), expiration: 0)
+          try client.set(keyspace.indexKey(space), Array(live.map { $0 + "\n" }.joined().utf8), expiration: 0)
         }
       }
       return dropped
@@ -102,8 +104,8 @@ public final class MemcachedTier: StoreTier, @unchecked Sendable {
       var entries = 0
       var bytes = 0
       for space in Self.namespaces {
-        for key in try Self.indexedKeys(space, client: client) {
-          guard let value = try client.get(StoreKey(space, key).qualified) else { continue }
+        for key in try Self.indexedKeys(keyspace, space, client: client) {
+          guard let value = try client.get(keyspace.qualified(StoreKey(space, key))) else { continue }
           entries += 1
           bytes += value.count
         }
@@ -118,10 +120,10 @@ public final class MemcachedTier: StoreTier, @unchecked Sendable {
     return try body(client)
   }
 
-  static func indexKey(_ namespace: String) -> String { "pgtq:\(namespace):.index" }
-
-  private static func indexedKeys(_ namespace: String, client: MemcachedClient) throws(StoreError) -> [String] {
-    guard let index = try client.get(indexKey(namespace)) else { return [] }
+  private static func indexedKeys(
+    _ keyspace: SharedKeyspace, _ namespace: String, client: MemcachedClient
+  ) throws(StoreError) -> [String] {
+    guard let index = try client.get(keyspace.indexKey(namespace)) else { return [] }
     var seen = Set<String>()
     return String(decoding: index, as: UTF8.self).split(separator: "\n").map(String.init)
       .filter { seen.insert($0).inserted }.sorted()
@@ -210,4 +212,9 @@ final class MemcachedClient {
     let text = String(cString: memcached_strerror(handle, status))
     throw StoreError(tier: "memcached", "\(endpoint): \(operation) failed: \(text.lowercased())")
   }
+}
+
+extension SharedKeyspace {
+  /// The entry listing a namespace's keys (memcached cannot list them).
+  func indexKey(_ namespace: String) -> String { namespacePrefix(namespace) + ".index" }
 }

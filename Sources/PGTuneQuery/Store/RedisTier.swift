@@ -2,15 +2,17 @@ internal import CHiredis
 import Foundation
 
 /// A shared tier on Redis (`redis://[user:password@]host:port/db`), through hiredis. Entries use
-/// Redis's own expiry; keys are prefixed `pgtq:` so the tool can share a server with others.
+/// Redis's own expiry; keys are prefixed (`SharedKeyspace`) so the tool can share a server with others.
 public final class RedisTier: StoreTier, @unchecked Sendable {
   public let kind = "redis"
   public let location: String
   /// hiredis contexts are not thread-safe: every call holds the lock.
   private let lock = NSLock()
   private let client: RedisClient
+  public let keyspace: SharedKeyspace
 
-  public init(url: String, timeoutMilliseconds: Int = 2_000) throws(StoreError) {
+  public init(url: String, keyspace: SharedKeyspace = SharedKeyspace(), timeoutMilliseconds: Int = 2_000) throws(StoreError) {
+    self.keyspace = keyspace
     guard let endpoint = StoreEndpoint(url: url, scheme: "redis", defaultPort: 6379) else {
       throw StoreError(tier: "redis", "not a redis:// URL: \(StoreEndpoint.redacted(url))")
     }
@@ -19,12 +21,12 @@ public final class RedisTier: StoreTier, @unchecked Sendable {
   }
 
   public func get(_ key: StoreKey) throws(StoreError) -> [UInt8]? {
-    try command { client throws(StoreError) in try client.call(["GET", key.qualified]).bytes }
+    try command { client throws(StoreError) in try client.call(["GET", keyspace.qualified(key)]).bytes }
   }
 
   public func set(_ key: StoreKey, _ value: [UInt8], ttl: Int?) throws(StoreError) {
     try command { client throws(StoreError) in
-      var arguments: [[UInt8]] = [Array("SET".utf8), Array(key.qualified.utf8), value]
+      var arguments: [[UInt8]] = [Array("SET".utf8), Array(keyspace.qualified(key).utf8), value]
       if let ttl { arguments += [Array("EX".utf8), Array(String(max(1, ttl)).utf8)] }
       _ = try client.call(arguments)
     }
@@ -34,7 +36,7 @@ public final class RedisTier: StoreTier, @unchecked Sendable {
   public func getMany(_ keys: [StoreKey]) throws(StoreError) -> [StoreKey: [UInt8]] {
     try command { client throws(StoreError) in
       var found: [StoreKey: [UInt8]] = [:]
-      for (key, value) in zip(keys, try client.values(of: keys.map(\.qualified))) {
+      for (key, value) in zip(keys, try client.values(of: keys.map(keyspace.qualified))) {
         if let value { found[key] = value }
       }
       return found
@@ -42,12 +44,12 @@ public final class RedisTier: StoreTier, @unchecked Sendable {
   }
 
   public func delete(_ key: StoreKey) throws(StoreError) {
-    try command { client throws(StoreError) in _ = try client.call(["DEL", key.qualified]) }
+    try command { client throws(StoreError) in _ = try client.call(["DEL", keyspace.qualified(key)]) }
   }
 
   public func scan(namespace: String, prefix: String) throws(StoreError) -> [(key: String, value: [UInt8])] {
     try command { client throws(StoreError) in
-      let qualifiedPrefix = StoreKey(namespace, "").qualified
+      let qualifiedPrefix = keyspace.namespacePrefix(namespace)
       let keys = try client.keys(matching: Self.globEscaped(qualifiedPrefix + prefix) + "*")
       var result: [(key: String, value: [UInt8])] = []
       for (key, value) in zip(keys, try client.values(of: keys)) {
@@ -59,7 +61,7 @@ public final class RedisTier: StoreTier, @unchecked Sendable {
 
   public func clear(namespace: String?) throws(StoreError) {
     try command { client throws(StoreError) in
-      let pattern = namespace.map { Self.globEscaped(StoreKey($0, "").qualified) + "*" } ?? "pgtq:*"
+      let pattern = Self.globEscaped(namespace.map(keyspace.namespacePrefix) ?? keyspace.prefix) + "*"
       let keys = try client.keys(matching: pattern)
       for batch in stride(from: 0, to: keys.count, by: 500) {
         _ = try client.call(["UNLINK"] + Array(keys[batch..<min(batch + 500, keys.count)]))
@@ -72,7 +74,7 @@ public final class RedisTier: StoreTier, @unchecked Sendable {
 
   public func usage() throws(StoreError) -> TierUsage {
     try command { client throws(StoreError) in
-      let keys = try client.keys(matching: "pgtq:*")
+      let keys = try client.keys(matching: Self.globEscaped(keyspace.prefix) + "*")
       let bytes = try client.values(of: keys).reduce(0) { $0 + ($1?.count ?? 0) }
       return TierUsage(entries: keys.count, bytes: bytes)
     }

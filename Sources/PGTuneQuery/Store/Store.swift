@@ -12,10 +12,36 @@ public struct StoreKey: Sendable, Hashable, CustomStringConvertible {
     self.key = key
   }
 
-  /// The key as shared tiers (Redis, Memcached) see it; the prefix keeps our keys apart from an
-  /// application's in the same server.
-  public var qualified: String { "pgtq:\(namespace):\(key)" }
   public var description: String { "\(namespace):\(key)" }
+}
+
+/// How shared tiers (Redis, Memcached) name our keys: `pgtq:analysis:<key>` by default, or
+/// `pgtq@<project>:analysis:<key>` with `--store-namespace project`. The prefix keeps our keys
+/// apart from an application's on the same server, and one project's apart from another's;
+/// the two forms cannot overlap (`:` vs `@`, and a project name has no `:`), so clearing the
+/// default keyspace never touches a project's. A Redis ACL on the prefix (`~pgtq@project:*`)
+/// turns the separation into access control (SECURITY.md).
+public struct SharedKeyspace: Sendable, Equatable {
+  public let project: String?
+  /// Every key of this keyspace starts with it.
+  public let prefix: String
+
+  public init(project: String? = nil) {
+    self.project = project
+    prefix = project.map { "pgtq@\($0):" } ?? "pgtq:"
+  }
+
+  /// Letters, digits, `.`, `_`, `-`; 1 to 64 of them. Nil when fine, else what is wrong.
+  public static func problem(with project: String) -> String? {
+    let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+    guard !project.isEmpty, project.count <= 64, project.allSatisfy(allowed.contains) else {
+      return "store namespace '\(project)' must be 1 to 64 letters, digits, '.', '_' or '-'"
+    }
+    return nil
+  }
+
+  public func qualified(_ key: StoreKey) -> String { "\(prefix)\(key.namespace):\(key.key)" }
+  public func namespacePrefix(_ namespace: String) -> String { "\(prefix)\(namespace):" }
 }
 
 /// A store tier could not do what was asked: the server is down, the file is unusable…

@@ -11,6 +11,8 @@ public struct StoreConfiguration: Sendable {
   /// Seconds a cached analysis stays valid even if nothing it depends on changes.
   public var analysisTTL = 7 * 24 * 3600
   public var timeoutMilliseconds = 2_000
+  /// How the shared tiers prefix keys (`--store-namespace`).
+  public var keyspace = SharedKeyspace()
 
   public init(path: String = SQLiteTier.defaultPath(), sharedURLs: [String] = []) {
     self.path = path
@@ -42,9 +44,9 @@ public struct StoreConfiguration: Sendable {
     for url in sharedURLs {
       do {
         if url.hasPrefix("redis://") {
-          tiers.append(try RedisTier(url: url, timeoutMilliseconds: timeoutMilliseconds))
+          tiers.append(try RedisTier(url: url, keyspace: keyspace, timeoutMilliseconds: timeoutMilliseconds))
         } else if url.hasPrefix("memcached://") {
-          tiers.append(try MemcachedTier(url: url, timeoutMilliseconds: timeoutMilliseconds))
+          tiers.append(try MemcachedTier(url: url, keyspace: keyspace, timeoutMilliseconds: timeoutMilliseconds))
         } else {
           warnings.add(Self.problem(with: url) ?? "unknown store \(url)")
         }

@@ -15,6 +15,13 @@ struct StoreOptions: ParsableArguments {
   var sharedURLs: [String] = []
 
   @Option(
+    name: .customLong("store-namespace"),
+    help: ArgumentHelp(
+      "Keep this project's entries apart on the shared tiers: keys become pgtq@NAME:… instead of pgtq:… (letters, digits, '.', '_', '-'). Default: $PGTUNE_QUERY_STORE_NAMESPACE.",
+      valueName: "name"))
+  var namespace: String?
+
+  @Option(
     name: .customLong("store-path"),
     help: ArgumentHelp(
       "The local store file. Default: $PGTUNE_QUERY_STORE, else $XDG_CACHE_HOME/pgtune-query/store.sqlite (~/.cache/… without XDG_CACHE_HOME).",
@@ -37,6 +44,9 @@ struct StoreOptions: ParsableArguments {
     for url in resolvedURLs {
       if let problem = StoreConfiguration.problem(with: url) { throw ValidationError(problem) }
     }
+    if let project = resolvedNamespace, let problem = SharedKeyspace.problem(with: project) {
+      throw ValidationError(problem)
+    }
     if cacheTTLDays < 1 { throw ValidationError("--cache-ttl-days must be at least 1") }
   }
 
@@ -46,9 +56,14 @@ struct StoreOptions: ParsableArguments {
     return fromEnvironment.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
   }
 
+  var resolvedNamespace: String? {
+    namespace ?? ProcessInfo.processInfo.environment["PGTUNE_QUERY_STORE_NAMESPACE"].flatMap { $0.isEmpty ? nil : $0 }
+  }
+
   var configuration: StoreConfiguration {
     var configuration = StoreConfiguration(path: path ?? SQLiteTier.defaultPath(), sharedURLs: resolvedURLs)
     configuration.memoryPolicy = cachePolicy
+    configuration.keyspace = SharedKeyspace(project: resolvedNamespace)
     configuration.analysisTTL = cacheTTLDays * 24 * 3600
     return configuration
   }

@@ -72,6 +72,42 @@ struct SharedTierTests {
     try tier.delete(StoreKey("history", ".index"))
   }
 
+  /// `--store-namespace`: the same key in the default keyspace and in two projects' is three
+  /// entries; clearing one keyspace leaves the others (the default's `pgtq:*` pattern cannot
+  /// match a project's `pgtq@…` keys).
+  @Test(arguments: ["redis", "memcached"])
+  func namespacesKeepProjectsApart(kind: String) throws {
+    guard kind == "redis" ? TestServices.redisEnabled : TestServices.memcachedEnabled else { return }
+    func tier(_ project: String?) throws -> any StoreTier {
+      let keyspace = SharedKeyspace(project: project)
+      let redis = TestServices.redisURL.replacingOccurrences(of: "/0", with: "/6")
+      return kind == "redis"
+        ? try RedisTier(url: redis, keyspace: keyspace) : try MemcachedTier(url: TestServices.memcachedURL, keyspace: keyspace)
+    }
+    let (shared, teamA, teamB) = (try tier(nil), try tier("team-a-\(unique)"), try tier("team-b-\(unique)"))
+    let key = StoreKey("analysis", "\(unique)-fingerprint")
+    try shared.set(key, [0], ttl: 60)
+    try teamA.set(key, [1], ttl: 60)
+    try teamB.set(key, [2], ttl: 60)
+    #expect(try shared.get(key) == [0] && teamA.get(key) == [1] && teamB.get(key) == [2])
+    #expect(try teamA.scan(namespace: "analysis", prefix: unique).map(\.value) == [[1]])
+    try shared.clear(namespace: nil)
+    #expect(try shared.get(key) == nil)
+    #expect(try teamA.get(key) == [1] && teamB.get(key) == [2])
+    try teamA.clear(namespace: nil)
+    #expect(try teamA.get(key) == nil && teamB.get(key) == [2])
+    try teamB.clear(namespace: nil)
+  }
+
+  @Test func namespaceNamesAreChecked() {
+    #expect(SharedKeyspace.problem(with: "team-a.prod_2") == nil)
+    for bad in ["", "a:b", "a*", "a b", String(repeating: "x", count: 65), "é"] {
+      #expect(SharedKeyspace.problem(with: bad) != nil, "\(bad)")
+    }
+    #expect(SharedKeyspace(project: "x").qualified(StoreKey("history", "k")) == "pgtq@x:history:k")
+    #expect(SharedKeyspace().qualified(StoreKey("history", "k")) == "pgtq:history:k")
+  }
+
   @Test func memcachedDownIsAOneLineError() {
     let start = Date()
     #expect(throws: StoreError.self) { try MemcachedTier(url: "memcached://127.0.0.1:\(TestServices.closedPort)") }
