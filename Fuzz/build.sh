@@ -13,5 +13,7 @@ swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name PGTuneQuery
   -Xcc -fmodule-map-file=Sources/CLibPQ/module.modulemap -Xcc -fmodule-map-file=Sources/CSQLite/module.modulemap \
   -Xcc -fmodule-map-file=Sources/CHiredis/module.modulemap -Xcc -fmodule-map-file=Sources/CLibMemcached/module.modulemap \
   -I /usr/include/postgresql \
-  "${sources[@]}" Fuzz/Harnesses.swift -o Fuzz/.build/pgtq-fuzz 2>&1 | grep -v 'Cannot export local symbol' >&2 || true
-test -x Fuzz/.build/pgtq-fuzz
+  "${sources[@]}" Fuzz/Harnesses.swift -o Fuzz/.build/pgtq-fuzz.new 2> Fuzz/.build/compile.log \
+  || { grep -v 'Cannot export local symbol' Fuzz/.build/compile.log >&2; rm -f Fuzz/.build/pgtq-fuzz.new; exit 1; }
+# A failed compile must not leave an older harness binary to fuzz: replace it only on success.
+mv Fuzz/.build/pgtq-fuzz.new Fuzz/.build/pgtq-fuzz
