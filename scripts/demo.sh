@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-swift build -c release --product pgtune-query
+# The same build as `make release` / `make install`: the Swift runtime linked in.
+swift build -c release --product pgtune-query --static-swift-stdlib
 set +e
 .build/release/pgtune-query analyze Fixtures/sql/examples/*.sql
 status=$?

@@ -19,7 +19,8 @@ generated=$(find .build/plugins/GenerateManual/outputs/pgtune-query -name pgtune
 mkdir -p "$(dirname "$output")"
 {
   # Everything before the plugin's generic EXIT STATUS section, then ours.
-  sed '/^\.Sh "EXIT STATUS"/,$d' "$generated"
+  # The version comes from Version.swift, like --version and the .deb (scripts/version.sh).
+  sed -e '/^\.Sh "EXIT STATUS"/,$d' -e "s/^\.Os\$/.Os pgtune-query $(scripts/version.sh)/" "$generated"
   cat man/sections.mdoc
 } >"$output"
 echo "wrote $output" >&2

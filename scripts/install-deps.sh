@@ -3,9 +3,9 @@
 # everything is already there. Needs root (or sudo).
 set -euo pipefail
 
-build_packages=(libpg-query-dev libpq-dev pkg-config libsqlite3-dev zlib1g-dev libhiredis-dev libmemcached-dev)
+build_packages=(libpg-query-dev libpq-dev pkg-config libsqlite3-dev zlib1g-dev libhiredis-dev libmemcached-dev binutils)
 test_packages=(postgresql-15 postgresql-15-hypopg redis-server memcached
-  mandoc libxml2-utils man-db chromium time bsdutils)
+  mandoc libxml2-utils man-db chromium time bsdutils debootstrap)
 
 want=("${build_packages[@]}")
 if [[ "${1:-}" == "--with-test-services" ]]; then want+=("${test_packages[@]}"); fi

@@ -16,3 +16,8 @@ scripts/generate-man-page.sh .build/man-check/pgtune-query.1
 mkdir -p .build && python3 scripts/layer-graph.py --check > .build/layer-graph.txt || { cat .build/layer-graph.txt; exit 1; }
 swift build --build-tests
 swift test --skip-build --parallel --num-workers 2 "$@"
+# The package: a static-stdlib release build, `make deb`, and the .deb installed into a fresh
+# Debian 12 root (debootstrap) and run there without Swift. Only for the whole suite, as root.
+if [[ $# -eq 0 && -z ${PGTUNE_SKIP_DEB_TEST:-} ]]; then
+  make --no-print-directory deb-test
+fi

@@ -7,9 +7,12 @@ public enum TextReporter {
   public struct Style: Sendable {
     public var color: Bool
     public var showSource: Bool
-    public init(color: Bool, showSource: Bool) {
+    /// Findings, index suggestions and rewrites only: no plan lines, no summary (`--quiet`).
+    public var quiet: Bool
+    public init(color: Bool, showSource: Bool, quiet: Bool = false) {
       self.color = color
       self.showSource = showSource
+      self.quiet = quiet
     }
     public static let plain = Style(color: false, showSource: false)
   }
@@ -18,7 +21,7 @@ public enum TextReporter {
     var output = ""
     for file in files {
       for statement in file.statements {
-        if let plan = statement.plan { output += renderPlan(plan, of: statement, in: file, style: style) }
+        if let plan = statement.plan, !style.quiet { output += renderPlan(plan, of: statement, in: file, style: style) }
         for suggestion in statement.indexSuggestions {
           let position = file.text.position(ofByte: statement.start)
           output += "\(file.source.name):\(position): \(paint("index", "32", style)): \(suggestion.ddl)\n"
@@ -31,7 +34,7 @@ public enum TextReporter {
         }
       }
     }
-    output += summaryLine(AnalysisSummary(files), style: style) + "\n"
+    if !style.quiet { output += summaryLine(AnalysisSummary(files), style: style) + "\n" }
     return output
   }
 
@@ -123,7 +126,7 @@ extension TextReporter {
     name: "text", summary: "one line per finding, file:line:col: severity: [rule] message"
   ) { report in
     var text = render(report.files, style: report.style)
-    if let check = report.check { text += checkLines(check) }
+    if let check = report.check, !report.style.quiet { text += checkLines(check) }
     return text
   }
 

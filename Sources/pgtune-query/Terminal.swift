@@ -6,10 +6,21 @@ import PGTuneQueryReporters
 enum Terminal {
   static var stdoutIsTTY: Bool { isatty(STDOUT_FILENO) == 1 }
 
-  /// Colour only on a terminal, and never when `NO_COLOR` is set (https://no-color.org).
+  /// `--color`, set once by the command before it runs (the process is single-threaded here).
+  nonisolated(unsafe) static var colorChoice = DisplayOptions.ColorChoice.auto
+  /// `--quiet`: findings only, and no notes on standard error.
+  nonisolated(unsafe) static var quiet = false
+
+  /// `--color always|never` decide; `auto` colours only a terminal, and never when `NO_COLOR`
+  /// is set (https://no-color.org) or `TERM=dumb`.
   static var useColor: Bool {
-    let environment = ProcessInfo.processInfo.environment
-    return stdoutIsTTY && (environment["NO_COLOR"].map(\.isEmpty) ?? true) && environment["TERM"] != "dumb"
+    switch colorChoice {
+    case .always: return true
+    case .never: return false
+    case .auto:
+      let environment = ProcessInfo.processInfo.environment
+      return stdoutIsTTY && (environment["NO_COLOR"].map(\.isEmpty) ?? true) && environment["TERM"] != "dumb"
+    }
   }
 
   /// Writes to standard output. A reader that went away (`| head`) ends the process quietly by
@@ -42,13 +53,15 @@ enum Terminal {
       switch diagnostic.level {
       case .error: error(diagnostic.message)
       case .warning: warning(diagnostic.message)
-      case .note: writeError("pgtune-query: \(diagnostic.message)")
+      case .note: if !quiet { writeError("pgtune-query: \(diagnostic.message)") }
       }
     }
   }
 
   /// How text findings look here: colour and source lines only on a terminal.
-  static var textStyle: TextReporter.Style { TextReporter.Style(color: useColor, showSource: stdoutIsTTY) }
+  static var textStyle: TextReporter.Style {
+    TextReporter.Style(color: useColor, showSource: stdoutIsTTY && !quiet, quiet: quiet)
+  }
 
   /// Progress drawing on standard error, without a newline.
   static func writeRaw(_ text: String) {

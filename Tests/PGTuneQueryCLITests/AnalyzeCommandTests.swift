@@ -70,6 +70,36 @@ import Testing
     #expect(!typo.stderr.contains("no such file"))
   }
 
+  /// A mistyped rule id gets the closest one, for --disable/--enable and `rules ID`.
+  @Test func mistypedRuleIds() throws {
+    let disable = try runPGTuneQuery(["analyze", "--disable", "selectstar", "-"], stdin: Data("SELECT 1".utf8))
+    #expect(disable.status == 2)
+    #expect(disable.stderr.contains("unknown rule 'selectstar' (did you mean 'select-star'?)"), "\(disable.stderr)")
+    let rules = try runPGTuneQuery(["rules", "compare-to-nul"])
+    #expect(rules.status == 2 && rules.stderr.contains("(did you mean 'compare-to-null'?)"), "\(rules.stderr)")
+  }
+
+  /// `--quiet` prints the findings only; `--color always|never` override the terminal check
+  /// (tests run on a pipe, where `auto` means none), and NO_COLOR does not beat `always`.
+  @Test func quietAndColor() throws {
+    let sql = Data("SELECT a FROM t WHERE b = NULL;".utf8)
+    let plain = try runPGTuneQuery(["analyze", "-"], stdin: sql)
+    #expect(plain.stdout.contains("1 statement analyzed"))
+    let quiet = try runPGTuneQuery(["analyze", "--quiet", "-"], stdin: sql)
+    #expect(quiet.status == 1)
+    #expect(quiet.stdout.hasPrefix("<stdin>:1:25: error: [compare-to-null]"), "\(quiet.stdout)")
+    #expect(!quiet.stdout.contains("statement analyzed"))
+    let always = try runPGTuneQuery(["analyze", "--color", "always", "-"], stdin: sql)
+    #expect(always.stdout.contains("\u{1B}[1;31merror\u{1B}[0m"), "\(always.stdout)")
+    let never = try runPGTuneQuery(["analyze", "--color", "never", "-"], stdin: sql)
+    #expect(!never.stdout.contains("\u{1B}["))
+    #expect(!plain.stdout.contains("\u{1B}["))
+    let onTerminal = try runShell("NO_COLOR= TERM=xterm script -qec '\(pgtuneQueryBinary.path) analyze --color never /dev/null' /dev/null")
+    #expect(!onTerminal.stdout.contains("\u{1B}[1;"))
+    let badChoice = try runPGTuneQuery(["analyze", "--color", "sometimes", "-"], stdin: sql)
+    #expect(badChoice.status == 2)
+  }
+
   @Test func helpDocumentsExitCodes() throws {
     let result = try runPGTuneQuery(["--help"])
     #expect(result.status == 0)

@@ -1,4 +1,5 @@
 import Foundation
+import PGTuneQuery
 import TestSupport
 import Testing
 
@@ -24,6 +25,8 @@ import Testing
       #expect(page.contains(required), "man page lacks \(required)")
     }
     for code in 0...4 { #expect(page.contains(".It \(code)\n")) }
+    // One version everywhere: --version, the .deb (scripts/version.sh) and the page.
+    #expect(page.contains("\n.Os pgtune-query \(PGTuneQueryVersion.current)\n"))
   }
 
   @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/mandoc"), "mandoc is not installed"))

@@ -7,14 +7,15 @@ public final class TestDatabase: Sendable {
   public let name: String
   public let dsn: String
 
-  /// Creates (or re-creates) the database and loads the shop schema with its data.
-  public init(name: String, schema: String = "Fixtures/schemas/shop.sql") throws {
+  /// Creates (or re-creates) the database and loads the shop schema with its data (nil: empty).
+  public init(name: String, schema: String? = "Fixtures/schemas/shop.sql") throws {
     self.name = name
     let admin = try PostgresConnection(conninfo: TestServices.postgresDSN)
     try admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     try admin.execute("CREATE DATABASE \(name)")
     admin.close()
     dsn = TestServices.postgresDSN.replacingOccurrences(of: "dbname=postgres", with: "dbname=\(name)")
+    guard let schema else { return }
     let connection = try PostgresConnection(conninfo: dsn)
     let sql = try String(contentsOfFile: Repository.path(schema), encoding: .utf8)
     try connection.execute(sql)

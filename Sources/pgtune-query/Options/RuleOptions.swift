@@ -10,7 +10,8 @@ struct RuleOptions: ParsableArguments {
     name: .customLong("config"),
     help: ArgumentHelp(
       "Configuration file (default: the nearest .pgtune-query.toml from the current directory up).",
-      valueName: "path"))
+      valueName: "path"),
+    completion: .file(extensions: ["toml"]))
   var configPath: String?
 
   @Option(
@@ -19,15 +20,20 @@ struct RuleOptions: ParsableArguments {
       valueName: "severity"))
   var failOn: Severity?
 
-  @Option(name: .customLong("disable"), help: ArgumentHelp("Turn a rule off (repeatable).", valueName: "rule-id"))
+  @Option(
+    name: .customLong("disable"), help: ArgumentHelp("Turn a rule off (repeatable).", valueName: "rule-id"),
+    completion: .list(AllRules.descriptions.map(\.id)))
   var disabledRules: [String] = []
 
-  @Option(name: .customLong("enable"), help: ArgumentHelp("Turn a rule on that the configuration turns off (repeatable).", valueName: "rule-id"))
+  @Option(
+    name: .customLong("enable"), help: ArgumentHelp("Turn a rule on that the configuration turns off (repeatable).", valueName: "rule-id"),
+    completion: .list(AllRules.descriptions.map(\.id)))
   var enabledRules: [String] = []
 
   func validate() throws {
     for rule in disabledRules + enabledRules where !AllRules.ids.contains(rule) {
-      throw ValidationError("unknown rule '\(rule)'; `pgtune-query rules` lists them")
+      throw ValidationError(
+        "unknown rule '\(rule)'\(Suggestion.hint(for: rule, in: AllRules.descriptions.map(\.id))); `pgtune-query rules` lists them")
     }
   }
 

@@ -25,7 +25,8 @@ struct StoreOptions: ParsableArguments {
     name: .customLong("store-path"),
     help: ArgumentHelp(
       "The local store file. Default: $PGTUNE_QUERY_STORE, else $XDG_CACHE_HOME/pgtune-query/store.sqlite (~/.cache/… without XDG_CACHE_HOME).",
-      valueName: "path"))
+      valueName: "path"),
+    completion: .file(extensions: ["sqlite"]))
   var path: String?
 
   @Flag(name: .customLong("no-store"), help: "Use no store at all: nothing is cached, nothing is recorded.")

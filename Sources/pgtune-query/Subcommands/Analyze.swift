@@ -20,18 +20,24 @@ extension PGTuneQueryCommand {
         statements are never sent. With --plan, saved EXPLAIN JSON files are checked offline.
         """)
 
-    @Argument(help: ArgumentHelp("SQL files to analyze; - reads standard input.", valueName: "file"))
+    @Argument(
+      help: ArgumentHelp("SQL files or directories to analyze; - reads standard input.", valueName: "file"),
+      completion: .file(extensions: ["sql"]))
     var files: [String] = []
 
     @Option(
       name: .customLong("plan"),
-      help: ArgumentHelp("EXPLAIN (FORMAT JSON) output to check offline (repeatable).", valueName: "file"))
+      help: ArgumentHelp("EXPLAIN (FORMAT JSON) output to check offline (repeatable).", valueName: "file"),
+      completion: .file(extensions: ["json"]))
     var planFiles: [String] = []
 
     @Option(help: FormatChoice<StatementFormats>.help)
     var format = FormatChoice<StatementFormats>.named("text")
 
-    @Option(help: ArgumentHelp("Write the report in --format to this file; the text report still goes to the terminal.", valueName: "file"))
+    @Option(
+      help: ArgumentHelp(
+        "Write the report in --format to this file; the text report still goes to the terminal.", valueName: "file"),
+      completion: .file())
     var output: String?
 
     @Option(
@@ -55,6 +61,8 @@ extension PGTuneQueryCommand {
 
     @OptionGroup(title: "Store") var store: StoreOptions
 
+    @OptionGroup(title: "Display") var display: DisplayOptions
+
     func validate() throws {
       guard !files.isEmpty || !planFiles.isEmpty else {
         throw ValidationError("give at least one SQL file, - for standard input, or --plan FILE")
@@ -67,6 +75,7 @@ extension PGTuneQueryCommand {
     }
 
     func run() throws {
+      display.apply()
       let configuration = try RuleOptions.configuration(rules, database)
       let tiers = database.resolvedDSN == nil ? nil : store.open()
       defer { store.finish(tiers) }

@@ -19,16 +19,18 @@ extension PGTuneQueryCommand {
         baseline; 3 database error.
         """)
 
-    @Argument(help: ArgumentHelp("SQL files whose statements are checked.", valueName: "file"))
+    @Argument(help: ArgumentHelp("SQL files whose statements are checked.", valueName: "file"), completion: .file(extensions: ["sql"]))
     var files: [String] = []
 
-    @Option(help: ArgumentHelp("The baseline file.", valueName: "path"))
+    @Option(help: ArgumentHelp("The baseline file.", valueName: "path"), completion: .file(extensions: ["json"]))
     var baseline = "pgtune-baseline.json"
 
     @Flag(help: "Write the current plans as the new baseline instead of comparing.")
     var updateBaseline = false
 
-    @Option(help: ArgumentHelp("Saved EXPLAIN JSON files, one per statement named <key>.json, compared offline.", valueName: "directory"))
+    @Option(
+      help: ArgumentHelp("Saved EXPLAIN JSON files, one per statement named <key>.json, compared offline.", valueName: "directory"),
+      completion: .directory)
     var plans: String?
 
     @Option(help: ArgumentHelp("Cost growth tolerated before cost-regression, in percent.", valueName: "percent"))
@@ -46,7 +48,9 @@ extension PGTuneQueryCommand {
         valueName: "format"))
     var format: FormatChoice<StatementFormats>?
 
-    @Option(help: ArgumentHelp("Write the report to this file; the text report still goes to the terminal.", valueName: "path"))
+    @Option(
+      help: ArgumentHelp("Write the report to this file; the text report still goes to the terminal.", valueName: "path"),
+      completion: .file())
     var output: String?
 
     @Option(help: ArgumentHelp("Database connections (default 1).", valueName: "n"))
@@ -58,6 +62,8 @@ extension PGTuneQueryCommand {
 
     @OptionGroup(title: "Store") var store: StoreOptions
 
+    @OptionGroup(title: "Display") var display: DisplayOptions
+
     func validate() throws {
       if plans == nil && files.isEmpty { throw ValidationError("give the SQL files to check, or --plans DIRECTORY") }
       if plans == nil && database.resolvedDSN == nil {
@@ -68,6 +74,7 @@ extension PGTuneQueryCommand {
     }
 
     func run() throws {
+      display.apply()
       let configuration = try RuleOptions.configuration(rules, database)
       let tiers = plans == nil ? store.open() : nil
       defer { store.finish(tiers) }

@@ -17,7 +17,9 @@ extension PGTuneQueryCommand {
         largest latest cost; with one (a prefix is enough), shows each run of that query.
         """)
 
-    @Argument(help: ArgumentHelp("A query fingerprint or its first characters.", valueName: "fingerprint"))
+    @Argument(
+      help: ArgumentHelp("A query fingerprint or its first characters.", valueName: "fingerprint"),
+      completion: .custom { _, _, _ in History.recordedFingerprints() })
     var fingerprint: String?
 
     @Option(help: ArgumentHelp("Queries listed without a fingerprint.", valueName: "n"))
@@ -35,6 +37,16 @@ extension PGTuneQueryCommand {
       if top < 1 { throw ValidationError("--top must be at least 1") }
       if let since, HistoryCommand.date(since) == nil { throw ValidationError("--since: not a date: \(since)") }
       if store.disabled { throw ValidationError("history reads the store; --no-store leaves nothing to read") }
+    }
+
+    /// For shell completion: the fingerprints the default local store has history for, costliest
+    /// first (shared tiers are not asked: completion must answer at once).
+    @Sendable static func recordedFingerprints() -> [String] {
+      var configuration = StoreConfiguration(path: ProcessInfo.processInfo.environment["PGTUNE_QUERY_STORE"] ?? SQLiteTier.defaultPath())
+      configuration.sharedURLs = []
+      var request = HistoryRequest(store: configuration.open())
+      request.top = 200
+      return HistoryCommand.run(request).trends.map(\.fingerprint)
     }
 
     func run() throws {

@@ -26,7 +26,7 @@ extension PGTuneQueryCommand {
         --since/--until select runs by the time they were recorded.
         """)
 
-    @Argument(help: ArgumentHelp("Log files (default: standard input).", valueName: "file"))
+    @Argument(help: ArgumentHelp("Log files (default: standard input).", valueName: "file"), completion: .file())
     var files: [String] = []
 
     @Option(help: ArgumentHelp("Log format (default: detected from the first line).", valueName: "format"))
@@ -35,7 +35,7 @@ extension PGTuneQueryCommand {
     @Option(help: FormatChoice<LogFormats>.help)
     var format = FormatChoice<LogFormats>.named("text")
 
-    @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
+    @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"), completion: .file())
     var output: String?
 
     @Option(help: ArgumentHelp("Queries per table.", valueName: "n"))

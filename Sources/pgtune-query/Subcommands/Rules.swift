@@ -7,12 +7,12 @@ extension PGTuneQueryCommand {
     static let configuration = CommandConfiguration(
       abstract: "List the rules, or explain one.")
 
-    @Argument(help: ArgumentHelp("A rule id to explain.", valueName: "rule-id"))
+    @Argument(help: ArgumentHelp("A rule id to explain.", valueName: "rule-id"), completion: .list(AllRules.descriptions.map(\.id)))
     var rule: String?
 
     func validate() throws {
       if let rule, AllRules.description(of: rule) == nil {
-        throw ValidationError("unknown rule '\(rule)'")
+        throw ValidationError("unknown rule '\(rule)'\(Suggestion.hint(for: rule, in: AllRules.descriptions.map(\.id))); `pgtune-query rules` lists them")
       }
     }
 

@@ -17,7 +17,8 @@ extension PGTuneQueryCommand {
         query's slowest logged sample, so a later analyze of that same statement is a cache hit.
         """)
 
-    @Argument(help: ArgumentHelp("Logs to take the queries from (default: the stored report runs).", valueName: "log"))
+    @Argument(
+      help: ArgumentHelp("Logs to take the queries from (default: the stored report runs).", valueName: "log"), completion: .file())
     var logs: [String] = []
 
     @Option(help: ArgumentHelp("How many queries to analyze.", valueName: "n"))
