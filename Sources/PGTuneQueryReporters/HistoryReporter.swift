@@ -21,27 +21,28 @@ public enum HistoryReporter {
   public static func renderText(_ trends: [HistoryTrend], detailed: Bool) -> String {
     guard !trends.isEmpty else { return "no history yet: run analyze, check or report with a store\n" }
     if detailed, trends.count == 1, let trend = trends.first { return detail(trend) }
+    // Plan costs (from analyze/check) and mean times (from report) are different units: each
+    // has its column, and a query known from both shows both.
     var lines = [
-      pad("FINGERPRINT", 16) + "  " + pad("RUNS", 5) + "  " + pad("COST (FIRST → LAST)", 24) + "  " + pad("TREND", 12)
-        + "  " + pad("PLANS", 5) + "  QUERY"
+      pad("FINGERPRINT", 16) + "  " + pad("RUNS", 5) + "  " + pad("COST (FIRST → LAST)", 24) + "  "
+        + pad("MEAN MS (FIRST → LAST)", 24) + "  " + pad("TREND", 12) + "  " + pad("PLANS", 5) + "  QUERY"
     ]
     for trend in trends {
-      let costs = trend.costs
-      var cost = "-"
-      if let first = costs.first, let last = costs.last {
-        cost = costs.count > 1 ? "\(format(first)) → \(format(last))" : format(last)
-        if let change = trend.costChange { cost += String(format: " (%+.0f%%)", change * 100) }
-      } else if let first = trend.means.first, let last = trend.means.last {
-        // Known from logs only: the mean time instead of a plan cost.
-        cost = trend.means.count > 1 ? "\(format(first)) → \(format(last)) ms" : "\(format(last)) ms"
-      }
-      let series = costs.isEmpty ? trend.means : costs
+      var cost = range(trend.costs)
+      if !trend.costs.isEmpty, let change = trend.costChange { cost += String(format: " (%+.0f%%)", change * 100) }
+      let series = trend.costs.isEmpty ? trend.means : trend.costs
       lines.append(
         pad(String(trend.fingerprint.prefix(16)), 16) + "  " + pad(String(trend.entries.count), 5) + "  " + pad(cost, 24)
-          + "  " + pad(sparkline(Array(series.suffix(12))), 12) + "  "
+          + "  " + pad(range(trend.means), 24) + "  " + pad(sparkline(Array(series.suffix(12))), 12) + "  "
           + pad(trend.planChanges == 0 ? "same" : "\(trend.planChanges)×", 5) + "  " + String(trend.query.prefix(70)))
     }
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// `first → last`, the only value, or `-`.
+  private static func range(_ values: [Double]) -> String {
+    guard let first = values.first, let last = values.last else { return "-" }
+    return values.count > 1 ? "\(format(first)) → \(format(last))" : format(last)
   }
 
   private static func detail(_ trend: HistoryTrend) -> String {

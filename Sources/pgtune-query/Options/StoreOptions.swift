@@ -32,15 +32,6 @@ struct StoreOptions: ParsableArguments {
   @Flag(name: .customLong("no-store"), help: "Use no store at all: nothing is cached, nothing is recorded.")
   var disabled = false
 
-  @Flag(name: .customLong("no-cache"), help: "Analyze afresh instead of reusing cached analyses (results are still stored).")
-  var noCache = false
-
-  @Option(help: ArgumentHelp("Eviction policy of the in-process tier.", valueName: "policy"))
-  var cachePolicy: EvictionPolicy = .lru
-
-  @Option(help: ArgumentHelp("Days a cached analysis stays valid when nothing it depends on changes.", valueName: "days"))
-  var cacheTTLDays = 7
-
   func validate() throws {
     for url in resolvedURLs {
       if let problem = StoreConfiguration.problem(with: url) { throw ValidationError(problem) }
@@ -48,7 +39,6 @@ struct StoreOptions: ParsableArguments {
     if let project = resolvedNamespace, let problem = SharedKeyspace.problem(with: project) {
       throw ValidationError(problem)
     }
-    if cacheTTLDays < 1 { throw ValidationError("--cache-ttl-days must be at least 1") }
   }
 
   var resolvedURLs: [String] {
@@ -61,18 +51,21 @@ struct StoreOptions: ParsableArguments {
     namespace ?? ProcessInfo.processInfo.environment["PGTUNE_QUERY_STORE_NAMESPACE"].flatMap { $0.isEmpty ? nil : $0 }
   }
 
-  var configuration: StoreConfiguration {
+  func configuration(cache: CacheOptions?) -> StoreConfiguration {
     var configuration = StoreConfiguration(path: path ?? SQLiteTier.defaultPath(), sharedURLs: resolvedURLs)
-    configuration.memoryPolicy = cachePolicy
+    if let cache {
+      configuration.memoryPolicy = cache.cachePolicy
+      configuration.analysisTTL = cache.cacheTTLDays * 24 * 3600
+    }
     configuration.keyspace = SharedKeyspace(project: resolvedNamespace)
-    configuration.analysisTTL = cacheTTLDays * 24 * 3600
     return configuration
   }
 
   /// The store for this run, or nil with --no-store. Problems opening tiers are warnings.
-  func open() -> TieredStore? {
+  /// `cache`: the analysis-cache settings of the commands that analyze.
+  func open(cache: CacheOptions? = nil) -> TieredStore? {
     guard !disabled else { return nil }
-    let store = configuration.open()
+    let store = configuration(cache: cache).open()
     showWarnings(store)
     return store
   }
@@ -86,6 +79,23 @@ struct StoreOptions: ParsableArguments {
 
   func showWarnings(_ store: TieredStore) {
     for warning in store.warnings.drain() { Terminal.warning(warning) }
+  }
+}
+
+/// The analysis cache, for the commands that analyze (analyze, check, warm); `cache`, `history`
+/// and `report` have no analyses to reuse, so they do not show these options.
+struct CacheOptions: ParsableArguments {
+  @Flag(name: .customLong("no-cache"), help: "Analyze afresh instead of reusing cached analyses (results are still stored).")
+  var noCache = false
+
+  @Option(help: ArgumentHelp("Eviction policy of the in-process tier.", valueName: "policy"))
+  var cachePolicy: EvictionPolicy = .lru
+
+  @Option(help: ArgumentHelp("Days a cached analysis stays valid when nothing it depends on changes.", valueName: "days"))
+  var cacheTTLDays = 7
+
+  func validate() throws {
+    if cacheTTLDays < 1 { throw ValidationError("--cache-ttl-days must be at least 1") }
   }
 
   /// Applies the cache settings to a live run.

@@ -61,6 +61,8 @@ extension PGTuneQueryCommand {
 
     @OptionGroup(title: "Store") var store: StoreOptions
 
+    @OptionGroup(title: "Cache") var cache: CacheOptions
+
     @OptionGroup(title: "Display") var display: DisplayOptions
 
     func validate() throws {
@@ -77,7 +79,7 @@ extension PGTuneQueryCommand {
     func run() throws {
       display.apply()
       let configuration = try RuleOptions.configuration(rules, database)
-      let tiers = database.resolvedDSN == nil ? nil : store.open()
+      let tiers = database.resolvedDSN == nil ? nil : store.open(cache: cache)
       defer { store.finish(tiers) }
       let outcome = AnalyzeCommand.run(request(configuration, store: tiers))
       if let files = outcome.files {
@@ -99,7 +101,7 @@ extension PGTuneQueryCommand {
       request.rewriting = noRewrites ? nil : Rewriter.Options(suggestLimit: suggestLimit)
       if let dsn = database.resolvedDSN {
         var live = database.liveOptions(conninfo: dsn, jobs: jobs ?? 1)
-        store.apply(to: &live, store: tiers)
+        cache.apply(to: &live, store: tiers)
         request.live = live
       }
       return request

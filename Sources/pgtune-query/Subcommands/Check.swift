@@ -62,6 +62,8 @@ extension PGTuneQueryCommand {
 
     @OptionGroup(title: "Store") var store: StoreOptions
 
+    @OptionGroup(title: "Cache") var cache: CacheOptions
+
     @OptionGroup(title: "Display") var display: DisplayOptions
 
     func validate() throws {
@@ -76,7 +78,7 @@ extension PGTuneQueryCommand {
     func run() throws {
       display.apply()
       let configuration = try RuleOptions.configuration(rules, database)
-      let tiers = plans == nil ? store.open() : nil
+      let tiers = plans == nil ? store.open(cache: cache) : nil
       defer { store.finish(tiers) }
       let outcome = CheckCommand.run(request(configuration, store: tiers))
       if let files = outcome.files, let summary = outcome.summary {
@@ -102,7 +104,7 @@ extension PGTuneQueryCommand {
       request.options.largeTableRows = Double(database.largeTableRows ?? 10_000)
       if plans == nil, let dsn = database.resolvedDSN {
         var live = database.liveOptions(conninfo: dsn, jobs: jobs ?? 1)
-        store.apply(to: &live, store: tiers)
+        cache.apply(to: &live, store: tiers)
         request.live = live
       }
       return request

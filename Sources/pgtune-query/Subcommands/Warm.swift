@@ -36,6 +36,8 @@ extension PGTuneQueryCommand {
 
     @OptionGroup(title: "Store") var store: StoreOptions
 
+    @OptionGroup(title: "Cache") var cache: CacheOptions
+
     func validate() throws {
       if top < 1 { throw ValidationError("--top must be at least 1") }
       if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
@@ -46,10 +48,10 @@ extension PGTuneQueryCommand {
 
     func run() throws {
       let configuration = try RuleOptions.configuration(rules, database)
-      guard let tiers = store.open() else { return }
+      guard let tiers = store.open(cache: cache) else { return }
       defer { store.finish(tiers) }
       var live = database.liveOptions(conninfo: database.resolvedDSN ?? "", jobs: jobs)
-      store.apply(to: &live, store: tiers)
+      cache.apply(to: &live, store: tiers)
       let bar = ProgressBar("warming")
       live.progress = { done, total in bar.update(done, of: total) }
       var request = WarmRequest(configuration: configuration, live: live)
