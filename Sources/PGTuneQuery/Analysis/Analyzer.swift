@@ -1,5 +1,4 @@
 import Foundation
-import Foundation
 
 /// Runs the static rules over source files: split, parse (on all cores), walk, check, filter.
 public struct Analyzer: Sendable {
@@ -50,14 +49,20 @@ public struct Analyzer: Sendable {
       }
       analysis.name = statement.directives.name
       analysis.maxCostIncrease = statement.directives.maxCostIncrease
-      return analysis
+      return (analysis, statement.root.map(MigrationStep.init), statement.root.map(Self.mayBreakAMigration) ?? false)
     }
+    let migrationRules = enabledMigrationRules()
     var results: [FileAnalysis] = []
     var cursor = 0
     for (file, source) in sources.enumerated() {
       let count = splits[file].count
-      var statements = Array(parsed[cursor..<cursor + count])
+      let fileParsed = parsed[cursor..<cursor + count]
       cursor += count
+      var statements = fileParsed.map(\.0)
+      if !migrationRules.isEmpty {
+        Self.reviewMigrations(&statements, steps: fileParsed.map { ($0.1, $0.2) }, source: source, ranges: splits[file],
+          rules: migrationRules, configuration: configuration, jobs: jobs)
+      }
       // A mistyped id in an ignore-file comment is reported on the statement after it.
       if let first = statements.indices.first {
         let unknown = fileSuppressions[file].unknownRuleFindings(configuration: configuration)
@@ -68,8 +73,51 @@ public struct Analyzer: Sendable {
     return results
   }
 
+  /// DDL the migration rules look at; other statements are not parsed a second time.
+  static func mayBreakAMigration(_ root: Node) -> Bool {
+    switch root.kind {
+    case .alterTableStmt, .indexStmt, .dropStmt, .renameStmt, .reindexStmt, .clusterStmt, .vacuumStmt, .createTrigStmt,
+      .truncateStmt:
+      true
+    default: false
+    }
+  }
+
+  /// The migration rules need what came before in the file (a BEGIN, a SET lock_timeout, the
+  /// tables the file created): fold each statement's step in file order, then run the rules on
+  /// the DDL statements only — parsed again, in parallel; a query file has none.
+  private static func reviewMigrations(
+    _ statements: inout [StatementAnalysis], steps: [(MigrationStep?, Bool)], source: SourceFile, ranges: [Range<Int>],
+    rules: [any QueryRule], configuration: Configuration, jobs: Int
+  ) {
+    var state = MigrationState()
+    var reviews: [(index: Int, state: MigrationState)] = []
+    for (index, (step, isDDL)) in steps.enumerated() {
+      if isDDL { reviews.append((index, state)) }
+      if let step { state = state.after(step) }
+    }
+    guard !reviews.isEmpty else { return }
+    let current = statements
+    let pending = reviews
+    let found = ParallelRunner.map(count: pending.count, workers: jobs) { position in
+      let (index, state) = pending[position]
+      let statement = StatementParser.parse(source, range: ranges[index])
+      guard let root = statement.root else { return [Finding]() }
+      let context = RuleContext(
+        source: source, statement: statement, root: root, entries: TreeWalker.walk(root), options: [:], migration: state)
+      return Self.findings(of: rules, in: context, configuration: configuration, suppression: current[index].suppression)
+    }
+    for ((index, _), findings) in zip(reviews, found) where !findings.isEmpty {
+      statements[index].findings = (statements[index].findings + findings).sorted(by: Finding.inSourceOrder)
+    }
+  }
+
   private func enabledRules() -> [any QueryRule] {
     AllRules.queryRules.filter { configuration.isEnabled($0.description.id) }.map { $0.init() }
+  }
+
+  private func enabledMigrationRules() -> [any QueryRule] {
+    AllRules.migrationRules.filter { configuration.isEnabled($0.description.id) }.map { $0.init() }
   }
 
   private static func check(
@@ -99,15 +147,31 @@ public struct Analyzer: Sendable {
     } else if let root = statement.root {
       let context = RuleContext(
         source: source, statement: statement, root: root, entries: TreeWalker.walk(root), options: [:])
-      for rule in rules {
-        let description = type(of: rule).description
-        let options = configuration.rules[description.id]?.options ?? [:]
-        let ruleContext = options.isEmpty ? context : context.with(options: options)
-        for violation in rule.check(ruleContext) { report(description, violation) }
-      }
+      findings += Self.findings(of: rules, in: context, configuration: configuration, suppression: suppression)
     }
     // The tree is dropped when this returns: keeping 50,000 trees until the end would cost hundreds of MB.
     return findings.sorted(by: Finding.inSourceOrder)
+  }
+
+  /// The rules' violations as findings: suppression and the configured severity applied.
+  private static func findings(
+    of rules: [any QueryRule], in context: RuleContext, configuration: Configuration, suppression: Suppression
+  ) -> [Finding] {
+    var findings: [Finding] = []
+    for rule in rules {
+      let description = type(of: rule).description
+      guard suppression.admits(description.id) else { continue }
+      let options = configuration.rules[description.id]?.options ?? [:]
+      let ruleContext = options.isEmpty ? context : context.with(options: options)
+      let severity = configuration.rules[description.id]?.severity ?? description.defaultSeverity
+      for violation in rule.check(ruleContext) {
+        findings.append(
+          Finding(
+            rule: description.id, severity: severity, message: violation.message, offset: violation.offset,
+            help: violation.help, subject: violation.subject))
+      }
+    }
+    return findings
   }
 }
 
@@ -177,7 +241,7 @@ struct FileSuppression {
 
 extension RuleContext {
   func with(options: [String: ConfigValue]) -> RuleContext {
-    RuleContext(source: source, statement: statement, root: root, entries: entries, options: options)
+    RuleContext(source: source, statement: statement, root: root, entries: entries, options: options, migration: migration)
   }
 }
 

@@ -18,6 +18,22 @@ public enum AllRules {
     UnionWithoutAllRule.self,
   ]
 
+  /// Rules on DDL that read what came before in the file (`RuleContext.migration`): run after
+  /// the file's statements are folded in order (Analyzer).
+  package static let migrationRules: [any QueryRule.Type] = [
+    IndexWithoutConcurrentlyRule.self,
+    ConcurrentlyInTransactionRule.self,
+    ConstraintWithoutNotValidRule.self,
+    SetNotNullRule.self,
+    ColumnTypeChangeRule.self,
+    AddColumnVolatileDefaultRule.self,
+    AddColumnNotNullRule.self,
+    AddUniqueConstraintRule.self,
+    LockTimeoutRule.self,
+    DropOrRenameRule.self,
+    VacuumFullOrClusterRule.self,
+  ]
+
   static let planRules: [any PlanRule.Type] = [
     SeqScanLargeTableRule.self,
     ExpensivePlanRule.self,
@@ -43,8 +59,8 @@ public enum AllRules {
   /// The query rules with a fix, in catalogue order.
   package static let rewritingRules: [any RewritingRule] = queryRules.compactMap { $0.init() as? any RewritingRule }
 
-  /// Descriptions of the rules over the parse tree, in catalogue order.
-  public static let queryDescriptions: [RuleDescription] = queryRules.map { $0.description }
+  /// Descriptions of the rules over the parse tree (the migration rules last), in catalogue order.
+  public static let queryDescriptions: [RuleDescription] = (queryRules + migrationRules).map { $0.description }
 
   /// Descriptions of the rules over EXPLAIN plans; their examples name plan fixtures.
   public static let planDescriptions: [RuleDescription] = planRules.map { $0.description }

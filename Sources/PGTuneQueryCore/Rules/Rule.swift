@@ -74,16 +74,20 @@ public final class RuleContext: Sendable {
   public let entries: [WalkEntry]
   /// Options from the configuration for this rule (`[rules.large-offset] threshold = 5000`).
   public let options: [String: ConfigValue]
+  /// What the statements before this one in the file did (transactions, lock_timeout, tables
+  /// created), for the migration rules.
+  public let migration: MigrationState
 
   public init(
     source: SourceFile, statement: ParsedStatement, root: Node, entries: [WalkEntry],
-    options: [String: ConfigValue]
+    options: [String: ConfigValue], migration: MigrationState = MigrationState()
   ) {
     self.source = source
     self.statement = statement
     self.root = root
     self.entries = entries
     self.options = options
+    self.migration = migration
   }
 
   /// A declared option's value: the configuration's, or its default.

@@ -1,0 +1,143 @@
+/// What the statements before this one in the same file did that a migration rule needs to know:
+/// whether a transaction block is open, whether `lock_timeout` was set, which tables the file
+/// itself created (building an index on a table nobody can be using yet needs no care).
+///
+/// Computed in file order by folding each statement's `MigrationStep` (Analyzer), so the rules
+/// themselves stay per-statement and run in parallel.
+public struct MigrationState: Sendable, Equatable {
+  public var inTransaction = false
+  public var lockTimeoutSet = false
+  /// Lower-cased table names (unqualified) created earlier in the file.
+  public var tablesCreated: Set<String> = []
+  /// `table.column` pairs with a `CHECK (column IS NOT NULL)` added and validated earlier.
+  public var notNullChecked: Set<String> = []
+  /// A statement before this one already waited for a table lock without `lock_timeout` (the
+  /// rule about it reports once per file).
+  public var lockTakenWithoutTimeout = false
+
+  public init() {}
+
+  public func created(_ relation: Node?) -> Bool {
+    guard let name = relation?.string(.relname) else { return false }
+    return tablesCreated.contains(name.lowercased())
+  }
+
+  /// Whether the statement waits for a lock that blocks an existing table's readers or writers.
+  public func blocks(_ step: MigrationStep) -> Bool {
+    switch step.lock {
+    case nil: false
+    case .always: true
+    case .table(let name): !tablesCreated.contains(name.lowercased())
+    }
+  }
+
+  /// The state after a statement with this effect.
+  public func after(_ step: MigrationStep) -> MigrationState {
+    var next = self
+    if !lockTimeoutSet, blocks(step) { next.lockTakenWithoutTimeout = true }
+    switch step.effect {
+    case .begin: next.inTransaction = true
+    case .end: next.inTransaction = false
+    case .setLockTimeout(let on): next.lockTimeoutSet = on
+    case .createTable(let name): next.tablesCreated.insert(name.lowercased())
+    case .checkNotNull(let table, let column): next.notNullChecked.insert("\(table.lowercased()).\(column.lowercased())")
+    case .none: break
+    }
+    return next
+  }
+}
+
+/// A statement's effect on `MigrationState`, and the table lock it waits for.
+public struct MigrationStep: Sendable, Equatable {
+  public enum Effect: Sendable, Equatable {
+    case none, begin, end
+    case setLockTimeout(Bool)
+    case createTable(String)
+    case checkNotNull(table: String, column: String)
+  }
+
+  /// A lock that blocks the table's readers or writers while the statement waits for it.
+  public enum LockedTable: Sendable, Equatable {
+    /// Unless the file created the table (nobody else can be using it yet).
+    case table(String)
+    case always
+  }
+
+  public let effect: Effect
+  public let lock: LockedTable?
+
+  /// Read off the statement's root node; only a handful of statement kinds have an effect.
+  public init(_ root: Node) {
+    effect = Self.effect(of: root)
+    lock = Self.lock(of: root)
+  }
+
+  private static func effect(of root: Node) -> Effect {
+    switch root.kind {
+    case .transactionStmt:
+      let kind = root.string(.kind) ?? ""
+      if kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START" { return .begin }
+      return ["TRANS_STMT_COMMIT", "TRANS_STMT_ROLLBACK", "TRANS_STMT_PREPARE"].contains(kind) ? .end : .none
+    case .variableSetStmt where root.string(.name) == "lock_timeout":
+      // `SET lock_timeout = 0` / `RESET` turn the protection off again.
+      let argument = root.list(.args).first
+      let value = argument?.stringConstant ?? argument?.integerConstant.map(String.init)
+      return .setLockTimeout(root.string(.kind) == "VAR_SET_VALUE" && value != nil && value != "0")
+    case .createStmt, .createTableAsStmt:
+      let relation = root.kind == .createStmt ? root.node(.relation) : root.node(.into)?.node(.rel)
+      return relation?.string(.relname).map(Effect.createTable) ?? .none
+    case .alterTableStmt:
+      return validatedNotNullCheck(root) ?? .none
+    default:
+      return .none
+    }
+  }
+
+  private static func lock(of root: Node) -> LockedTable? {
+    func on(_ relation: Node?) -> LockedTable? { relation?.string(.relname).map(LockedTable.table) }
+    switch root.kind {
+    case .alterTableStmt, .createTrigStmt, .renameStmt:
+      return on(root.node(.relation))
+    case .indexStmt:
+      return root.bool(.concurrent) ? nil : on(root.node(.relation))
+    case .dropStmt:
+      guard root.string(.removeType) == "OBJECT_TABLE" || root.string(.removeType) == "OBJECT_INDEX", !root.bool(.concurrent)
+      else { return nil }
+      let name = root.list(.objects).first?.names(.items).last
+      return root.string(.removeType) == "OBJECT_TABLE" ? name.map(LockedTable.table) : .always
+    case .truncateStmt, .clusterStmt:
+      return .always
+    case .vacuumStmt:
+      return VacuumFullOrClusterRule.isFull(root) ? .always : nil
+    default:
+      return nil
+    }
+  }
+  /// `ALTER TABLE t ADD CONSTRAINT c CHECK (col IS NOT NULL)` (validated, i.e. without NOT
+  /// VALID — a later `VALIDATE CONSTRAINT` is taken as validating it too).
+  private static func validatedNotNullCheck(_ root: Node) -> Effect? {
+    guard let table = root.node(.relation)?.string(.relname) else { return nil }
+    for command in root.list(.cmds) {
+      let subtype = command.string(.subtype)
+      if subtype == "AT_ValidateConstraint", let column = checkedColumn(named: command.string(.name)) {
+        return .checkNotNull(table: table, column: column)
+      }
+      guard subtype == "AT_AddConstraint", let constraint = command.node(.def), constraint.string(.contype) == "CONSTR_CHECK"
+      else { continue }
+      if let expression = constraint.node(.rawExpr), expression.kind == .nullTest,
+        expression.string(.nulltesttype) == "IS_NOT_NULL", let column = expression.node(.arg)?.columnNameParts.last,
+        !constraint.bool(.skipValidation)
+      {
+        return .checkNotNull(table: table, column: column)
+      }
+    }
+    return nil
+  }
+
+  /// Constraint names are free-form; a validated constraint whose name says `<column>_not_null`
+  /// is the convention the `set-not-null-on-existing-column` help recommends.
+  private static func checkedColumn(named name: String?) -> String? {
+    guard let name, name.hasSuffix("_not_null") else { return nil }
+    return String(name.dropLast("_not_null".count))
+  }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import PGTuneQuery
+import TestSupport
+import Testing
+
+/// A migration folder as teams keep it (`Fixtures/migrations/`): every finding of the migration
+/// rules at its exact file:line:col, and nothing else — the safe file stays silent but for the
+/// rename, which is informational.
+@Suite struct MigrationRulesTests {
+  @Test func migrationFolderFindingsAndPositions() throws {
+    let result = try runPGTuneQuery(["analyze", "--quiet", Repository.path("Fixtures/migrations")])
+    #expect(result.status == 1, "\(result.stderr)")
+    let found = result.stdout.split(separator: "\n").filter { !$0.hasPrefix(" ") }.map { line in
+      String(line.dropFirst(Repository.path("Fixtures/migrations").count + 1).prefix { $0 != "]" }) + "]"
+    }
+    #expect(
+      found == [
+        "20260101_add_billing.sql:3:1: warning: [ddl-without-lock-timeout]",
+        "20260101_add_billing.sql:4:33: warning: [add-column-not-null-without-default]",
+        "20260101_add_billing.sql:5:56: warning: [add-column-volatile-default]",
+        "20260101_add_billing.sql:6:26: warning: [constraint-without-not-valid]",
+        "20260101_add_billing.sql:7:1: error: [concurrently-in-transaction]",
+        "20260101_add_billing.sql:8:1: warning: [column-type-change]",
+        "20260102_safe.sql:6:1: info: [drop-or-rename]",
+      ], "\(result.stdout)")
+  }
+
+  /// The state a rule sees is what came before in the same file only: a SET lock_timeout or a
+  /// CREATE TABLE in one file does not carry into the next.
+  @Test func stateDoesNotCrossFiles() throws {
+    let directory = NSTemporaryDirectory() + "pgtq-migrations-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try "SET lock_timeout = '1s';\nCREATE TABLE t (a int);\n".write(toFile: directory + "/1.sql", atomically: true, encoding: .utf8)
+    try "CREATE INDEX t_a ON t (a);\n".write(toFile: directory + "/2.sql", atomically: true, encoding: .utf8)
+    let result = try runPGTuneQuery(["analyze", "--quiet", directory])
+    #expect(result.stdout.contains("2.sql:1:1: warning: [ddl-without-lock-timeout]"), "\(result.stdout)")
+    #expect(result.stdout.contains("2.sql:1:1: warning: [index-without-concurrently]"), "\(result.stdout)")
+  }
+}
