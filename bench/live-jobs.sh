@@ -9,7 +9,7 @@ runs=${1:-3}
 source bench/lib.sh
 bench_services
 dsn=$(bench_shop_database pgtq_bench)
-swift build -c release --product pgtune-query >/dev/null
+swift build -c release --product pgtune-query --static-swift-stdlib >/dev/null
 mkdir -p bench/out
 python3 - >bench/out/live-200.sql <<'PY'
 shapes = [

@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
-swift build -c release --product pgtune-query >&2
+swift build -c release --product pgtune-query --static-swift-stdlib >&2
 after=.build/release/pgtune-query
 corpus=../shared/corpus/corpus-adhoc.sql
 

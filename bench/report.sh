@@ -19,7 +19,7 @@ if [[ ! -f $logs/postgresql.log ]]; then
   BENCH_ROOT=$(dirname "$logs") bash ../shared/bench/make-logs.sh
 fi
 command -v pgbadger >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq pgbadger >/dev/null; }
-swift build -c release --product pgtune-query >/dev/null
+swift build -c release --product pgtune-query --static-swift-stdlib >/dev/null
 out=bench/out/report
 mkdir -p "$out"
 prefix=$(sed -n "s/^log_line_prefix: '\(.*\)'$/\1/p" "$logs/MANIFEST.txt" 2>/dev/null || true)

@@ -15,7 +15,7 @@ fi
 scripts/install-deps.sh
 mkdir -p bench/out
 cc -O2 -o bench/out/parse-loop bench/parse-loop.c -lpg_query
-swift build -c release --product pgtune-query >/dev/null
+swift build -c release --product pgtune-query --static-swift-stdlib >/dev/null
 binary=.build/release/pgtune-query
 
 best_time() { # command... → best wall seconds over $runs runs

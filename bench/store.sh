@@ -17,7 +17,7 @@ bench_services
 dsn=$(bench_shop_database pgtq_bench_store)
 psql "$dsn" -qc "CREATE EXTENSION hypopg" -c "VACUUM ANALYZE"
 redis="${PGTUNE_TEST_REDIS_URL%/0}/9"
-swift build -c release --product pgtune-query >/dev/null
+swift build -c release --product pgtune-query --static-swift-stdlib >/dev/null
 bin=.build/release/pgtune-query
 out=bench/out/store
 rm -rf "$out" && mkdir -p "$out"
