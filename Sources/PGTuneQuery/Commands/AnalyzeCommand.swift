@@ -12,6 +12,10 @@ public struct AnalyzeRequest: Sendable {
   public var rewriting: Rewriter.Options? = Rewriter.Options()
   /// Set to run against a database (its `store` records history too).
   public var live: LiveOptions?
+  /// Read psql meta-commands and variables (`--no-psql`: plain SQL).
+  public var psql = true
+  /// Say which psql meta-commands were skipped (`--verbose`).
+  public var listSkippedMetaCommands = false
 
   public init(inputs: [String], configuration: Configuration) {
     self.inputs = inputs
@@ -32,8 +36,10 @@ public struct AnalyzeOutcome: Sendable {
 public enum AnalyzeCommand {
   public static func run(_ request: AnalyzeRequest) -> AnalyzeOutcome {
     var outcome = AnalyzeOutcome()
-    let (sources, plans, unreadable) = SourceLoader.load(request.inputs, plans: request.planFiles, stdinName: request.stdinName)
-    outcome.diagnostics = unreadable.map { Diagnostic(.error, $0.localizedDescription) }
+    let loaded = SourceLoader.load(request.inputs, plans: request.planFiles, stdinName: request.stdinName, psql: request.psql)
+    let (sources, plans) = (loaded.sources, loaded.plans)
+    outcome.diagnostics = loaded.problems.map { Diagnostic(.error, $0.localizedDescription) }
+    if request.listSkippedMetaCommands { outcome.diagnostics += loaded.skippedMetaCommands.map { Diagnostic(.note, $0) } }
     var live = request.live
     live?.rewriting = request.rewriting
     // The database round trips of the set-up overlap with parsing.
@@ -67,7 +73,7 @@ public enum AnalyzeCommand {
       }
     }
     outcome.files = analyses
-    outcome.status = status(analyses, live: outcome.live, unreadable: !unreadable.isEmpty, request: request, &outcome.diagnostics)
+    outcome.status = status(analyses, live: outcome.live, unreadable: !loaded.problems.isEmpty, request: request, &outcome.diagnostics)
     return outcome
   }
 

@@ -15,6 +15,8 @@ public struct CheckRequest: Sendable {
   public var configuration: Configuration
   /// The database (advice and rewrites are turned off: check compares plans).
   public var live: LiveOptions?
+  /// Read psql meta-commands and variables (`--no-psql`: plain SQL).
+  public var psql = true
 
   public init(inputs: [String], baselinePath: String, configuration: Configuration) {
     self.inputs = inputs
@@ -93,8 +95,9 @@ public enum CheckCommand {
   /// The statements with their plans: live from the database, or from saved plan files.
   private static func gather(_ request: CheckRequest, into outcome: inout CheckOutcome) -> Result<[FileAnalysis], Failure> {
     if let directory = request.plansDirectory { return loadPlans(directory: directory, configuration: request.configuration) }
-    let (sources, _, unreadable) = SourceLoader.load(request.inputs, stdinName: "<stdin>")
-    if let problem = unreadable.first { return .failure(Failure(status: .usage, message: problem.localizedDescription)) }
+    let loaded = SourceLoader.load(request.inputs, stdinName: "<stdin>", psql: request.psql)
+    let sources = loaded.sources
+    if let problem = loaded.problems.first { return .failure(Failure(status: .usage, message: problem.localizedDescription)) }
     guard var options = request.live else {
       return .failure(Failure(status: .usage, message: "check needs a database, or saved plans"))
     }

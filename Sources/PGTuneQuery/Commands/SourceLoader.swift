@@ -2,33 +2,106 @@ import Foundation
 
 /// Reads the inputs named on the command line, collecting the ones that cannot be read.
 public enum SourceLoader {
-  public static func load(_ paths: [String], plans planPaths: [String] = [], stdinName: String)
-    -> (sources: [SourceFile], plans: [SourceFile], problems: [SourceError])
-  {
-    var sources: [SourceFile] = []
-    var plans: [SourceFile] = []
-    var problems: [SourceError] = []
+  /// What the inputs became: SQL sources (psql scripts read as psql reads them, their includes
+  /// after them), plan files, what could not be read, and notes on skipped meta-commands.
+  public struct Loaded: Sendable {
+    public var sources: [SourceFile] = []
+    public var plans: [SourceFile] = []
+    public var problems: [SourceError] = []
+    /// `file: 3 psql meta-commands skipped (\copy ×2, \timing)`, one per file that has some.
+    public var skippedMetaCommands: [String] = []
+  }
+
+  /// - Parameter psql: read backslash meta-commands and `:variables` (off: plain SQL).
+  public static func load(_ paths: [String], plans planPaths: [String] = [], stdinName: String, psql: Bool = true) -> Loaded {
+    var loaded = Loaded()
     for path in planPaths {
       do {
-        plans.append(try SourceFile.read(path: path))
+        loaded.plans.append(try SourceFile.read(path: path))
       } catch {
-        problems.append(error)
+        loaded.problems.append(error)
       }
     }
-    for path in expandDirectories(paths, problems: &problems) {
+    for path in expandDirectories(paths, problems: &loaded.problems) {
       do {
+        let source: SourceFile
         if path == "-" {
-          let source = SourceFile(name: stdinName, bytes: StandardInput.readAll())
+          source = SourceFile(name: stdinName, bytes: StandardInput.readAll())
           try source.validate()
-          sources.append(source)
         } else {
-          sources.append(try SourceFile.read(path: path))
+          source = try SourceFile.read(path: path)
+        }
+        if psql {
+          var visited: Set<String> = [path == "-" ? "-" : realPath(path)]
+          addScript(source, path: path == "-" ? nil : path, variables: [:], depth: 0, visited: &visited, into: &loaded)
+        } else {
+          loaded.sources.append(source)
         }
       } catch {
-        problems.append(error)
+        loaded.problems.append(error)
       }
     }
-    return (sources, plans, problems)
+    return loaded
+  }
+
+  /// psql stops at 16 nested includes as well.
+  static let maximumIncludeDepth = 16
+
+  /// A script, then each file it includes (findings point into the included file).
+  private static func addScript(
+    _ source: SourceFile, path: String?, variables: [String: String], depth: Int, visited: inout Set<String>,
+    into loaded: inout Loaded
+  ) {
+    let script = PsqlScript.read(source, variables: variables)
+    loaded.sources.append(script.source)
+    if !script.skipped.isEmpty {
+      var counts: [String: Int] = [:]
+      for (name, _) in script.skipped { counts[name, default: 0] += 1 }
+      let list = counts.sorted { $0.key < $1.key }.map { "\\\($0.key)" + ($0.value > 1 ? " ×\($0.value)" : "") }
+      loaded.skippedMetaCommands.append(
+        "\(source.name): \(script.skipped.count) psql meta-command\(script.skipped.count == 1 ? "" : "s") skipped (\(list.joined(separator: ", ")))")
+    }
+    for include in script.includes {
+      let position = SourceText(bytes: source.bytes).position(ofByte: include.offset)
+      let base = include.relativeToScript ? ((path ?? ".") as NSString).deletingLastPathComponent : FileManager.default.currentDirectoryPath
+      let target = normalized(include.path.hasPrefix("/") || base.isEmpty ? include.path : (base as NSString).appendingPathComponent(include.path))
+      let real = realPath(target)
+      guard depth < maximumIncludeDepth else {
+        loaded.problems.append(SourceError(file: "\(source.name):\(position)", message: "includes nested deeper than \(maximumIncludeDepth) levels: \(include.path) not read"))
+        continue
+      }
+      guard visited.insert(real).inserted else {
+        loaded.problems.append(SourceError(file: "\(source.name):\(position)", message: "\(include.path) includes itself (directly or through other files): not read again"))
+        continue
+      }
+      do {
+        let included = try SourceFile.read(path: target)
+        addScript(included, path: target, variables: include.variables, depth: depth + 1, visited: &visited, into: &loaded)
+      } catch {
+        loaded.problems.append(SourceError(file: "\(source.name):\(position)", message: "cannot include \(include.path): \(error.message)"))
+      }
+      visited.remove(real)
+    }
+  }
+
+  /// The file a path names, absolute and without symlinks: what "already included" compares.
+  static func realPath(_ path: String) -> String {
+    URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+  }
+
+  /// `db/./lib/../x.sql` → `db/x.sql`, for messages (a leading `..` stays).
+  static func normalized(_ path: String) -> String {
+    var parts: [Substring] = []
+    for part in path.split(separator: "/", omittingEmptySubsequences: false) {
+      if part == "." && !parts.isEmpty { continue }
+      if part == "..", let last = parts.last, last != "..", last != "", last != "." {
+        parts.removeLast()
+        continue
+      }
+      parts.append(part)
+    }
+    let joined = parts.joined(separator: "/")
+    return joined.hasPrefix("./") ? String(joined.dropFirst(2)) : joined
   }
 
   /// A directory stands for the `*.sql` files below it, in a stable (sorted) order; symlinked

@@ -51,6 +51,9 @@ extension PGTuneQueryCommand {
 
     @OptionGroup var rules: RuleOptions
 
+    @Flag(name: .customLong("no-psql"), help: "Read files as plain SQL: no psql meta-commands (\\set, \\i, \\if…) or :variables.")
+    var noPsql = false
+
     @Option(help: ArgumentHelp("Also suggest adding LIMIT n to SELECTs without one.", valueName: "n"))
     var suggestLimit: Int?
 
@@ -97,6 +100,8 @@ extension PGTuneQueryCommand {
       var request = AnalyzeRequest(inputs: files, configuration: configuration)
       request.planFiles = planFiles
       request.stdinName = stdinName
+      request.psql = !noPsql
+      request.listSkippedMetaCommands = database.verbose
       request.jobs = jobs
       request.rewriting = noRewrites ? nil : Rewriter.Options(suggestLimit: suggestLimit)
       if let dsn = database.resolvedDSN {

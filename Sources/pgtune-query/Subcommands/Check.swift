@@ -58,6 +58,9 @@ extension PGTuneQueryCommand {
 
     @OptionGroup var rules: RuleOptions
 
+    @Flag(name: .customLong("no-psql"), help: "Read files as plain SQL: no psql meta-commands (\\set, \\i, \\if…) or :variables.")
+    var noPsql = false
+
     @OptionGroup(title: "Database") var database: DatabaseOptions
 
     @OptionGroup(title: "Store") var store: StoreOptions
@@ -96,6 +99,7 @@ extension PGTuneQueryCommand {
 
     private func request(_ configuration: Configuration, store tiers: TieredStore?) -> CheckRequest {
       var request = CheckRequest(inputs: files, baselinePath: baseline, configuration: configuration)
+      request.psql = !noPsql
       request.plansDirectory = plans
       request.updateBaseline = updateBaseline
       request.allowServerChange = allowServerChange
