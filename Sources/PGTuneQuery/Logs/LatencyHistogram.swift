@@ -11,7 +11,10 @@ public struct LatencyHistogram: Sendable, Equatable {
   public init() {}
 
   public mutating func record(_ milliseconds: Double) {
-    let bucket = milliseconds <= Self.smallest ? 0 : Int(log(milliseconds / Self.smallest) / log(Self.base)) + 1
+    // A duration too large to be real (a damaged line: 400 digits read as infinity) goes to the
+    // top bucket rather than trapping on the integer conversion.
+    let scaled = milliseconds.isFinite ? log(milliseconds / Self.smallest) / log(Self.base) : 10_000
+    let bucket = milliseconds <= Self.smallest ? 0 : Int(min(scaled, 10_000)) + 1
     counts[bucket, default: 0] += 1
     total += 1
   }

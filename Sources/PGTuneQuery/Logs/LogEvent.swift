@@ -45,7 +45,8 @@ public enum LogMessage: Equatable, Sendable {
       var position = bytes.index(bytes.startIndex, offsetBy: 10)
       let numberStart = position
       while position < bytes.endIndex, bytes[position] != 0x20 { position = bytes.index(after: position) }
-      guard let value = Double(Substring(bytes[numberStart..<position])) else { return .other }
+      // A duration that does not fit a Double (a damaged line) or is negative is not one.
+      guard let value = Double(Substring(bytes[numberStart..<position])), value.isFinite, value >= 0 else { return .other }
       while position < bytes.endIndex, bytes[position] == 0x20 { position = bytes.index(after: position) }
       var tail = bytes[position...]
       guard starts(tail, "ms") else { return .other }
@@ -78,7 +79,7 @@ public enum LogMessage: Equatable, Sendable {
     if starts(bytes, "process "), let after = message.range(of: " after ", options: .backwards) {
       let acquired = message.contains(" acquired ")
       guard acquired || message.contains(" still waiting for "),
-        let milliseconds = Double(message[after.upperBound...].prefix { $0.isNumber || $0 == "." })
+        let milliseconds = Double(message[after.upperBound...].prefix { $0.isNumber || $0 == "." }), milliseconds.isFinite
       else { return .other }
       return .lockWait(milliseconds: milliseconds, acquired: acquired)
     }

@@ -145,7 +145,8 @@ enum LogPrefixScanner {
 
   /// `%n` prints seconds since the epoch with milliseconds; reports show ISO-like UTC times.
   static func timestamp(fromEpoch text: String) -> String? {
-    guard let seconds = Double(text) else { return nil }
+    // Epoch seconds beyond year 9999 are not a timestamp (and would trap in the conversions).
+    guard let seconds = Double(text), seconds.isFinite, abs(seconds) < 253_402_300_800 else { return nil }
     var time = time_t(seconds)
     var parts = tm()
     gmtime_r(&time, &parts)

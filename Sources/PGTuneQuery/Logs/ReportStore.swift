@@ -134,9 +134,9 @@ struct StoredReport: Codable {
       query.parsed = stored.parsed
       if let plans = stored.plans { query.plans = plans }
       if let waits = stored.waits, waits.count == 4 {
-        query.tempFiles = Int(waits[0])
-        query.tempBytes = Int64(waits[1])
-        query.lockWaits = Int(waits[2])
+        query.tempFiles = Int(exactly: waits[0].rounded()) ?? 0
+        query.tempBytes = Int64(exactly: waits[1].rounded()) ?? 0
+        query.lockWaits = Int(exactly: waits[2].rounded()) ?? 0
         query.lockWaitMilliseconds = waits[3]
       }
       query.samples = stored.samples.map { ($0.ms, $0.timestamp, $0.text) }
@@ -160,9 +160,9 @@ struct StoredReport: Codable {
     report.byApplication = Self.tallies(byApplication)
     report.plansRead = plansRead ?? 0
     if let waits, waits.count == 4 {
-      report.tempFiles = Int(waits[0])
-      report.tempBytes = Int64(waits[1])
-      report.lockWaits = Int(waits[2])
+      report.tempFiles = Int(exactly: waits[0].rounded()) ?? 0
+      report.tempBytes = Int64(exactly: waits[1].rounded()) ?? 0
+      report.lockWaits = Int(exactly: waits[2].rounded()) ?? 0
       report.lockWaitMilliseconds = waits[3]
     }
     return report

@@ -134,7 +134,9 @@ public final class PlanNode: Sendable, Equatable {
     guard json.isObject else { throw PlanFormatError(message: "a plan node that is not a JSON object") }
     func value(_ key: Key) -> JSONValue? { json[key.rawValue] }
     func text(_ key: Key) -> String? { value(key)?.string }
-    func number(_ key: Key) -> Double? { value(key)?.number }
+    // Figures beyond ±1e15 come only from damaged or hand-made files (PostgreSQL's own ceiling,
+    // disable_cost, is 1e10): clamped here, so no later integer conversion can trap on them.
+    func number(_ key: Key) -> Double? { value(key)?.number.map { min(max($0, -1e15), 1e15) } }
     func integer(_ key: Key) -> Int? { number(key).flatMap { Int(exactly: $0.rounded()) } }
     func flag(_ key: Key) -> Bool? { value(key)?.bool }
     func texts(_ key: Key) -> [String]? { value(key)?.array?.compactMap(\.string) }

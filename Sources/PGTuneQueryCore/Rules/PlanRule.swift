@@ -61,7 +61,7 @@ public protocol PlanRule: Sendable {
 /// Formats numbers for messages: 1234567 → "1,234,567", 0.5 → "0.5".
 enum Figures {
   static func count(_ value: Double) -> String {
-    let rounded = Int(value.rounded())
+    let rounded = Int(exactly: value.rounded()) ?? (value.isNaN ? 0 : value < 0 ? Int.min + 1 : Int.max)
     var digits = String(abs(rounded))
     var groups: [String] = []
     while digits.count > 3 {
