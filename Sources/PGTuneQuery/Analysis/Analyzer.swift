@@ -148,9 +148,35 @@ public struct Analyzer: Sendable {
       let context = RuleContext(
         source: source, statement: statement, root: root, entries: TreeWalker.walk(root), options: [:])
       findings += Self.findings(of: rules, in: context, configuration: configuration, suppression: suppression)
+      findings += Self.embeddedFindings(in: statement, root: root, source: source, rules: rules, configuration: configuration, suppression: suppression)
     }
     // The tree is dropped when this returns: keeping 50,000 trees until the end would cost hundreds of MB.
     return findings.sorted(by: Finding.inSourceOrder)
+  }
+
+  /// The static rules on the SQL inside a function body or DO block, each finding at its place
+  /// in the file. Bodies are not EXPLAINed (their parameters are unknown) nor rewritten.
+  private static func embeddedFindings(
+    in statement: ParsedStatement, root: Node, source: SourceFile, rules: [any QueryRule], configuration: Configuration,
+    suppression: Suppression
+  ) -> [Finding] {
+    guard root.kind == .createFunctionStmt || root.kind == .doStmt else { return [] }
+    var findings: [Finding] = []
+    for embedded in EmbeddedSQL.find(in: statement, root: root, source: source) {
+      let inner = SourceFile(name: source.name, bytes: Array(embedded.text.utf8))
+      for range in StatementParser.split(inner) {
+        let parsed = StatementParser.parse(inner, range: range)
+        guard let innerRoot = parsed.root else { continue }
+        let context = RuleContext(
+          source: inner, statement: parsed, root: innerRoot, entries: TreeWalker.walk(innerRoot), options: [:])
+        findings += Self.findings(of: rules, in: context, configuration: configuration, suppression: suppression).map {
+          Finding(
+            rule: $0.rule, severity: $0.severity, message: $0.message, offset: embedded.fileOffset($0.offset), help: $0.help,
+            subject: $0.subject)
+        }
+      }
+    }
+    return findings
   }
 
   /// The rules' violations as findings: suppression and the configured severity applied.

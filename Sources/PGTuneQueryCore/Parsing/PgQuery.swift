@@ -93,6 +93,17 @@ enum PgQuery {
     }
   }
 
+  /// PL/pgSQL's own parser on a `CREATE FUNCTION … LANGUAGE plpgsql` or `DO` statement: the
+  /// function tree as JSON (statements with their `lineno` and `PLpgSQL_expr` query texts).
+  static func parsePlpgsql(_ sql: String) -> Result<String, PgQueryError> {
+    sql.withCString { text in
+      let result = pg_query_parse_plpgsql(text)
+      defer { pg_query_free_plpgsql_parse_result(result) }
+      if let error = result.error { return .failure(makeError(error, input: text)) }
+      return .success(result.plpgsql_funcs.map { String(cString: $0) } ?? "[]")
+    }
+  }
+
   /// Splits text into statements with the real grammar. Fails on the first syntax error anywhere.
   static func splitWithParser(_ text: UnsafePointer<CChar>) -> Result<[Range<Int>], PgQueryError> {
     let result = pg_query_split_with_parser(text)
