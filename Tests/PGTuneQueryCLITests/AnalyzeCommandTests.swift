@@ -246,5 +246,13 @@ import Testing
     let empty = try runPGTuneQuery(["analyze", "\(root)/empty"])
     #expect(empty.status == 2)
     #expect(empty.stderr.contains("is a directory without .sql files"))
+    // --exclude: a directory by name, a file by a glob on the path below the argument.
+    let excluded = try runPGTuneQuery(["analyze", "--exclude", "2024", "\(root)/migrations"])
+    #expect(excluded.stdout.contains("migrations/b.sql:1:8") && !excluded.stdout.contains("a.sql"), "\(excluded.stdout)")
+    let globbed = try runPGTuneQuery(["analyze", "--exclude", "2024/*.sql", "--exclude", "b.*", "\(root)/migrations"])
+    #expect(globbed.status == 2 && globbed.stderr.contains("is a directory without .sql files"), "\(globbed.stderr)")
+    // A file named on the command line is read whatever the globs say.
+    let named = try runPGTuneQuery(["analyze", "--exclude", "b.*", "\(root)/migrations/b.sql"])
+    #expect(named.stdout.contains("b.sql:1:8"))
   }
 }

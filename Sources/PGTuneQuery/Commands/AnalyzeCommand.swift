@@ -14,6 +14,8 @@ public struct AnalyzeRequest: Sendable {
   public var live: LiveOptions?
   /// Read psql meta-commands and variables (`--no-psql`: plain SQL).
   public var psql = true
+  /// Globs left out of directory arguments (`--exclude`).
+  public var exclude: [String] = []
   /// Say which psql meta-commands were skipped (`--verbose`).
   public var listSkippedMetaCommands = false
 
@@ -36,7 +38,7 @@ public struct AnalyzeOutcome: Sendable {
 public enum AnalyzeCommand {
   public static func run(_ request: AnalyzeRequest) -> AnalyzeOutcome {
     var outcome = AnalyzeOutcome()
-    let loaded = SourceLoader.load(request.inputs, plans: request.planFiles, stdinName: request.stdinName, psql: request.psql)
+    let loaded = SourceLoader.load(request.inputs, plans: request.planFiles, stdinName: request.stdinName, psql: request.psql, exclude: request.exclude)
     let (sources, plans) = (loaded.sources, loaded.plans)
     outcome.diagnostics = loaded.problems.map { Diagnostic(.error, $0.localizedDescription) }
     if request.listSkippedMetaCommands { outcome.diagnostics += loaded.skippedMetaCommands.map { Diagnostic(.note, $0) } }

@@ -13,7 +13,12 @@ public enum SourceLoader {
   }
 
   /// - Parameter psql: read backslash meta-commands and `:variables` (off: plain SQL).
-  public static func load(_ paths: [String], plans planPaths: [String] = [], stdinName: String, psql: Bool = true) -> Loaded {
+  /// - Parameter exclude: globs for the files and directories found inside a directory argument
+  ///   (`vendor`, `*_down.sql`, `legacy/*.sql`), matched against the path below that directory
+  ///   and against the name; files named on the command line are always read.
+  public static func load(
+    _ paths: [String], plans planPaths: [String] = [], stdinName: String, psql: Bool = true, exclude: [String] = []
+  ) -> Loaded {
     var loaded = Loaded()
     for path in planPaths {
       do {
@@ -22,7 +27,7 @@ public enum SourceLoader {
         loaded.problems.append(error)
       }
     }
-    for path in expandDirectories(paths, problems: &loaded.problems) {
+    for path in expandDirectories(paths, excluding: exclude, problems: &loaded.problems) {
       do {
         let source: SourceFile
         if path == "-" {
@@ -107,7 +112,7 @@ public enum SourceLoader {
   /// A directory stands for the `*.sql` files below it, in a stable (sorted) order; symlinked
   /// directories are followed once each, so a link back up cannot loop. An empty directory is a
   /// problem worth saying.
-  static func expandDirectories(_ paths: [String], problems: inout [SourceError]) -> [String] {
+  static func expandDirectories(_ paths: [String], excluding exclude: [String] = [], problems: inout [SourceError]) -> [String] {
     var result: [String] = []
     for path in paths {
       var isDirectory: ObjCBool = false
@@ -116,14 +121,14 @@ public enum SourceLoader {
         continue
       }
       var visited = Set<String>()
-      let found = sqlFiles(in: path, visited: &visited)
+      let found = sqlFiles(in: path, below: "", excluding: exclude, visited: &visited)
       if found.isEmpty { problems.append(SourceError(file: path, message: "is a directory without .sql files")) }
       result += found
     }
     return result
   }
 
-  private static func sqlFiles(in directory: String, visited: inout Set<String>) -> [String] {
+  private static func sqlFiles(in directory: String, below relative: String, excluding exclude: [String], visited: inout Set<String>) -> [String] {
     let real = (directory as NSString).resolvingSymlinksInPath
     guard visited.insert(real).inserted,
       let names = try? FileManager.default.contentsOfDirectory(atPath: directory)
@@ -131,10 +136,12 @@ public enum SourceLoader {
     var files: [String] = []
     for name in names.sorted() where !name.hasPrefix(".") {
       let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+      let below = relative.isEmpty ? name : relative + "/" + name
+      if exclude.contains(where: { fnmatch($0, below, 0) == 0 || fnmatch($0, name, 0) == 0 }) { continue }
       var isDirectory: ObjCBool = false
       guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
       if isDirectory.boolValue {
-        files += sqlFiles(in: path, visited: &visited)
+        files += sqlFiles(in: path, below: below, excluding: exclude, visited: &visited)
       } else if name.lowercased().hasSuffix(".sql") {
         files.append(path)
       }

@@ -46,6 +46,12 @@ extension PGTuneQueryCommand {
         valueName: "n"))
     var jobs: Int?
 
+    @Option(
+      help: ArgumentHelp(
+        "Leave out files and directories found in a directory argument that match this glob (repeatable): vendor, '*_down.sql', 'legacy/*'.",
+        valueName: "glob"))
+    var exclude: [String] = []
+
     @Option(help: ArgumentHelp("Name shown for standard input.", valueName: "name"))
     var stdinName = "<stdin>"
 
@@ -101,6 +107,7 @@ extension PGTuneQueryCommand {
       request.planFiles = planFiles
       request.stdinName = stdinName
       request.psql = !noPsql
+      request.exclude = exclude
       request.listSkippedMetaCommands = database.verbose
       request.jobs = jobs
       request.rewriting = noRewrites ? nil : Rewriter.Options(suggestLimit: suggestLimit)
