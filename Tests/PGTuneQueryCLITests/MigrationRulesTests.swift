@@ -38,3 +38,31 @@ import Testing
     #expect(result.stdout.contains("2.sql:1:1: warning: [index-without-concurrently]"), "\(result.stdout)")
   }
 }
+
+extension MigrationRulesTests {
+  /// With a database, the severity follows the table's size: an empty table is no risk, a small
+  /// one is brief, a large one keeps the warning — and nothing is sent for the DDL itself.
+  @Test(.enabled(if: TestServices.postgresEnabled, "PostgreSQL test server not running (make test starts it)"))
+  func severityFollowsTheTableSize() throws {
+    let database = try TestDatabase(name: "pgtq_cli_migration_sizes")
+    try database.execute("CREATE TABLE IF NOT EXISTS empty_audit (id int, note text)")
+    try database.execute("VACUUM ANALYZE")
+    let before = try database.checksum()
+    let sql = """
+      SET lock_timeout = '2s';
+      CREATE INDEX orders_status_idx ON orders (status);
+      CREATE INDEX empty_audit_note_idx ON empty_audit (note);
+      ALTER TABLE products ADD CONSTRAINT products_price_check CHECK (price >= 0);
+      ALTER TABLE empty_audit ADD COLUMN region text NOT NULL;
+      CREATE INDEX later_idx ON not_created_yet (a);
+      """
+    let result = try runPGTuneQuery(["analyze", "--dsn", database.dsn, "--quiet", "-"], stdin: Data(sql.utf8))
+    let lines = result.stdout.split(separator: "\n").filter { !$0.hasPrefix(" ") }.map(String.init)
+    #expect(lines.contains { $0.hasPrefix("<stdin>:2:1: warning: [index-without-concurrently]") && $0.contains("(public.orders has ~200000 rows)") }, "\(lines)")
+    #expect(lines.contains { $0.hasPrefix("<stdin>:3:1: info: [index-without-concurrently]") && $0.contains("empty on this database: instant here") }, "\(lines)")
+    #expect(lines.contains { $0.hasPrefix("<stdin>:4:") && $0.contains("info: [constraint-without-not-valid]") && $0.contains("~2000 rows here") }, "\(lines)")
+    #expect(lines.contains { $0.hasPrefix("<stdin>:5:") && $0.contains("info: [add-column-not-null-without-default]") && $0.contains("fails where the table has rows") }, "\(lines)")
+    #expect(lines.contains { $0.hasPrefix("<stdin>:6:1: warning: [index-without-concurrently]") && !$0.contains("rows") }, "\(lines)")
+    #expect(try database.checksum() == before, "DDL was sent to the database")
+  }
+}

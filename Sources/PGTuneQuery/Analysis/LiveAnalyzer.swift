@@ -130,7 +130,7 @@ public enum LiveAnalyzer {
         result, of: item, in: &files[item.file].statements[item.index], catalog: setup.catalog, options: options,
         configuration: configuration, takenNames: &takenNames)
     }
-    return (files, summary)
+    return (MigrationSizing.sized(files, catalog: setup.catalog, largeTableRows: options.largeTableRows), summary)
   }
 
   /// A statement to send, with what its analysis needs.

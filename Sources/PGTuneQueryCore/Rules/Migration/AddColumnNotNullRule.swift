@@ -31,7 +31,8 @@ struct AddColumnNotNullRule: QueryRule {
       return RuleViolation(
         offset: column.location ?? context.statement.start,
         message: "ADD COLUMN \(column.string(.colname) ?? "") NOT NULL without a default fails as soon as the table has a row",
-        help: "give it a constant DEFAULT, or add it nullable, backfill, then SET NOT NULL")
+        help: "give it a constant DEFAULT, or add it nullable, backfill, then SET NOT NULL",
+        subject: MigrationFacts.subject(MigrationFacts.table(context.root)))
     }
   }
 }

@@ -30,7 +30,8 @@ struct AddColumnVolatileDefaultRule: QueryRule {
         RuleViolation(
           offset: offset,
           message: "ADD COLUMN \(column.string(.colname) ?? "") with \(what) rewrites the whole table under an ACCESS EXCLUSIVE lock",
-          help: "add the column without it, ALTER COLUMN … SET DEFAULT for new rows, and backfill existing rows in batches")
+          help: "add the column without it, ALTER COLUMN … SET DEFAULT for new rows, and backfill existing rows in batches",
+          subject: MigrationFacts.subject(MigrationFacts.table(context.root)))
       }
     }
   }

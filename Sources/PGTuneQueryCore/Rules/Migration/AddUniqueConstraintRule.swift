@@ -29,7 +29,8 @@ struct AddUniqueConstraintRule: QueryRule {
       return RuleViolation(
         offset: constraint.location ?? context.statement.start,
         message: "this constraint builds its index under an ACCESS EXCLUSIVE lock on the table",
-        help: "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT … USING INDEX")
+        help: "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT … USING INDEX",
+        subject: MigrationFacts.subject(MigrationFacts.table(context.root)))
     }
   }
 }

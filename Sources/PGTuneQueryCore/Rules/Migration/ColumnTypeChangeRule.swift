@@ -27,7 +27,8 @@ struct ColumnTypeChangeRule: QueryRule {
       return RuleViolation(
         offset: context.statement.start,
         message: "changing the type of \(column) rewrites the table and its indexes under an ACCESS EXCLUSIVE lock",
-        help: "unless the change is binary compatible (varchar(n) → text), add a new column, backfill it in batches, then switch")
+        help: "unless the change is binary compatible (varchar(n) → text), add a new column, backfill it in batches, then switch",
+        subject: MigrationFacts.subject(MigrationFacts.table(context.root)))
     }
   }
 }

@@ -30,7 +30,8 @@ struct ConstraintWithoutNotValidRule: QueryRule {
       return RuleViolation(
         offset: constraint.location ?? context.statement.start,
         message: "adding a \(kind) without NOT VALID checks every existing row while holding the lock",
-        help: "add it NOT VALID, then ALTER TABLE … VALIDATE CONSTRAINT in a separate statement")
+        help: "add it NOT VALID, then ALTER TABLE … VALIDATE CONSTRAINT in a separate statement",
+        subject: MigrationFacts.subject(MigrationFacts.table(context.root)))
     }
   }
 }

@@ -25,7 +25,7 @@ struct IndexWithoutConcurrentlyRule: QueryRule {
     return [
       RuleViolation(
         offset: context.statement.start, message: Self.message,
-        help: "use CREATE INDEX CONCURRENTLY, outside a transaction block")
+        help: "use CREATE INDEX CONCURRENTLY, outside a transaction block", subject: MigrationFacts.subject(root.node(.relation)))
     ]
   }
 

@@ -7,6 +7,13 @@ enum MigrationFacts {
     return root.list(.cmds).compactMap { command in command.string(.subtype).map { ($0, command) } }
   }
 
+  /// `schema.table` or `table`: the finding's subject, by which a live run looks up the
+  /// table's size (MigrationSizing).
+  static func subject(_ relation: Node?) -> String? {
+    guard let name = relation?.string(.relname) else { return nil }
+    return relation?.string(.schemaname).map { "\($0).\(name)" } ?? name
+  }
+
   /// The table an ALTER TABLE, CREATE INDEX or CREATE TRIGGER acts on.
   static func table(_ root: Node) -> Node? {
     switch root.kind {

@@ -29,7 +29,8 @@ struct SetNotNullRule: QueryRule {
       return RuleViolation(
         offset: context.statement.start,
         message: "SET NOT NULL on \(column) reads the whole table under an ACCESS EXCLUSIVE lock",
-        help: "first ADD CONSTRAINT \(column)_not_null CHECK (\(column) IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT \(column)_not_null")
+        help: "first ADD CONSTRAINT \(column)_not_null CHECK (\(column) IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT \(column)_not_null",
+        subject: MigrationFacts.subject(table))
     }
   }
 }

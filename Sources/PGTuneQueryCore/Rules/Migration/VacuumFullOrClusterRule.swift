@@ -28,7 +28,8 @@ struct VacuumFullOrClusterRule: QueryRule {
       RuleViolation(
         offset: context.statement.start,
         message: "\(command) rewrites the table under an ACCESS EXCLUSIVE lock: no read or write until it ends",
-        help: "use plain VACUUM (and tune autovacuum), or pg_repack to give space back online")
+        help: "use plain VACUUM (and tune autovacuum), or pg_repack to give space back online",
+        subject: MigrationFacts.subject(root.kind == .clusterStmt ? root.node(.relation) : root.list(.rels).first?.node(.relation)))
     ]
   }
 
