@@ -13,7 +13,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 /// is either understood or rejected with an error value.
 enum FuzzTarget: String, CaseIterable {
   case statements, toml, planJSON = "plan-json", textPlan = "text-plan", logPrefix = "log-prefix", stderrLog = "stderr-log",
-    csvLog = "csv-log", jsonLog = "json-log", baseline, envelope
+    csvLog = "csv-log", jsonLog = "json-log", baseline, envelope, psql
 
   static let current: FuzzTarget = {
     let name = ProcessInfo.processInfo.environment["PGTQ_FUZZ_TARGET"] ?? "statements"
@@ -37,7 +37,9 @@ enum FuzzTarget: String, CaseIterable {
         for plan in plans { _ = PlanChecker.findings(for: plan, catalog: nil, configuration: Configuration(), offset: 0) }
       }
     case .textPlan:
-      _ = try? ExplainResult.parseAll(text)
+      if let plan = TextPlanParser.parse(text) {
+        _ = PlanChecker.findings(for: plan, catalog: nil, configuration: Configuration(), offset: 0)
+      }
     case .logPrefix:
       let parts = text.split(separator: "\n", maxSplits: 1)
       if let format = parts.first, let prefix = try? LogLinePrefix(format: String(format)) {
@@ -54,6 +56,11 @@ enum FuzzTarget: String, CaseIterable {
       _ = try? Baseline.load(path: path)
     case .envelope:
       _ = ValueEnvelope.decode(bytes)
+    case .psql:
+      // psql's reading (meta-commands, variables), then the static analysis of what it gives.
+      let script = PsqlScript.read(SourceFile(name: "fuzz.sql", bytes: bytes), variables: ["v": "1", "long": "a much longer value"])
+      precondition(script.source.bytes.count == bytes.count, "psql reading changed the length")
+      _ = Analyzer(jobs: 1).analyze([script.source])
     }
   }
 

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-"statements toml plan-json text-plan log-prefix stderr-log csv-log json-log baseline envelope"}
+targets=${FUZZ_TARGETS:-"statements psql toml plan-json text-plan log-prefix stderr-log csv-log json-log baseline envelope"}
 Fuzz/build.sh
 work=Fuzz/.build
 seed() { # harness, files...
@@ -17,13 +17,14 @@ seed() { # harness, files...
   mkdir -p "$dir"
   for file in "$@"; do [[ -f $file ]] && cp "$file" "$dir/" || true; done
 }
-seed statements Fixtures/sql/examples/*.sql Fixtures/sql/hostile.sql Fixtures/fuzz/regressions/statements-*
+seed statements Fixtures/sql/examples/*.sql Fixtures/sql/hostile.sql Fixtures/functions/*.sql Fixtures/migrations/*.sql Fixtures/fuzz/regressions/statements-*
+seed psql Fixtures/psql/*.sql Fixtures/psql/lib/*.sql Fixtures/sql/examples/*.sql
 if [[ -f ../shared/corpus/corpus-adhoc.sql ]]; then
   head -c 200000 ../shared/corpus/corpus-adhoc.sql | awk -v dir="$work/seeds/statements" 'BEGIN{RS=";\n"} NR<=300 {print > (dir "/adhoc-" NR ".sql")}'
 fi
 seed toml /dev/null
 printf 'version = 1\nfail_on = "warning"\ndisable = ["union-without-all"]\n[rules.large-offset]\nthreshold = 5000\n' > "$work/seeds/toml/example.toml"
-seed plan-json Fixtures/plans/[0-9][0-9]-*[a-z].json
+seed plan-json Fixtures/plans/[0-9][0-9]-*[a-z].json Fixtures/fuzz/regressions/plan-json-*
 seed text-plan Fixtures/plans/*.txt
 seed stderr-log Fixtures/logs/*.log
 seed csv-log Fixtures/logs/*.csv
