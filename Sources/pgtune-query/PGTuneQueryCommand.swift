@@ -16,7 +16,7 @@ struct PGTuneQueryCommand: ParsableCommand {
       2 usage error or unreadable input; 3 database or connection error; 4 (report) no query found in the log.
       """,
     version: PGTuneQueryVersion.current,
-    subcommands: [Analyze.self, Check.self, Report.self, Warm.self, History.self, Cache.self, Rules.self],
+    subcommands: [Analyze.self, Check.self, Report.self, Warm.self, History.self, Cache.self, Indexes.self, Rules.self],
     defaultSubcommand: Analyze.self)
 
   /// ArgumentParser exits with 64 (EX_USAGE) on a usage error; our documented code is 2.

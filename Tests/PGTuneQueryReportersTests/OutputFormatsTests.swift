@@ -25,5 +25,8 @@ import Testing
     for format in OutputFormats.logs {
       #expect(readme.contains("| `\(format.name)` | report | \(format.summary) |"), "README lacks the report row for \(format.name)")
     }
+    for format in OutputFormats.indexes {
+      #expect(readme.contains("| `\(format.name)` | indexes | \(format.summary) |"), "README lacks the indexes row for \(format.name)")
+    }
   }
 }

@@ -24,6 +24,9 @@ public enum OutputFormats {
   /// `cache stats`.
   public static let cacheStats: [OutputFormat<[TierReport]>] = CacheStatsReporter.formats
 
+  /// `indexes`.
+  public static let indexes: [OutputFormat<IndexesOutcome>] = IndexHealthReporter.formats
+
   /// `warm`.
   public static let warm: [OutputFormat<WarmOutcome>] = WarmReporter.formats
 

@@ -11,6 +11,7 @@ protocol FormatList {
 enum StatementFormats: FormatList { static var formats: [OutputFormat<AnalysisReport>] { OutputFormats.statements } }
 enum LogFormats: FormatList { static var formats: [OutputFormat<LogReportOutput>] { OutputFormats.logs } }
 enum HistoryFormats: FormatList { static var formats: [OutputFormat<HistoryReport>] { OutputFormats.history } }
+enum IndexFormats: FormatList { static var formats: [OutputFormat<IndexesOutcome>] { OutputFormats.indexes } }
 enum CacheStatsFormats: FormatList { static var formats: [OutputFormat<[TierReport]>] { OutputFormats.cacheStats } }
 
 /// `--format NAME`: a name from the command's list; anything else is a usage error listing them.
