@@ -13,6 +13,9 @@ public struct ReportRequest: Sendable {
   public var until: Date?
   /// Where report runs are recorded (and read with `fromStore`); nil: nowhere.
   public var store: TieredStore?
+  /// Read files the store says were recorded already (`--reread`); otherwise each file is read
+  /// once (`InputLedger`): a recorded one is skipped, a grown one read from where it stopped.
+  public var reread = false
   /// Bytes read so far of the total (nil when a pipe is read), from reader threads.
   public var progress: (@Sendable (_ bytes: Int, _ total: Int?) -> Void)?
 
@@ -37,11 +40,15 @@ public enum ReportCommand {
 
   private static func fromLogs(_ request: ReportRequest) -> ReportOutcome {
     var outcome = ReportOutcome()
-    let inputs = request.inputs.isEmpty ? ["-"] : request.inputs
+    let named = request.inputs.isEmpty ? ["-"] : request.inputs
+    var inputs: [String] = []
     var handles: [FileHandle] = []
-    for path in inputs {
+    var sizes: [Int?] = []
+    var ledgerKeys: [String?] = []
+    var rereadRecorded = false
+    for path in named {
       if path == "-" {
-        handles.append(.standardInput)
+        (inputs, handles, sizes, ledgerKeys) = (inputs + [path], handles + [.standardInput], sizes + [nil], ledgerKeys + [nil])
         continue
       }
       var isDirectory: ObjCBool = false
@@ -52,10 +59,35 @@ public enum ReportCommand {
         outcome.status = .usage
         return outcome
       }
+      let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+      var key: String?
+      var start = 0
+      if let store = request.store {
+        let decision: InputLedger.Decision
+        (decision, key) = InputLedger.decide(path: path, store: store)
+        if request.reread && decision != .readAll { rereadRecorded = true }
+        switch request.reread ? .readAll : decision {
+        case .readAll: break
+        case .skip(let recordedAt):
+          outcome.diagnostics.append(
+            Diagnostic(.note, "\(path): already recorded in the store (\(ISO8601DateFormatter().string(from: recordedAt))): skipped; --reread reads it again"))
+          try? opened.close()
+          continue
+        case .readFrom(let offset):
+          outcome.diagnostics.append(Diagnostic(.note, "\(path): recorded up to byte \(offset) before: reading what was added since"))
+          _ = try? opened.seek(toOffset: UInt64(offset))
+          start = offset
+        }
+      }
+      inputs.append(path)
       handles.append(opened)
+      sizes.append(size.map { $0 - start })
+      ledgerKeys.append(key)
     }
-    let sizes = inputs.map { path in
-      path == "-" ? nil : (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+    guard !handles.isEmpty else {
+      outcome.diagnostics.append(
+        Diagnostic(.note, "nothing new to read: every log was recorded already (report --from-store shows all that is recorded)"))
+      return outcome
     }
     let total = sizes.contains { $0 == nil } ? nil : sizes.reduce(0) { $0 + ($1 ?? 0) }
     let results = LogFiles.read(handles, with: request.reader, jobs: request.jobs, totalBytes: total, progress: request.progress)
@@ -82,7 +114,16 @@ public enum ReportCommand {
       outcome.status = .noQueries
       return outcome
     }
-    if let store = request.store { ReportStore.record(report, store: store) }
+    if rereadRecorded {
+      // Recording a second copy is what read-once prevents: the store keeps the first.
+      outcome.diagnostics.append(Diagnostic(.note, "--reread: this run is not recorded in the store, which holds these logs already"))
+    } else if let store = request.store {
+      ReportStore.record(report, store: store)
+      for (index, path) in inputs.enumerated() {
+        guard let key = ledgerKeys[index], let reached = try? handles[index].offset() else { continue }
+        InputLedger.remember(path: path, key: key, offset: Int(reached), store: store)
+      }
+    }
     outcome.report = report
     return outcome
   }

@@ -11,6 +11,11 @@ public struct StableHash: Sendable {
     add(0x1f)  // field separator: ("ab","c") and ("a","bc") differ
   }
 
+  public mutating func add<Bytes: Sequence<UInt8>>(bytes: Bytes) {
+    for byte in bytes { add(byte) }
+    add(0x1f)
+  }
+
   private mutating func add(_ byte: UInt8) {
     low = (low ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
     high = (high ^ UInt64(byte ^ 0x5a)) &* 0x0000_0100_0000_01b3

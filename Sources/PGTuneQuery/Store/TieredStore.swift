@@ -9,6 +9,8 @@ public enum StoreNamespace: String, Sendable, CaseIterable {
   case history
   /// Aggregates of `report` runs (for `report --from-store` and `warm`).
   case report
+  /// The log files `report` has recorded and how far (read once: `InputLedger`).
+  case inputs
 }
 
 /// Warnings gathered while the store runs (a tier down, a file rebuilt), shown once by the CLI.

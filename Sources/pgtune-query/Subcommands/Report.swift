@@ -77,6 +77,9 @@ extension PGTuneQueryCommand {
     @Flag(help: "Report on the runs recorded in the store instead of reading logs.")
     var fromStore = false
 
+    @Flag(help: "Read every log in full, even one the store says was recorded already (each log is otherwise read once: a recorded one is skipped, a grown one read from where the last run stopped).")
+    var reread = false
+
     @OptionGroup(title: "Store") var store: StoreOptions
 
     func validate() throws {
@@ -119,6 +122,7 @@ extension PGTuneQueryCommand {
       var request = ReportRequest(inputs: files, reader: reader)
       request.jobs = jobs ?? ProcessInfoCores.count
       request.fromStore = fromStore
+      request.reread = reread
       request.since = since.flatMap(HistoryCommand.date)
       request.until = until.flatMap(HistoryCommand.date)
       request.store = tiers
