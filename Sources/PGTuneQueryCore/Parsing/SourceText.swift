@@ -16,22 +16,47 @@ public struct SourcePosition: Sendable, Equatable, CustomStringConvertible {
 public struct SourceText: Sendable {
   public let bytes: [UInt8]
   private let lineStarts: [Int]
+  /// Unicode scalars that start before each multiple of `checkpointStride` bytes, so a column on
+  /// a very long line (a 10 MB statement on one line) costs at most one stride of counting
+  /// instead of the whole line before it.
+  private let scalarCheckpoints: [Int]
+  private static let checkpointStride = 4_096
 
   public init(bytes: [UInt8]) {
     self.bytes = bytes
     var starts = [0]
+    var checkpoints = [0]
+    checkpoints.reserveCapacity(bytes.count / Self.checkpointStride + 1)
+    var scalars = 0
     var index = 0
     while index < bytes.count {
+      if index > 0 && index % Self.checkpointStride == 0 { checkpoints.append(scalars) }
       let byte = bytes[index]
+      if byte & 0xC0 != 0x80 { scalars += 1 }
       if byte == 0x0A {
         starts.append(index + 1)
       } else if byte == 0x0D {
-        if index + 1 < bytes.count && bytes[index + 1] == 0x0A { index += 1 }
+        if index + 1 < bytes.count && bytes[index + 1] == 0x0A {
+          index += 1
+          scalars += 1
+          if index % Self.checkpointStride == 0 { checkpoints.append(scalars - 1) }
+        }
         starts.append(index + 1)
       }
       index += 1
     }
     lineStarts = starts
+    scalarCheckpoints = checkpoints
+  }
+
+  /// Unicode scalars starting in `bytes[0..<offset]`.
+  private func scalars(before offset: Int) -> Int {
+    let checkpoint = offset / Self.checkpointStride
+    var count = scalarCheckpoints[min(checkpoint, scalarCheckpoints.count - 1)]
+    for index in min(checkpoint, scalarCheckpoints.count - 1) * Self.checkpointStride..<offset where bytes[index] & 0xC0 != 0x80 {
+      count += 1
+    }
+    return count
   }
 
   /// The line:column of a byte offset (clamped to the text).
@@ -43,10 +68,7 @@ public struct SourceText: Sendable {
       let middle = (low + high + 1) / 2
       if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
     }
-    var column = 1
-    for index in lineStarts[low]..<offset where bytes[index] & 0xC0 != 0x80 {
-      column += 1
-    }
+    let column = 1 + scalars(before: offset) - scalars(before: lineStarts[low])
     return SourcePosition(line: low + 1, column: column)
   }
 

@@ -66,6 +66,43 @@ public final class SyntaxTree: @unchecked Sendable {
 
   /// Number of nodes in the tree, the ParseResult/RawStmt envelope included.
   public var nodeCount: Int { nodes.count }
+
+  /// For every node, the least and greatest location in its subtree (-1: none), in one pass
+  /// from the leaves up: a node's parent always precedes it in `nodes` (the decoder appends a
+  /// node when it opens). For rules that need the extent of many nested subtrees — asking
+  /// `lastLocation` at every level of a 10,000-branch UNION walked the tree 10,000 times.
+  func locationSpans() -> [(first: Int32, last: Int32)] {
+    var spans = nodes.map { (first: $0.location, last: $0.location) }
+    for index in spans.indices.reversed() {
+      let parent = Int(nodes[index].parent)
+      guard parent >= 0 else { continue }
+      let child = spans[index]
+      if child.first >= 0 && (spans[parent].first < 0 || child.first < spans[parent].first) { spans[parent].first = child.first }
+      if child.last > spans[parent].last { spans[parent].last = child.last }
+    }
+    return spans
+  }
+}
+
+/// Subtree extents of one tree, computed once (`SyntaxTree.locationSpans`).
+public struct LocationSpans: Sendable {
+  private let spans: [(first: Int32, last: Int32)]
+  private let baseOffset: Int
+
+  public init(_ tree: Node) {
+    spans = tree.tree.locationSpans()
+    baseOffset = tree.tree.baseOffset
+  }
+
+  public func firstLocation(of node: Node) -> Int? {
+    let value = spans[Int(node.index)].first
+    return value < 0 ? nil : baseOffset + Int(value)
+  }
+
+  public func lastLocation(of node: Node) -> Int? {
+    let value = spans[Int(node.index)].last
+    return value < 0 ? nil : baseOffset + Int(value)
+  }
 }
 
 /// A node of a `SyntaxTree`: its kind, position and fields.

@@ -20,11 +20,14 @@ struct UnionWithoutAllRule: QueryRule {
     ])
 
   func check(_ context: RuleContext) -> [RuleViolation] {
-    context.entries.compactMap { entry in
+    let unions = context.entries.filter { $0.node.kind == .selectStmt && $0.node.string(.op, is: "SETOP_UNION") }
+    guard !unions.isEmpty else { return [] }
+    // Nested unions share their subtrees: their extents are computed once, not at every level.
+    let spans = LocationSpans(context.root)
+    return unions.compactMap { entry in
       let node = entry.node
-      guard node.kind == .selectStmt, node.string(.op, is: "SETOP_UNION"), !node.bool(.all),
-        let left = node.node(.larg), let right = node.node(.rarg),
-        let leftEnd = left.lastLocation, let rightStart = right.firstLocation,
+      guard !node.bool(.all), let left = node.node(.larg), let right = node.node(.rarg),
+        let leftEnd = spans.lastLocation(of: left), let rightStart = spans.firstLocation(of: right),
         let offset = SQLKeywordLocator.find(
           keywordIn: ["union"], source: context.source, after: leftEnd, before: rightStart)
       else { return nil }
