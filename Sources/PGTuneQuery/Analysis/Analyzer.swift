@@ -90,13 +90,10 @@ public struct Analyzer: Sendable {
     _ statements: inout [StatementAnalysis], steps: [(MigrationStep?, Bool)], source: SourceFile, ranges: [Range<Int>],
     rules: [any QueryRule], configuration: Configuration, jobs: Int
   ) {
-    var state = MigrationState()
-    var reviews: [(index: Int, state: MigrationState)] = []
-    for (index, (step, isDDL)) in steps.enumerated() {
-      if isDDL { reviews.append((index, state)) }
-      if let step { state = state.after(step) }
-    }
-    guard !reviews.isEmpty else { return }
+    let wanted = Set(steps.indices.filter { steps[$0].1 })
+    guard !wanted.isEmpty else { return }
+    let timeline = MigrationTimeline(steps: steps.map(\.0), wanted: wanted)
+    let reviews = wanted.sorted().map { ($0, timeline.state(before: $0)) }
     let current = statements
     let pending = reviews
     let found = ParallelRunner.map(count: pending.count, workers: jobs) { position in

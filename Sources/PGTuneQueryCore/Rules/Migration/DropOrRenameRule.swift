@@ -29,7 +29,7 @@ struct DropOrRenameRule: QueryRule {
     switch root.kind {
     case .dropStmt where root.string(.removeType) == "OBJECT_TABLE":
       let names = root.list(.objects).map { $0.names(.items).last ?? "" }
-      what = names.allSatisfy({ context.migration.tablesCreated.contains($0.lowercased()) }) ? nil : "dropping a table"
+      what = names.allSatisfy({ context.migration.created($0) }) ? nil : "dropping a table"
     case .renameStmt where ["OBJECT_TABLE", "OBJECT_COLUMN"].contains(root.string(.renameType) ?? ""):
       what = context.migration.created(root.node(.relation)) ? nil : "renaming a \(root.string(.renameType) == "OBJECT_COLUMN" ? "column" : "table")"
     case .alterTableStmt:

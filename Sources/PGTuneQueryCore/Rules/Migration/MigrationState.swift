@@ -2,24 +2,42 @@
 /// whether a transaction block is open, whether `lock_timeout` was set, which tables the file
 /// itself created (building an index on a table nobody can be using yet needs no care).
 ///
-/// Computed in file order by folding each statement's `MigrationStep` (Analyzer), so the rules
-/// themselves stay per-statement and run in parallel.
-public struct MigrationState: Sendable, Equatable {
+/// Computed in file order by `MigrationTimeline` from each statement's `MigrationStep` (computed
+/// in the parallel parse), so the rules themselves stay per-statement and run in parallel.
+public struct MigrationState: Sendable {
   public var inTransaction = false
   public var lockTimeoutSet = false
-  /// Lower-cased table names (unqualified) created earlier in the file.
-  public var tablesCreated: Set<String> = []
-  /// `table.column` pairs with a `CHECK (column IS NOT NULL)` added and validated earlier.
-  public var notNullChecked: Set<String> = []
   /// A statement before this one already waited for a table lock without `lock_timeout` (the
   /// rule about it reports once per file).
   public var lockTakenWithoutTimeout = false
+  /// Index of the statement this state comes before, and the file's timeline: a table counts as
+  /// created when the file created it at an earlier index. Sharing one timeline keeps a state a
+  /// few words wide (a snapshot of a growing set per statement was quadratic in a file of
+  /// thousands of CREATE TABLEs).
+  let position: Int
+  let timeline: MigrationTimeline?
 
-  public init() {}
+  public init() {
+    position = 0
+    timeline = nil
+  }
+
+  init(position: Int, timeline: MigrationTimeline, flags: (Bool, Bool, Bool)) {
+    self.position = position
+    self.timeline = timeline
+    (inTransaction, lockTimeoutSet, lockTakenWithoutTimeout) = flags
+  }
 
   public func created(_ relation: Node?) -> Bool {
     guard let name = relation?.string(.relname) else { return false }
-    return tablesCreated.contains(name.lowercased())
+    return created(name)
+  }
+
+  func created(_ name: String) -> Bool { timeline?.isCreated(name, before: position) ?? false }
+
+  /// Whether `table.column` has a validated `CHECK (column IS NOT NULL)` from an earlier statement.
+  public func notNullChecked(table: String, column: String) -> Bool {
+    timeline?.isNotNullChecked("\(table.lowercased()).\(column.lowercased())", before: position) ?? false
   }
 
   /// Whether the statement waits for a lock that blocks an existing table's readers or writers.
@@ -27,24 +45,51 @@ public struct MigrationState: Sendable, Equatable {
     switch step.lock {
     case nil: false
     case .always: true
-    case .table(let name): !tablesCreated.contains(name.lowercased())
+    case .table(let name): !created(name)
+    }
+  }
+}
+
+/// A file's migration facts in statement order: where each table was first created, where each
+/// NOT NULL check was validated, and the state before every statement.
+public final class MigrationTimeline: @unchecked Sendable {
+  // Written only while `init` folds the steps, read-only afterwards.
+  private var tablesCreated: [String: Int] = [:]
+  private var notNullChecks: [String: Int] = [:]
+  /// The flags before each statement asked for (states are made on demand: a state holds its
+  /// timeline, so the timeline must not hold states).
+  private var flagsBefore: [Int: (Bool, Bool, Bool)] = [:]
+
+  /// - Parameters:
+  ///   - steps: each statement's step (nil: it did not parse).
+  ///   - wanted: the statements whose state is kept.
+  public init(steps: [MigrationStep?], wanted: Set<Int>) {
+    var flags = (inTransaction: false, lockTimeoutSet: false, lockTaken: false)
+    for (index, step) in steps.enumerated() {
+      let state = MigrationState(position: index, timeline: self, flags: flags)
+      if wanted.contains(index) { flagsBefore[index] = flags }
+      guard let step else { continue }
+      if !flags.lockTimeoutSet, state.blocks(step) { flags.lockTaken = true }
+      switch step.effect {
+      case .begin: flags.inTransaction = true
+      case .end: flags.inTransaction = false
+      case .setLockTimeout(let on): flags.lockTimeoutSet = on
+      case .createTable(let name): if tablesCreated[name.lowercased()] == nil { tablesCreated[name.lowercased()] = index }
+      case .checkNotNull(let table, let column):
+        let key = "\(table.lowercased()).\(column.lowercased())"
+        if notNullChecks[key] == nil { notNullChecks[key] = index }
+      case .none: break
+      }
     }
   }
 
-  /// The state after a statement with this effect.
-  public func after(_ step: MigrationStep) -> MigrationState {
-    var next = self
-    if !lockTimeoutSet, blocks(step) { next.lockTakenWithoutTimeout = true }
-    switch step.effect {
-    case .begin: next.inTransaction = true
-    case .end: next.inTransaction = false
-    case .setLockTimeout(let on): next.lockTimeoutSet = on
-    case .createTable(let name): next.tablesCreated.insert(name.lowercased())
-    case .checkNotNull(let table, let column): next.notNullChecked.insert("\(table.lowercased()).\(column.lowercased())")
-    case .none: break
-    }
-    return next
+  /// The state before statement `index` (one of those asked for).
+  public func state(before index: Int) -> MigrationState {
+    MigrationState(position: index, timeline: self, flags: flagsBefore[index] ?? (false, false, false))
   }
+
+  func isCreated(_ name: String, before position: Int) -> Bool { (tablesCreated[name.lowercased()] ?? .max) < position }
+  func isNotNullChecked(_ key: String, before position: Int) -> Bool { (notNullChecks[key] ?? .max) < position }
 }
 
 /// A statement's effect on `MigrationState`, and the table lock it waits for.

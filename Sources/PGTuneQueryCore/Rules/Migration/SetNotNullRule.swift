@@ -24,7 +24,7 @@ struct SetNotNullRule: QueryRule {
     guard !context.migration.created(table), let tableName = table?.string(.relname) else { return [] }
     return MigrationFacts.alterCommands(context.root).compactMap { subtype, command in
       guard subtype == "AT_SetNotNull", let column = command.string(.name),
-        !context.migration.notNullChecked.contains("\(tableName.lowercased()).\(column.lowercased())")
+        !context.migration.notNullChecked(table: tableName, column: column)
       else { return nil }
       return RuleViolation(
         offset: context.statement.start,
