@@ -68,7 +68,14 @@ public struct SourceText: Sendable {
       let middle = (low + high + 1) / 2
       if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
     }
-    let column = 1 + scalars(before: offset) - scalars(before: lineStarts[low])
+    let lineStart = lineStarts[low]
+    // Short distances are counted directly; the checkpoints are for very long lines.
+    guard offset - lineStart > 2 * Self.checkpointStride else {
+      var column = 1
+      for index in lineStart..<offset where bytes[index] & 0xC0 != 0x80 { column += 1 }
+      return SourcePosition(line: low + 1, column: column)
+    }
+    let column = 1 + scalars(before: offset) - scalars(before: lineStart)
     return SourcePosition(line: low + 1, column: column)
   }
 
