@@ -49,7 +49,9 @@ public struct Analyzer: Sendable {
       }
       analysis.name = statement.directives.name
       analysis.maxCostIncrease = statement.directives.maxCostIncrease
-      return (analysis, statement.root.map(MigrationStep.init), statement.root.map(Self.mayBreakAMigration) ?? false)
+      // DDL keeps its tree for the migration rules (few statements, small trees); the rest drop theirs.
+      let isDDL = statement.root.map(Self.mayBreakAMigration) ?? false
+      return (analysis, statement.root.map(MigrationStep.init), isDDL ? statement : nil)
     }
     let migrationRules = enabledMigrationRules()
     var results: [FileAnalysis] = []
@@ -60,7 +62,7 @@ public struct Analyzer: Sendable {
       cursor += count
       var statements = fileParsed.map(\.0)
       if !migrationRules.isEmpty {
-        Self.reviewMigrations(&statements, steps: fileParsed.map { ($0.1, $0.2) }, source: source, ranges: splits[file],
+        Self.reviewMigrations(&statements, steps: fileParsed.map { ($0.1, $0.2) }, source: source,
           rules: migrationRules, configuration: configuration, jobs: jobs)
       }
       // A mistyped id in an ignore-file comment is reported on the statement after it.
@@ -85,26 +87,25 @@ public struct Analyzer: Sendable {
 
   /// The migration rules need what came before in the file (a BEGIN, a SET lock_timeout, the
   /// tables the file created): fold each statement's step in file order, then run the rules on
-  /// the DDL statements only — parsed again, in parallel; a query file has none.
+  /// the DDL statements only (their trees kept from the parse), in parallel; a query file has none.
   private static func reviewMigrations(
-    _ statements: inout [StatementAnalysis], steps: [(MigrationStep?, Bool)], source: SourceFile, ranges: [Range<Int>],
+    _ statements: inout [StatementAnalysis], steps: [(MigrationStep?, ParsedStatement?)], source: SourceFile,
     rules: [any QueryRule], configuration: Configuration, jobs: Int
   ) {
-    let wanted = Set(steps.indices.filter { steps[$0].1 })
+    let wanted = Set(steps.indices.filter { steps[$0].1 != nil })
     guard !wanted.isEmpty else { return }
     let timeline = MigrationTimeline(steps: steps.map(\.0), wanted: wanted)
-    let reviews = wanted.sorted().map { ($0, timeline.state(before: $0)) }
+    let reviews = wanted.sorted().compactMap { index in steps[index].1.map { (index, $0, timeline.state(before: index)) } }
     let current = statements
     let pending = reviews
     let found = ParallelRunner.map(count: pending.count, workers: jobs) { position in
-      let (index, state) = pending[position]
-      let statement = StatementParser.parse(source, range: ranges[index])
+      let (index, statement, state) = pending[position]
       guard let root = statement.root else { return [Finding]() }
       let context = RuleContext(
         source: source, statement: statement, root: root, entries: TreeWalker.walk(root), options: [:], migration: state)
       return Self.findings(of: rules, in: context, configuration: configuration, suppression: current[index].suppression)
     }
-    for ((index, _), findings) in zip(reviews, found) where !findings.isEmpty {
+    for ((index, _, _), findings) in zip(reviews, found) where !findings.isEmpty {
       statements[index].findings = (statements[index].findings + findings).sorted(by: Finding.inSourceOrder)
     }
   }
