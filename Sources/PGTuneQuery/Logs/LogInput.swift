@@ -80,8 +80,19 @@ public struct LogReader: Sendable {
       case .stderr: event = stderrReader.feed(line)
       case .csv: event = csvReader.feed(line)
       case .json:
-        event = JSONLogReader.event(from: line)
-        if event == nil && unrecognizedJSON.count < 5 && !line.isEmpty { unrecognizedJSON.append(String(line.prefix(200))) }
+        var parsed = JSONLogReader.event(from: line)
+        if parsed == nil {
+          // A logging service's envelope (Cloud SQL, CloudNativePG) around the server's line.
+          switch CloudJSONLog.unwrap(line) {
+          case .stderrLine(let text): parsed = stderrReader.feed(Substring(text))
+          case .event(let unwrapped): parsed = unwrapped
+          case .service, nil: break
+          }
+        }
+        event = parsed
+        if event == nil && unrecognizedJSON.count < 5 && !line.isEmpty && CloudJSONLog.unwrap(line) == nil {
+          unrecognizedJSON.append(String(line.prefix(200)))
+        }
       }
       if let event {
         messages += 1

@@ -120,18 +120,22 @@ public struct StderrLogReader {
         // `[1234]` or `[1234-1]` (%p, or syslog's [pid-line]).
         let inner = word.dropFirst().dropLast()
         let digits = inner.prefix { LogPrefixScanner.isDigit($0) }
-        if !digits.isEmpty, digits.count == inner.count || inner[digits.endIndex] == UInt8(ascii: "-") {
+        // The first such bracket is the pid; a later one is a line number (`[%p]: [%l-1]`).
+        if event.pid == nil, !digits.isEmpty, digits.count == inner.count || inner[digits.endIndex] == UInt8(ascii: "-") {
           event.pid = String(Substring(digits))
         }
-      } else if let equals {
-        let key = String(Substring(word[word.startIndex..<equals]))
-        let value = String(Substring(word[bytes.index(after: equals)...]))
-        switch key {
-        case "user": event.user = value
-        case "db", "database": event.database = value
-        case "app", "application": event.application = value
-        case "pid": event.pid = value
-        default: break
+      } else if equals != nil {
+        // `user=app` or, without blanks between them, `db=shop,user=app` (Cloud SQL's prefix).
+        for part in word.split(separator: UInt8(ascii: ",")) {
+          guard let sign = part.firstIndex(of: UInt8(ascii: "=")) else { continue }
+          let value = String(Substring(part[part.index(after: sign)...]))
+          switch String(Substring(part[part.startIndex..<sign])) {
+          case "user": event.user = value
+          case "db", "database": event.database = value
+          case "app", "application": event.application = value
+          case "pid": event.pid = value
+          default: break
+          }
         }
       } else if let at, at < word.endIndex {
         if at > word.startIndex { event.user = String(Substring(word[word.startIndex..<at])) }

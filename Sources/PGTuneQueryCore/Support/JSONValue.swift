@@ -304,7 +304,7 @@ extension JSONValue {
   }
 
   /// Integers without a fraction (`35.5`, `2550`), as PostgreSQL prints them.
-  static func format(_ number: Double) -> String {
+  package static func format(_ number: Double) -> String {
     if number == number.rounded(), abs(number) < 1e15 { return String(Int64(number)) }
     return "\(number)"
   }

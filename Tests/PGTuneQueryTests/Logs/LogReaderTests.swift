@@ -64,6 +64,24 @@ import Testing
     #expect(log.errors["22012"]?.statement == "SELECT 1/0")
   }
 
+  /// Hosted PostgreSQL's JSON: Cloud SQL through Cloud Logging (`textPayload` with Cloud SQL's
+  /// prefix, or `jsonPayload.message`) and CloudNativePG (`record` objects; the operator's own
+  /// lines are not queries). Detected as JSON with no option, counted like the stderr log.
+  @Test(arguments: ["cloudsql.json", "cloudnativepg.json"])
+  func hostedJSONLogs(fixture: String) throws {
+    let (log, diagnosis) = try report(fixture)
+    #expect(diagnosis.format == .json)
+    #expect(log.totalQueries == 3, "\(fixture)")
+    #expect(log.totalErrors == 1)
+    let error = try #require(log.errors.values.first)
+    #expect(error.message.contains("relation \"ordres\" does not exist"))
+    #expect(error.statement == "SELECT * FROM ordres")
+    #expect(log.byUser["report"]?.calls == 1 && log.byUser["app"]?.calls == 2)
+    #expect(log.byDatabase["shop"]?.calls == 3)
+    #expect(log.queries.values.contains { $0.calls == 2 && $0.query.contains("customer_id = $1") })
+    #expect(diagnosis.unrecognizedLines.isEmpty, "\(diagnosis.unrecognizedLines)")
+  }
+
   @Test func filters() throws {
     var filter = LogFilter()
     filter.database = "dw"
