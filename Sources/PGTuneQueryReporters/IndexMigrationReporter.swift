@@ -7,6 +7,8 @@ public enum IndexMigrationReporter {
     public let suggestion: IndexSuggestion
     public var statements: [String]
     public var totalSaved: Double
+    /// Narrower suggestions folded in: their keys lead this one's, so it serves their statements.
+    public var covers: [String] = []
   }
 
   public static func merge(_ files: [FileAnalysis]) -> [MergedSuggestion] {
@@ -26,8 +28,34 @@ public enum IndexMigrationReporter {
         }
       }
     }
-    return order.compactMap { merged[$0] }.enumerated()
+    return foldPrefixes(order.compactMap { merged[$0] }).enumerated()
       .sorted { ($1.element.totalSaved, $0.offset) < ($0.element.totalSaved, $1.offset) }.map(\.element)
+  }
+
+  /// A suggestion whose keys are the leading keys of another's on the same table (same
+  /// predicate, its INCLUDE columns among the other's columns) is left out: the wider index
+  /// serves the same lookups, and the migration would otherwise build and maintain both
+  /// (`(part_id)` beside `(part_id, supp_id)`). Its statements move to the wider one, with the
+  /// saving the narrower index showed for them.
+  static func foldPrefixes(_ items: [MergedSuggestion]) -> [MergedSuggestion] {
+    var items = items
+    var dropped = Set<Int>()
+    for (index, item) in items.enumerated() {
+      let narrow = item.suggestion.candidate
+      let wider = items.indices.filter { other in
+        let candidate = items[other].suggestion.candidate
+        return other != index && !dropped.contains(other) && candidate.relation.schema == narrow.relation.schema
+          && candidate.relation.name == narrow.relation.name && candidate.predicate == narrow.predicate
+          && candidate.keys.count > narrow.keys.count && Array(candidate.keys.prefix(narrow.keys.count)) == narrow.keys
+          && Set(narrow.include).isSubset(of: Set(candidate.keys.map(\.text) + candidate.include))
+      }.max { items[$0].totalSaved < items[$1].totalSaved }
+      guard let wider else { continue }
+      dropped.insert(index)
+      items[wider].statements += item.statements.filter { !items[wider].statements.contains($0) }
+      items[wider].totalSaved += item.totalSaved
+      items[wider].covers.append(item.suggestion.name)
+    }
+    return items.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
   }
 
   public static func render(_ files: [FileAnalysis]) -> String {
@@ -45,6 +73,9 @@ public enum IndexMigrationReporter {
         text += "; not verified (hypopg not installed)\n"
       }
       text += "-- used by: \(item.statements.joined(separator: ", "))\n"
+      if !item.covers.isEmpty {
+        text += "-- also serves what \(item.covers.joined(separator: ", ")) was suggested for (its keys lead this one's): not built separately\n"
+      }
       if let note = item.suggestion.note { text += "-- note: \(note)\n" }
       text += item.suggestion.ddl + "\n"
     }
