@@ -14,7 +14,20 @@ root=${DEB_TEST_ROOT:-/tmp/pgtune-query-debroot}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 fail() { echo "deb-test: FAIL: $*" >&2; exit 1; }
 
-if [[ $(id -u) -ne 0 ]]; then echo "deb-test: skipped (needs root for chroot)" >&2; exit 0; fi
+# make install / make uninstall into a staging directory: every file where packagers expect it,
+# and nothing left behind.
+stage=$(mktemp -d)
+make --no-print-directory install DESTDIR="$stage" PREFIX=/usr/local >/dev/null
+for file in bin/pgtune-query share/man/man1/pgtune-query.1 share/bash-completion/completions/pgtune-query \
+  share/zsh/site-functions/_pgtune-query share/fish/vendor_completions.d/pgtune-query.fish; do
+  [[ -f $stage/usr/local/$file ]] || fail "make install did not install $file"
+done
+make --no-print-directory uninstall DESTDIR="$stage" PREFIX=/usr/local >/dev/null
+left=$(find "$stage" -type f | head -1)
+[[ -z $left ]] || fail "make uninstall left $left"
+rm -rf "$stage"
+
+if [[ $(id -u) -ne 0 ]]; then echo "deb-test: make install/uninstall OK; the package test is skipped (needs root for chroot)" >&2; exit 0; fi
 if [[ ! -x $root/usr/bin/apt-get ]]; then
   command -v debootstrap >/dev/null || fail "debootstrap is not installed (scripts/install-deps.sh --with-test-services)"
   rm -rf "$root"
@@ -69,4 +82,4 @@ grep -q 'queries' "$work/report.out" || fail "report printed no query summary"
 DEBIAN_FRONTEND=noninteractive in_root apt-get purge -y -qq pgtune-query >/dev/null 2>&1 || fail "apt-get purge"
 [[ ! -e $root/usr/bin/pgtune-query ]] || fail "purge left /usr/bin/pgtune-query"
 rm -rf "$work"
-echo "deb-test: $(basename "$deb") installed into a fresh Debian 12 root; --version, analyze, report, man page and completions OK; purged"
+echo "deb-test: make install/uninstall OK; $(basename "$deb") installed into a fresh Debian 12 root; --version, analyze, report, man page and completions OK; purged"

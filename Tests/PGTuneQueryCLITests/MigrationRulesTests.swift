@@ -10,7 +10,7 @@ import Testing
   @Test func migrationFolderFindingsAndPositions() throws {
     let result = try runPGTuneQuery(["analyze", "--quiet", Repository.path("Fixtures/migrations")])
     #expect(result.status == 1, "\(result.stderr)")
-    let found = result.stdout.split(separator: "\n").filter { !$0.hasPrefix(" ") }.map { line in
+    let found = result.stdout.split(separator: "\n").filter { !$0.hasPrefix(" ") && !$0.contains(": rewrite ") }.map { line in
       String(line.dropFirst(Repository.path("Fixtures/migrations").count + 1).prefix { $0 != "]" }) + "]"
     }
     #expect(
@@ -22,6 +22,11 @@ import Testing
         "20260101_add_billing.sql:7:1: error: [concurrently-in-transaction]",
         "20260101_add_billing.sql:8:1: warning: [column-type-change]",
         "20260102_safe.sql:6:1: info: [drop-or-rename]",
+        // A function and a DO block in a migration: the statements inside at their positions;
+        // lock_timeout is set, so the ALTER after them is quiet.
+        "20260103_functions.sql:5:3: warning: [update-without-where]",
+        "20260103_functions.sql:6:46: error: [compare-to-null]",
+        "20260103_functions.sql:12:3: warning: [delete-without-where]",
       ], "\(result.stdout)")
   }
 
