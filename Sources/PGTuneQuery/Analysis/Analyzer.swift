@@ -101,8 +101,8 @@ public struct Analyzer: Sendable {
     let found = ParallelRunner.map(count: pending.count, workers: jobs) { position in
       let (index, statement, state) = pending[position]
       guard let root = statement.root else { return [Finding]() }
-      let context = RuleContext(
-        source: source, statement: statement, root: root, entries: TreeWalker.walk(root), options: [:], migration: state)
+      // The migration rules read the statement node, not the walk: no second walk of the tree.
+      let context = RuleContext(source: source, statement: statement, root: root, entries: [], options: [:], migration: state)
       return Self.findings(of: rules, in: context, configuration: configuration, suppression: current[index].suppression)
     }
     for ((index, _, _), findings) in zip(reviews, found) where !findings.isEmpty {

@@ -1,4 +1,5 @@
-/// What the migration rules share: the table a DDL statement changes, its ALTER TABLE commands,
+/// What the migration rules share (they look at the statement node only: their context has no
+/// tree walk, `RuleContext.entries` is empty): the table a DDL statement changes, its ALTER TABLE commands,
 /// the functions that make a default volatile.
 enum MigrationFacts {
   /// The `ALTER TABLE` commands of the statement, with their subtype (`AT_AddColumn`…).
