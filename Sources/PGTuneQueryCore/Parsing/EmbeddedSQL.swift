@@ -117,7 +117,7 @@ public struct EmbeddedSQL: Sendable, Equatable {
       let needle = Array(text.utf8)
       return needle.isEmpty ? nil : firstIndex(of: needle, in: tail).map { ($0, $0 + needle.count) }
     }
-    if StatementParser.parse(sql: query).first?.error == nil {
+    if startsWithStatementKeyword(query) {
       if let (from, to) = find(query) { return (query, 0, from, to) }
       if query.hasPrefix(select), let (from, to) = find(String(query.dropFirst(select.count))) {
         return (query, select.utf8.count, from, to)
@@ -128,6 +128,20 @@ public struct EmbeddedSQL: Sendable, Equatable {
     guard let (from, to) = find(expression) else { return nil }
     return (select + expression, select.utf8.count, from, to)
   }
+
+  /// Whether PL/pgSQL handed over a statement (`UPDATE …`, a PERFORM's `SELECT …`) rather than
+  /// an expression: its first word is a statement keyword. A keyword test instead of a parse: the
+  /// rules parse the text anyway, and a function body holds dozens of expressions.
+  static func startsWithStatementKeyword(_ query: String) -> Bool {
+    let word = query.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }.prefix { $0.isLetter }.uppercased()
+    return statementKeywords.contains(word)
+  }
+
+  static let statementKeywords: Set<String> = [
+    "SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "MERGE", "VALUES", "TABLE", "CREATE", "ALTER", "DROP", "TRUNCATE",
+    "GRANT", "REVOKE", "LOCK", "SET", "RESET", "SHOW", "COPY", "CALL", "ANALYZE", "VACUUM", "REFRESH", "NOTIFY",
+    "LISTEN", "UNLISTEN", "COMMENT", "EXPLAIN", "REINDEX", "CLUSTER", "SECURITY", "DISCARD", "IMPORT", "REASSIGN",
+  ]
 
   static func firstIndex(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
     guard let first = needle.first, needle.count <= haystack.count else { return nil }

@@ -33,6 +33,11 @@ public struct PsqlScript: Sendable {
   static let conditionalCommands: Set<String> = ["if", "elif", "else", "endif"]
 
   public static func read(_ source: SourceFile, variables initial: [String: String] = [:]) -> PsqlScript {
+    // Plain SQL (no meta-command line, no variable known from an including script) has nothing
+    // to read: one scan for a line-leading backslash, not a lexer pass over the whole file.
+    if initial.isEmpty, !Reader.hasMetaCommand(source.bytes) {
+      return PsqlScript(source: source, includes: [], skipped: [], variables: [:])
+    }
     var reader = Reader(bytes: source.bytes, variables: initial)
     reader.run()
     let rewritten = reader.changed ? SourceFile(name: source.name, bytes: reader.output) : source
