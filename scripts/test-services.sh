@@ -58,6 +58,8 @@ start_memcached() {
   if tcp_open "$memcached_port"; then return 0; fi
   local user=()
   if [[ $(id -u) -eq 0 ]]; then user=(-u memcache); id memcache >/dev/null 2>&1 || user=(-u nobody); fi
+  # memcached writes its pid file after dropping to that user: let it, or stop cannot find it.
+  if ((${#user[@]})); then chown "${user[1]}" "$root/memcached"; fi
   memcached -d -l 127.0.0.1 -p "$memcached_port" -U 0 -m 64 "${user[@]}" -P "$root/memcached/memcached.pid"
   wait_for "Memcached" tcp_open "$memcached_port"
 }
@@ -71,6 +73,8 @@ stop_all() {
     kill "$(cat "$root/memcached/memcached.pid")" 2>/dev/null || true
     rm -f "$root/memcached/memcached.pid"
   fi
+  # A daemon started before the pid file could be written (older runs) is found by its command line.
+  pkill -f "memcached -d -l 127.0.0.1 -p $memcached_port " 2>/dev/null || true
 }
 
 print_env() {
