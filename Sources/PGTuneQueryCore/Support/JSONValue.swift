@@ -193,64 +193,47 @@ private struct JSONParser {
     return value
   }
 
+  /// Checks the string up to its closing quote (escapes well formed, no raw control character);
+  /// the decoding of escapes is the parse tree's (`JSONString.unescape`).
   private mutating func stringLiteral() throws(JSONSyntaxError) -> String {
     index += 1  // the opening quote
-    var scalars: [UInt8] = []
+    let start = index
+    var escaped = false
     while true {
       guard let byte = peek() else { throw error("unterminated string") }
-      index += 1
       switch byte {
-      case UInt8(ascii: "\""):
-        return String(decoding: scalars, as: UTF8.self)
       case UInt8(ascii: "\\"):
-        try escape(into: &scalars)
+        escaped = true
+        index += 1
+        try checkEscape()
+      case UInt8(ascii: "\""):
+        index += 1
+        let content = bytes[start..<index - 1]
+        guard escaped else { return String(decoding: content, as: UTF8.self) }
+        return content.withUnsafeBufferPointer { JSONString.unescape($0) }
       case 0..<0x20:
-        index -= 1
         throw error("control character in a string")
       default:
-        scalars.append(byte)
+        index += 1
       }
     }
   }
 
-  private mutating func escape(into output: inout [UInt8]) throws(JSONSyntaxError) {
+  /// The escape after a backslash: one of `"\/bfnrt`, or `u` and four hex digits.
+  private mutating func checkEscape() throws(JSONSyntaxError) {
     guard let byte = peek() else { throw error("unterminated string") }
-    index += 1
     switch byte {
-    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(byte)
-    case UInt8(ascii: "b"): output.append(0x08)
-    case UInt8(ascii: "f"): output.append(0x0C)
-    case UInt8(ascii: "n"): output.append(0x0A)
-    case UInt8(ascii: "r"): output.append(0x0D)
-    case UInt8(ascii: "t"): output.append(0x09)
+    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+      UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+      index += 1
     case UInt8(ascii: "u"):
-      var code = try hexQuad()
-      if (0xD800..<0xDC00).contains(code), peek() == UInt8(ascii: "\\"), index + 1 < bytes.count,
-        bytes[index + 1] == UInt8(ascii: "u")
-      {
-        let save = index
-        index += 2
-        let low = try hexQuad()
-        if (0xDC00..<0xE000).contains(low) {
-          code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-        } else {
-          index = save
-        }
+      guard bytes.count - index >= 5, bytes[(index + 1)...(index + 4)].allSatisfy({ $0.isHexDigit }) else {
+        throw error("invalid \\u escape")
       }
-      let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
-      output.append(contentsOf: Array(String(Character(scalar)).utf8))
+      index += 5
     default:
-      index -= 1
       throw error("invalid escape")
     }
-  }
-
-  private mutating func hexQuad() throws(JSONSyntaxError) -> UInt32 {
-    guard bytes.count - index >= 4,
-      let code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
-    else { throw error("invalid \\u escape") }
-    index += 4
-    return code
   }
 
   private mutating func skipWhitespace() {
@@ -325,5 +308,12 @@ extension JSONValue {
       }
     }
     output += "\""
+  }
+}
+
+extension UInt8 {
+  fileprivate var isHexDigit: Bool {
+    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self)
+      || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(self)
   }
 }
