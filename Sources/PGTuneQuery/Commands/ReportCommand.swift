@@ -48,7 +48,10 @@ public enum ReportCommand {
     var rereadRecorded = false
     for path in named {
       if path == "-" {
-        (inputs, handles, sizes, ledgerKeys) = (inputs + [path], handles + [.standardInput], sizes + [nil], ledgerKeys + [nil])
+        inputs.append(path)
+        handles.append(.standardInput)
+        sizes.append(nil)
+        ledgerKeys.append(nil)
         continue
       }
       var isDirectory: ObjCBool = false

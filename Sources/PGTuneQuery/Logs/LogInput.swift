@@ -75,23 +75,21 @@ public struct LogReader: Sendable {
         if line.isEmpty { return }
         detected = LogFormat.detect(line)
       }
-      let event: LogEvent?
+      var event: LogEvent?
       switch detected ?? .stderr {
       case .stderr: event = stderrReader.feed(line)
       case .csv: event = csvReader.feed(line)
       case .json:
-        var parsed = JSONLogReader.event(from: line)
-        if parsed == nil {
+        event = JSONLogReader.event(from: line)
+        if event == nil {
           // A logging service's envelope (Cloud SQL, CloudNativePG) around the server's line.
           switch CloudJSONLog.unwrap(line) {
-          case .stderrLine(let text): parsed = stderrReader.feed(Substring(text))
-          case .event(let unwrapped): parsed = unwrapped
-          case .service, nil: break
+          case .stderrLine(let text): event = stderrReader.feed(Substring(text))
+          case .event(let unwrapped): event = unwrapped
+          case .service: break
+          case nil:
+            if unrecognizedJSON.count < 5 && !line.isEmpty { unrecognizedJSON.append(String(line.prefix(200))) }
           }
-        }
-        event = parsed
-        if event == nil && unrecognizedJSON.count < 5 && !line.isEmpty && CloudJSONLog.unwrap(line) == nil {
-          unrecognizedJSON.append(String(line.prefix(200)))
         }
       }
       if let event {

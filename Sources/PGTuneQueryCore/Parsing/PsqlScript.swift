@@ -150,10 +150,10 @@ private struct Reader {
       index += 1
       return
     }
-    let tag = Array(bytes[index...end])
+    let tag = bytes[index...end]
     var position = end + 1
     while position + tag.count <= bytes.count {
-      if bytes[position] == UInt8(ascii: "$"), Array(bytes[position..<position + tag.count]) == tag {
+      if bytes[position] == UInt8(ascii: "$"), bytes[position..<position + tag.count].elementsEqual(tag) {
         index = position + tag.count
         return
       }
