@@ -38,55 +38,66 @@ public enum ReportCommand {
     request.fromStore ? fromStore(request) : fromLogs(request)
   }
 
-  private static func fromLogs(_ request: ReportRequest) -> ReportOutcome {
-    var outcome = ReportOutcome()
-    let named = request.inputs.isEmpty ? ["-"] : request.inputs
-    var inputs: [String] = []
+  /// The logs to read now: each opened (positioned where the last run stopped for a grown one),
+  /// with its size still to read and its read-once key; recorded ones are left out with a note.
+  private struct OpenedInputs {
+    var paths: [String] = []
     var handles: [FileHandle] = []
     var sizes: [Int?] = []
     var ledgerKeys: [String?] = []
+    /// `--reread` of a log the store holds already: the run is not recorded again.
     var rereadRecorded = false
-    for path in named {
+
+    mutating func add(_ path: String, _ handle: FileHandle, size: Int?, key: String?) {
+      paths.append(path)
+      handles.append(handle)
+      sizes.append(size)
+      ledgerKeys.append(key)
+    }
+  }
+
+  private static func open(_ request: ReportRequest, _ outcome: inout ReportOutcome) -> OpenedInputs? {
+    var opened = OpenedInputs()
+    for path in request.inputs.isEmpty ? ["-"] : request.inputs {
       if path == "-" {
-        inputs.append(path)
-        handles.append(.standardInput)
-        sizes.append(nil)
-        ledgerKeys.append(nil)
+        opened.add(path, .standardInput, size: nil, key: nil)
         continue
       }
       var isDirectory: ObjCBool = false
       guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-        let opened = FileHandle(forReadingAtPath: path)
+        let handle = FileHandle(forReadingAtPath: path)
       else {
         outcome.diagnostics.append(Diagnostic(.error, "\(path): cannot read the log file"))
         outcome.status = .usage
-        return outcome
+        return nil
       }
       let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-      var key: String?
-      var start = 0
-      if let store = request.store {
-        let decision: InputLedger.Decision
-        (decision, key) = InputLedger.decide(path: path, store: store)
-        if request.reread && decision != .readAll { rereadRecorded = true }
-        switch request.reread ? .readAll : decision {
-        case .readAll: break
-        case .skip(let recordedAt):
-          outcome.diagnostics.append(
-            Diagnostic(.note, "\(path): already recorded in the store (\(ISO8601DateFormatter().string(from: recordedAt))): skipped; --reread reads it again"))
-          try? opened.close()
-          continue
-        case .readFrom(let offset):
-          outcome.diagnostics.append(Diagnostic(.note, "\(path): recorded up to byte \(offset) before: reading what was added since"))
-          _ = try? opened.seek(toOffset: UInt64(offset))
-          start = offset
-        }
+      guard let store = request.store else {
+        opened.add(path, handle, size: size, key: nil)
+        continue
       }
-      inputs.append(path)
-      handles.append(opened)
-      sizes.append(size.map { $0 - start })
-      ledgerKeys.append(key)
+      let (decision, key) = InputLedger.decide(path: path, store: store)
+      if request.reread && decision != .readAll { opened.rereadRecorded = true }
+      switch request.reread ? .readAll : decision {
+      case .readAll:
+        opened.add(path, handle, size: size, key: key)
+      case .skip(let recordedAt):
+        outcome.diagnostics.append(
+          Diagnostic(.note, "\(path): already recorded in the store (\(ISO8601DateFormatter().string(from: recordedAt))): skipped; --reread reads it again"))
+        try? handle.close()
+      case .readFrom(let offset):
+        outcome.diagnostics.append(Diagnostic(.note, "\(path): recorded up to byte \(offset) before: reading what was added since"))
+        _ = try? handle.seek(toOffset: UInt64(offset))
+        opened.add(path, handle, size: size.map { $0 - offset }, key: key)
+      }
     }
+    return opened
+  }
+
+  private static func fromLogs(_ request: ReportRequest) -> ReportOutcome {
+    var outcome = ReportOutcome()
+    guard let opened = open(request, &outcome) else { return outcome }
+    let (inputs, handles, sizes, ledgerKeys) = (opened.paths, opened.handles, opened.sizes, opened.ledgerKeys)
     guard !handles.isEmpty else {
       outcome.diagnostics.append(
         Diagnostic(.note, "nothing new to read: every log was recorded already (report --from-store shows all that is recorded)"))
@@ -117,7 +128,7 @@ public enum ReportCommand {
       outcome.status = .noQueries
       return outcome
     }
-    if rereadRecorded {
+    if opened.rereadRecorded {
       // Recording a second copy is what read-once prevents: the store keeps the first.
       outcome.diagnostics.append(Diagnostic(.note, "--reread: this run is not recorded in the store, which holds these logs already"))
     } else if let store = request.store {
