@@ -1,0 +1,137 @@
+import Foundation
+
+/// The bytes of one log read so far, cut into lines: a gzip stream is inflated, an unfinished
+/// line waits for the next block, a line longer than `LogReader.maxLineBytes` is cut there.
+struct LogStream {
+  private var lines: LogLines
+  private let maxLineBytes: Int
+  private var gzip: GzipDecoder?
+  private var first = true
+  private var remainder = Data()
+  private var truncatedLines = 0
+  /// Bytes of an over-long line still to be skipped up to its newline (see maxLineBytes).
+  private var skippingLongLine = false
+
+  init(reader: LogReader) {
+    lines = LogLines(reader: reader)
+    maxLineBytes = reader.maxLineBytes
+  }
+
+  mutating func append(_ input: Data) {
+    var block = input
+    if first {
+      first = false
+      if GzipDecoder.isGzip(block) { gzip = GzipDecoder() }
+    }
+    if let gzip { block = gzip.inflate(block) }
+    // Only the new bytes are searched for a line end: one 200 MB line costs one pass, not one
+    // pass per block over everything read so far.
+    guard let lastNewline = block.lastIndex(of: 0x0A) else {
+      if skippingLongLine { return }
+      remainder.append(block)
+      if remainder.count > maxLineBytes {
+        remainder = Data(remainder.prefix(maxLineBytes))
+        skippingLongLine = true
+        truncatedLines += 1
+      }
+      return
+    }
+    if skippingLongLine {
+      // The end of the over-long line is the first newline of this block.
+      let firstNewline = block.firstIndex(of: 0x0A) ?? lastNewline
+      lines.consume(String(decoding: remainder, as: UTF8.self)[...])
+      remainder = Data()
+      skippingLongLine = false
+      block = Data(block[(firstNewline + 1)...])
+      guard let newLast = block.lastIndex(of: 0x0A) else {
+        remainder.append(block)
+        return
+      }
+      consumeLines(through: newLast, of: block)
+      return
+    }
+    consumeLines(through: lastNewline, of: block)
+  }
+
+  /// The waiting bytes and `block` up to its newline at `lastNewline` become lines; what follows
+  /// it waits for the next block.
+  private mutating func consumeLines(through lastNewline: Data.Index, of block: Data) {
+    remainder.append(block[block.startIndex..<lastNewline])
+    let text = String(decoding: remainder, as: UTF8.self)
+    remainder = Data(block[(lastNewline + 1)...])
+    // Split on bytes, not Characters: lines are found at memchr speed.
+    for line in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) { lines.consume(Substring(line)) }
+  }
+
+  mutating func finish() -> (LogReport, LogDiagnosis) {
+    gzip?.finish()
+    if !remainder.isEmpty || skippingLongLine { lines.consume(String(decoding: remainder, as: UTF8.self)[...]) }
+    return lines.finish(readFailure: gzip?.failure, truncatedLines: truncatedLines)
+  }
+}
+
+/// Lines to events to aggregates: the format (detected from the first line unless given), each
+/// format's reader, and the aggregator.
+struct LogLines {
+  private var aggregator: LogAggregator
+  private var stderrReader: StderrLogReader
+  private var csvReader = CSVLogReader()
+  private var detected: LogFormat?
+  private let prefix: LogLinePrefix?
+  private var lines = 0
+  private var messages = 0
+  private var unrecognizedJSON: [String] = []
+
+  init(reader: LogReader) {
+    aggregator = LogAggregator(filter: reader.filter, configuration: reader.configuration)
+    aggregator.maxQueries = reader.maxQueries
+    stderrReader = StderrLogReader(prefix: reader.prefix)
+    detected = reader.format
+    prefix = reader.prefix
+  }
+
+  mutating func consume(_ text: Substring) {
+    lines += 1
+    var line = text
+    if line.last == "\r" { line = line.dropLast() }
+    if detected == nil {
+      if line.isEmpty { return }
+      detected = LogFormat.detect(line)
+    }
+    if let event = event(from: line) {
+      messages += 1
+      aggregator.consume(event)
+    }
+  }
+
+  private mutating func event(from line: Substring) -> LogEvent? {
+    switch detected ?? .stderr {
+    case .stderr: return stderrReader.feed(line)
+    case .csv: return csvReader.feed(line)
+    case .json:
+      if let event = JSONLogReader.event(from: line) { return event }
+      // A logging service's envelope (Cloud SQL, CloudNativePG) around the server's line.
+      switch CloudJSONLog.unwrap(line) {
+      case .stderrLine(let text): return stderrReader.feed(Substring(text))
+      case .event(let unwrapped): return unwrapped
+      case .service: return nil
+      case nil:
+        if unrecognizedJSON.count < 5 && !line.isEmpty { unrecognizedJSON.append(String(line.prefix(200))) }
+        return nil
+      }
+    }
+  }
+
+  mutating func finish(readFailure: String?, truncatedLines: Int) -> (LogReport, LogDiagnosis) {
+    if let last = stderrReader.finish() {
+      messages += 1
+      aggregator.consume(last)
+    }
+    var report = aggregator.finish()
+    report.linesRead = lines
+    let diagnosis = LogDiagnosis(
+      format: detected ?? .stderr, prefix: prefix?.format, readFailure: readFailure, linesRead: lines, recognizedMessages: messages,
+      unrecognizedLines: detected == .json ? unrecognizedJSON : stderrReader.unrecognized, truncatedLines: truncatedLines)
+    return (report, diagnosis)
+  }
+}
