@@ -17,9 +17,15 @@ package enum Zlib {
     return output
   }
 
+  /// Deflate expands at most 1032:1 (zlib's documented bound), so a length above this is a
+  /// damaged header, refused before the output is allocated.
+  static let maximumRatio = 1_032
+
   /// Nil unless `input` inflates to exactly `length` bytes.
   package static func decompress(_ input: [UInt8], length: Int) -> [UInt8]? {
     guard length > 0 else { return input.isEmpty ? [] : nil }
+    // A corrupt store value claiming 4 GiB must not cost 4 GiB of memory to be found corrupt.
+    guard length / maximumRatio <= input.count else { return nil }
     var size = uLongf(length)
     var output = [UInt8](repeating: 0, count: length)
     let status = output.withUnsafeMutableBufferPointer { out in

@@ -30,4 +30,21 @@ struct ValueEnvelopeTests {
     bytes.removeLast(3)
     #expect(ValueEnvelope.decode(bytes) == nil)
   }
+
+  /// Found by the envelope fuzz harness: a damaged header claiming 4 GiB for a few bytes made the
+  /// reader allocate (and zero) the 4 GiB before zlib said no.
+  @Test func aLengthNoDeflateStreamCouldReachIsRefusedWithoutAllocatingIt() {
+    var bytes = ValueEnvelope(payload: Array(repeating: 7, count: 5_000), expiresAt: nil).encoded()
+    #expect(bytes[5] & 1 == 1, "the value is stored compressed")
+    bytes.replaceSubrange(16..<20, with: [0xff, 0xff, 0xff, 0xff])
+    let before = Self.peakResidentKilobytes()
+    #expect(ValueEnvelope.decode(bytes) == nil)
+    #expect(Self.peakResidentKilobytes() - before < 512 * 1_024, "peak memory grew by the claimed length")
+  }
+
+  static func peakResidentKilobytes() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return usage.ru_maxrss
+  }
 }
