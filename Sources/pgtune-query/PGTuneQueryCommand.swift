@@ -45,10 +45,13 @@ struct PGTuneQueryCommand: ParsableCommand {
 
   /// `pgtune-query analyz x.sql`: the default subcommand would take `analyz` as a file name and
   /// report "no such file". A first word that is no file but close to a subcommand is a typo.
+  /// Every subcommand names itself in its configuration: a name derived from the type costs a
+  /// runtime conformance scan per subcommand, most of `--help`'s start-up.
   static func mistypedSubcommand(_ word: String) -> String? {
+    guard !word.hasPrefix("-"), !word.contains("/"), !word.contains(".") else { return nil }
     let names = configuration.subcommands.map { $0._commandName }
-    guard !word.hasPrefix("-"), !names.contains(word), !FileManager.default.fileExists(atPath: word),
-      !word.contains("/"), !word.contains("."), let closest = Suggestion.closest(to: word, in: names)
+    guard !names.contains(word), !FileManager.default.fileExists(atPath: word),
+      let closest = Suggestion.closest(to: word, in: names)
     else { return nil }
     return "unknown subcommand '\(word)' (did you mean '\(closest)'?)"
   }

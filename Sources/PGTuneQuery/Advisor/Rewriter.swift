@@ -44,10 +44,9 @@ public enum Rewriter {
   /// joins, LIMIT — only need to parse).
   static func proves(_ sql: String, fixes rule: String) -> Bool {
     let source = SourceFile(name: "rewrite.sql", bytes: Array(sql.utf8))
-    let ranges = StatementParser.split(source)
-    guard ranges.count == 1 else { return false }
-    let statement = StatementParser.parse(source, range: ranges[0])
-    guard let root = statement.root else { return false }
+    // One parse: the deparsed text is one statement when its tree holds one (no split first).
+    let statement = StatementParser.parse(source, range: 0..<source.bytes.count, fingerprinted: false)
+    guard let tree = statement.tree, tree.statements.count == 1, let root = statement.root else { return false }
     guard let type = AllRules.queryRules.first(where: { $0.description.id == rule }) else { return true }
     let context = RuleContext(
       source: source, statement: statement, root: root, entries: TreeWalker.walk(root), options: [:])

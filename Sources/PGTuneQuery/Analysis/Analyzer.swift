@@ -63,7 +63,7 @@ public struct Analyzer: Sendable {
       var statements = fileParsed.map(\.0)
       if !migrationRules.isEmpty {
         Self.reviewMigrations(&statements, steps: fileParsed.map { ($0.1, $0.2) }, source: source,
-          rules: migrationRules, configuration: configuration, jobs: jobs)
+          rules: migrationRules, jobs: jobs)
       }
       // A mistyped id in an ignore-file comment is reported on the statement after it.
       if let first = statements.indices.first {
@@ -90,7 +90,7 @@ public struct Analyzer: Sendable {
   /// the DDL statements only (their trees kept from the parse), in parallel; a query file has none.
   private static func reviewMigrations(
     _ statements: inout [StatementAnalysis], steps: [(MigrationStep?, ParsedStatement?)], source: SourceFile,
-    rules: [any QueryRule], configuration: Configuration, jobs: Int
+    rules: [EnabledRule], jobs: Int
   ) {
     let wanted = Set(steps.indices.filter { steps[$0].1 != nil })
     guard !wanted.isEmpty else { return }
@@ -103,23 +103,19 @@ public struct Analyzer: Sendable {
       guard let root = statement.root else { return [Finding]() }
       // The migration rules read the statement node, not the walk: no second walk of the tree.
       let context = RuleContext(source: source, statement: statement, root: root, entries: [], options: [:], migration: state)
-      return Self.findings(of: rules, in: context, configuration: configuration, suppression: current[index].suppression)
+      return Self.findings(of: rules, in: context, suppression: current[index].suppression)
     }
     for ((index, _, _), findings) in zip(reviews, found) where !findings.isEmpty {
       statements[index].findings = (statements[index].findings + findings).sorted(by: Finding.inSourceOrder)
     }
   }
 
-  private func enabledRules() -> [any QueryRule] {
-    AllRules.queryRules.filter { configuration.isEnabled($0.description.id) }.map { $0.init() }
-  }
+  private func enabledRules() -> [EnabledRule] { EnabledRule.all(AllRules.queryRules, configuration: configuration) }
 
-  private func enabledMigrationRules() -> [any QueryRule] {
-    AllRules.migrationRules.filter { configuration.isEnabled($0.description.id) }.map { $0.init() }
-  }
+  private func enabledMigrationRules() -> [EnabledRule] { EnabledRule.all(AllRules.migrationRules, configuration: configuration) }
 
   private static func check(
-    _ statement: ParsedStatement, source: SourceFile, rules: [any QueryRule], configuration: Configuration,
+    _ statement: ParsedStatement, source: SourceFile, rules: [EnabledRule], configuration: Configuration,
     suppression: Suppression
   ) -> [Finding] {
     var findings: [Finding] = []
@@ -145,8 +141,8 @@ public struct Analyzer: Sendable {
     } else if let root = statement.root {
       let context = RuleContext(
         source: source, statement: statement, root: root, entries: TreeWalker.walk(root), options: [:])
-      findings += Self.findings(of: rules, in: context, configuration: configuration, suppression: suppression)
-      findings += Self.embeddedFindings(in: statement, root: root, source: source, rules: rules, configuration: configuration, suppression: suppression)
+      findings += Self.findings(of: rules, in: context, suppression: suppression)
+      findings += Self.embeddedFindings(in: statement, root: root, source: source, rules: rules, suppression: suppression)
     }
     // The tree is dropped when this returns: keeping 50,000 trees until the end would cost hundreds of MB.
     return findings.sorted(by: Finding.inSourceOrder)
@@ -155,19 +151,18 @@ public struct Analyzer: Sendable {
   /// The static rules on the SQL inside a function body or DO block, each finding at its place
   /// in the file. Bodies are not EXPLAINed (their parameters are unknown) nor rewritten.
   private static func embeddedFindings(
-    in statement: ParsedStatement, root: Node, source: SourceFile, rules: [any QueryRule], configuration: Configuration,
-    suppression: Suppression
+    in statement: ParsedStatement, root: Node, source: SourceFile, rules: [EnabledRule], suppression: Suppression
   ) -> [Finding] {
     guard root.kind == .createFunctionStmt || root.kind == .doStmt else { return [] }
     var findings: [Finding] = []
     for embedded in EmbeddedSQL.find(in: statement, root: root, source: source) {
       let inner = SourceFile(name: source.name, bytes: Array(embedded.text.utf8))
       for range in StatementParser.split(inner) {
-        let parsed = StatementParser.parse(inner, range: range)
+        let parsed = StatementParser.parse(inner, range: range, fingerprinted: false)
         guard let innerRoot = parsed.root else { continue }
         let context = RuleContext(
           source: inner, statement: parsed, root: innerRoot, entries: TreeWalker.walk(innerRoot), options: [:])
-        findings += Self.findings(of: rules, in: context, configuration: configuration, suppression: suppression).map {
+        findings += Self.findings(of: rules, in: context, suppression: suppression).map {
           Finding(
             rule: $0.rule, severity: $0.severity, message: $0.message, offset: embedded.fileOffset($0.offset), help: $0.help,
             subject: $0.subject)
@@ -178,24 +173,39 @@ public struct Analyzer: Sendable {
   }
 
   /// The rules' violations as findings: suppression and the configured severity applied.
-  private static func findings(
-    of rules: [any QueryRule], in context: RuleContext, configuration: Configuration, suppression: Suppression
-  ) -> [Finding] {
+  private static func findings(of rules: [EnabledRule], in context: RuleContext, suppression: Suppression) -> [Finding] {
     var findings: [Finding] = []
-    for rule in rules {
-      let description = type(of: rule).description
-      guard suppression.admits(description.id) else { continue }
-      let options = configuration.rules[description.id]?.options ?? [:]
-      let ruleContext = options.isEmpty ? context : context.with(options: options)
-      let severity = configuration.rules[description.id]?.severity ?? description.defaultSeverity
-      for violation in rule.check(ruleContext) {
+    for enabled in rules where suppression.admits(enabled.id) {
+      let ruleContext = enabled.options.isEmpty ? context : context.with(options: enabled.options)
+      for violation in enabled.rule.check(ruleContext) {
         findings.append(
           Finding(
-            rule: description.id, severity: severity, message: violation.message, offset: violation.offset,
+            rule: enabled.id, severity: enabled.severity, message: violation.message, offset: violation.offset,
             help: violation.help, subject: violation.subject))
       }
     }
     return findings
+  }
+}
+
+/// A rule the configuration turns on, with what the configuration says of it read once: looked
+/// up per statement, the description (a struct of strings and examples) was copied out of the
+/// existential and the settings hashed by id for every rule of every statement.
+struct EnabledRule: Sendable {
+  let rule: any QueryRule
+  let id: String
+  let severity: Severity
+  let options: [String: ConfigValue]
+
+  static func all(_ types: [any QueryRule.Type], configuration: Configuration) -> [EnabledRule] {
+    types.compactMap { type in
+      let description = type.description
+      guard configuration.isEnabled(description.id) else { return nil }
+      let settings = configuration.rules[description.id]
+      return EnabledRule(
+        rule: type.init(), id: description.id, severity: settings?.severity ?? description.defaultSeverity,
+        options: settings?.options ?? [:])
+    }
   }
 }
 

@@ -30,8 +30,10 @@ public enum StatementParser {
     source.withNulTerminated { StatementSplitter.split($0, workers: workers) }
   }
 
-  /// Parses the statement at `range` of `source`.
-  public static func parse(_ source: SourceFile, range: Range<Int>) -> ParsedStatement {
+  /// Parses the statement at `range` of `source`. Fingerprinting parses the statement a second
+  /// time inside libpg_query, so callers that never show or key on the fingerprint (a rewrite's
+  /// proof, the statements inside a function body) leave it out.
+  public static func parse(_ source: SourceFile, range: Range<Int>, fingerprinted: Bool = true) -> ParsedStatement {
     source.withNulTerminated { text in
       let (start, comments) = SQLTrivia.skipLeading(text, in: range)
       let directives = SuppressionDirective.parse(comments: comments, in: text)
@@ -51,7 +53,7 @@ public enum StatementParser {
           do throws(ParseTreeDecoder.Malformed) {
             let tree = try ParseTreeDecoder.decode(
               json: json, text: statementBytes, baseOffset: range.lowerBound)
-            let fingerprint = try? PgQuery.fingerprint(cString).get()
+            let fingerprint = fingerprinted ? try? PgQuery.fingerprint(cString).get() : nil
             return ParsedStatement(
               range: range, start: start, tree: tree, fingerprint: fingerprint, error: nil,
               ignoredRules: ignored, ignoresAll: ignoresAll)

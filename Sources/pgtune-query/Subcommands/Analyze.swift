@@ -7,6 +7,7 @@ extension PGTuneQueryCommand {
   /// `pgtune-query analyze FILE…`: static analysis of SQL files.
   struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "analyze",
       abstract: "Analyze SQL files and report slow or wrong statements.",
       discussion: """
         Every statement is parsed with PostgreSQL's parser and checked by the static rules. \

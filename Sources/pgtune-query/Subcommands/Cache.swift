@@ -7,11 +7,13 @@ extension PGTuneQueryCommand {
   /// `pgtune-query cache stats|clear|vacuum`.
   struct Cache: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "cache",
       abstract: "Inspect, clear or compact the store.",
       subcommands: [Stats.self, Clear.self, Vacuum.self])
 
     struct Stats: ParsableCommand {
       static let configuration = CommandConfiguration(
+        commandName: "stats",
         abstract: "Per tier: entries, bytes, and hits, misses, writes, errors, evictions and mean latency over all runs.")
 
       @Option(help: FormatChoice<CacheStatsFormats>.help)
@@ -28,7 +30,7 @@ extension PGTuneQueryCommand {
     }
 
     struct Clear: ParsableCommand {
-      static let configuration = CommandConfiguration(abstract: "Remove stored entries from every tier.")
+      static let configuration = CommandConfiguration(commandName: "clear", abstract: "Remove stored entries from every tier.")
 
       @Option(help: ArgumentHelp("Only this namespace: analysis, history or report.", valueName: "namespace"))
       var namespace: StoreNamespace?
@@ -45,6 +47,7 @@ extension PGTuneQueryCommand {
 
     struct Vacuum: ParsableCommand {
       static let configuration = CommandConfiguration(
+        commandName: "vacuum",
         abstract: "Drop expired entries and give the local file's free space back.")
 
       @OptionGroup(title: "Store") var store: StoreOptions

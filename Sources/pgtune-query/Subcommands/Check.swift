@@ -7,6 +7,7 @@ extension PGTuneQueryCommand {
   /// `pgtune-query check`: the CI step that fails on slow-plan regressions.
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "check",
       abstract: "Compare plans with a committed baseline and fail on slow-plan regressions.",
       discussion: """
         Each statement's plan is compared with its baseline entry, keyed by the statement's \

@@ -9,6 +9,7 @@ extension PGTuneQueryCommand {
   /// `pgtune-query history [FINGERPRINT]`: per-query trends from the store.
   struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "history",
       abstract: "Show how queries' plans and timings changed over runs.",
       discussion: """
         Every analyze or check run with a database, and every report run, appends per-query \

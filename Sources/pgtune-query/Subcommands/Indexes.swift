@@ -7,6 +7,7 @@ extension PGTuneQueryCommand {
   /// `pgtune-query indexes --dsn …`: existing-index health.
   struct Indexes: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "indexes",
       abstract: "Find existing indexes that cost writes and space for nothing: invalid, duplicate, redundant, unused.",
       discussion: """
         Reads the catalog only (in a read-only session); it never drops anything. duplicate: same \

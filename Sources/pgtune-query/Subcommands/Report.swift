@@ -9,6 +9,7 @@ extension PGTuneQueryCommand {
   /// `pgtune-query report`: per-query performance from PostgreSQL server logs.
   struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "report",
       abstract: "Summarize PostgreSQL server logs per normalized query.",
       discussion: """
         Reads stderr logs (any log_line_prefix with a timestamp and pid, or exactly the one given \

@@ -5,6 +5,7 @@ extension PGTuneQueryCommand {
   /// `pgtune-query rules [ID]`: the rule catalogue.
   struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "rules",
       abstract: "List the rules, or explain one.")
 
     @Argument(help: ArgumentHelp("A rule id to explain.", valueName: "rule-id"), completion: .list(AllRules.descriptions.map(\.id)))

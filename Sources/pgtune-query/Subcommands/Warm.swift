@@ -7,6 +7,7 @@ extension PGTuneQueryCommand {
   /// `pgtune-query warm`: analyze the most expensive logged queries ahead of time.
   struct Warm: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "warm",
       abstract: "Analyze the costliest logged queries ahead of time, so analyze and check find them cached.",
       discussion: """
         Takes the queries of the report runs recorded in the store (or of the logs given, - for \

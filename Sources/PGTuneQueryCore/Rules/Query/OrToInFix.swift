@@ -9,15 +9,19 @@ extension OrToInRule: RewritingRule {
     statement.transformed { node in
       guard node.kind == .boolExpr, node.text(.boolop) == "OR_EXPR" else { return nil }
       var column: EditableNode?
+      // The first column without its locations, compared with each other term's (once each).
+      var columnShape: EditableNode?
       var values: [EditableNode] = []
       for argument in node.items(.args) {
         guard argument.kind == .aExpr, argument.text(.kind) == "AEXPR_OP", argument.names(.name) == ["="],
           let left = argument.child(.lexpr), let right = argument.child(.rexpr)
         else { return nil }
         let (key, value) = left.kind == .columnRef && right.isColumnFree ? (left, right) : (right, left)
-        guard key.kind == .columnRef, value.isColumnFree, column == nil || column!.withoutLocations == key.withoutLocations
-        else { return nil }
-        column = key
+        guard key.kind == .columnRef, value.isColumnFree else { return nil }
+        let shape = key.withoutLocations
+        guard columnShape == nil || columnShape == shape else { return nil }
+        column = column ?? key
+        columnShape = shape
         values.append(value)
       }
       guard let column, values.count >= 2 else { return nil }
