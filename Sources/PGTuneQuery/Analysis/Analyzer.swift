@@ -191,11 +191,20 @@ public struct Analyzer: Sendable {
 /// A rule the configuration turns on, with what the configuration says of it read once: looked
 /// up per statement, the description (a struct of strings and examples) was copied out of the
 /// existential and the settings hashed by id for every rule of every statement.
-struct EnabledRule: Sendable {
+///
+/// A class: the loop over rules per statement then retains one reference, not a struct's four.
+final class EnabledRule: Sendable {
   let rule: any QueryRule
   let id: String
   let severity: Severity
   let options: [String: ConfigValue]
+
+  init(rule: any QueryRule, id: String, severity: Severity, options: [String: ConfigValue]) {
+    self.rule = rule
+    self.id = id
+    self.severity = severity
+    self.options = options
+  }
 
   static func all(_ types: [any QueryRule.Type], configuration: Configuration) -> [EnabledRule] {
     types.compactMap { type in

@@ -24,13 +24,22 @@ public struct SourceText: Sendable {
 
   public init(bytes: [UInt8]) {
     self.bytes = bytes
+    (lineStarts, scalarCheckpoints) = bytes.withUnsafeBufferPointer(Self.index)
+  }
+
+  /// One pass over the text: where each line starts, and the scalars before each checkpoint.
+  private static func index(_ bytes: UnsafeBufferPointer<UInt8>) -> (lineStarts: [Int], checkpoints: [Int]) {
     var starts = [0]
     var checkpoints = [0]
-    checkpoints.reserveCapacity(bytes.count / Self.checkpointStride + 1)
+    checkpoints.reserveCapacity(bytes.count / checkpointStride + 1)
     var scalars = 0
     var index = 0
+    var nextCheckpoint = checkpointStride
     while index < bytes.count {
-      if index > 0 && index % Self.checkpointStride == 0 { checkpoints.append(scalars) }
+      if index == nextCheckpoint {
+        checkpoints.append(scalars)
+        nextCheckpoint += checkpointStride
+      }
       let byte = bytes[index]
       if byte & 0xC0 != 0x80 { scalars += 1 }
       if byte == 0x0A {
@@ -39,14 +48,16 @@ public struct SourceText: Sendable {
         if index + 1 < bytes.count && bytes[index + 1] == 0x0A {
           index += 1
           scalars += 1
-          if index % Self.checkpointStride == 0 { checkpoints.append(scalars - 1) }
+          if index == nextCheckpoint {
+            checkpoints.append(scalars - 1)
+            nextCheckpoint += checkpointStride
+          }
         }
         starts.append(index + 1)
       }
       index += 1
     }
-    lineStarts = starts
-    scalarCheckpoints = checkpoints
+    return (starts, checkpoints)
   }
 
   /// Unicode scalars starting in `bytes[0..<offset]`.
