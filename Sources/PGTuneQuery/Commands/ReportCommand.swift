@@ -175,22 +175,20 @@ extension LogDiagnosis {
 }
 
 /// Reads several logs, in parallel when there are several, each into its own partial report
-/// (merged by the caller in input order).
+/// (merged by the caller in input order); cores left over read each large file in parts.
 enum LogFiles {
   static func read(
     _ handles: [FileHandle], with reader: LogReader, jobs: Int, totalBytes: Int?,
-    progress: (@Sendable (Int, Int?) -> Void)?
+    progress: (@Sendable (Int, Int?) -> Void)?, minimumPartBytes: Int = LogParts.defaultMinimumPartBytes
   ) -> [(LogReport, LogDiagnosis)] {
     let bytes = Counter()
     let results = ResultSlots<(LogReport, LogDiagnosis)>(count: handles.count)
     let workers = max(1, min(jobs, handles.count))
+    let partsPerFile = max(1, jobs / max(1, handles.count))
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
       for index in stride(from: worker, to: handles.count, by: workers) {
-        var previous = 0
-        let result = reader.read(handles[index]) { read in
-          let all = bytes.add(read - previous)
-          previous = read
-          progress?(all, totalBytes)
+        let result = LogParts.read(handles[index], with: reader, parts: partsPerFile, minimumPartBytes: minimumPartBytes) { read in
+          progress?(bytes.add(read), totalBytes)
         }
         results.set(index, result)
       }

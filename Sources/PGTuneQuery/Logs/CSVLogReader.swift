@@ -13,6 +13,9 @@ public struct CSVLogReader {
 
   public init() {}
 
+  /// No record is open: the next line starts one.
+  var isBetweenRecords: Bool { !quoted }
+
   /// Feeds one physical line; returns an event once a whole record has been read.
   public mutating func feed(_ line: Substring) -> LogEvent? {
     let bytes = line.utf8

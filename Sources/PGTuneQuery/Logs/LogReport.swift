@@ -157,6 +157,42 @@ public struct LogFilter: Sendable {
 }
 
 /// Turns log events into a `LogReport`.
+/// What each session of a log is waiting for at a point of it: a `log_statement` line for its
+/// `log_duration` line, an error (or temporary file, or lock wait) for its `STATEMENT` line.
+struct SessionState: Sendable {
+  var waiting: [String: String] = [:]
+  var pending: [String: LogAggregator.PendingStatement] = [:]
+
+  /// The state after `part`, read from this state: the sessions the part touched as it left
+  /// them, the others as they were.
+  mutating func advance(over part: SessionState, touched: SessionCarry) {
+    for pid in touched.knownWaiting { waiting[pid] = part.waiting[pid] }
+    for pid in touched.knownPending { pending[pid] = part.pending[pid] }
+  }
+}
+
+/// The sessions a part of a log touched, and the lines of sessions it first met waiting for
+/// something from the earlier part (resolved in order by the stitch).
+struct SessionCarry: Sendable {
+  var knownWaiting: Set<String> = []
+  var knownPending: Set<String> = []
+  var heads: [LogEvent] = []
+
+  /// Whether this `STATEMENT` line is its session's first need of a pending error in the part.
+  mutating func firstPending(of event: LogEvent) -> Bool {
+    guard knownPending.insert(event.pid ?? "").inserted else { return false }
+    heads.append(event)
+    return true
+  }
+
+  /// Whether this `log_duration` line is its session's first need of a statement in the part.
+  mutating func firstWaiting(of event: LogEvent) -> Bool {
+    guard knownWaiting.insert(event.pid ?? "").inserted else { return false }
+    heads.append(event)
+    return true
+  }
+}
+
 public struct LogAggregator {
   public private(set) var report = LogReport()
   /// Distinct queries kept exactly (`--max-queries`); beyond it the lightest are folded away in
@@ -172,7 +208,7 @@ public struct LogAggregator {
   /// an error, a temporary file or a lock wait on a line of its own.
   private var pendingStatement: [String: PendingStatement] = [:]
 
-  enum PendingStatement {
+  enum PendingStatement: Sendable {
     case error(String)
     case tempFile(Int64)
     case lockWait(Double, acquired: Bool)
@@ -182,10 +218,27 @@ public struct LogAggregator {
   /// The rules run on logged plans (the configuration file's settings when there is one).
   let planConfiguration: Configuration
 
+  /// Set when this aggregator reads a part of a log that follows another part (`LogParts`):
+  /// a session's first `log_duration` or `STATEMENT` line in the part needs what the session
+  /// logged before it, in the earlier part. Such lines are kept in `sessions` for the stitch
+  /// instead of being dropped as unpaired.
+  var continuesEarlierPart = false
+  private(set) var sessions = SessionCarry()
+
   public init(filter: LogFilter = LogFilter(), configuration: Configuration = Configuration()) {
     self.filter = filter
     planConfiguration = configuration
   }
+
+  /// An aggregator that starts where an earlier part of the log left its sessions (the stitch).
+  init(filter: LogFilter, configuration: Configuration, continuing state: SessionState) {
+    self.init(filter: filter, configuration: configuration)
+    waiting = state.waiting
+    pendingStatement = state.pending
+  }
+
+  /// What the sessions are waiting for at this point of the log.
+  var sessionState: SessionState { SessionState(waiting: waiting, pending: pendingStatement) }
 
   public mutating func consume(_ event: LogEvent) {
     guard filter.admits(event) else { return }
@@ -193,6 +246,7 @@ public struct LogAggregator {
     case "ERROR", "FATAL", "PANIC":
       record(error: event)
     case "STATEMENT":
+      if continuesEarlierPart, sessions.firstPending(of: event) { return }
       switch pendingStatement.removeValue(forKey: event.pid ?? "") {
       case .error(let key):
         if report.errors[key]?.statement == nil { report.errors[key]?.statement = event.message }
@@ -204,8 +258,11 @@ public struct LogAggregator {
     case "LOG":
       switch LogMessage.classify(event.message[...]) {
       case .query(let milliseconds, let text): record(query: text, milliseconds: milliseconds, event: event)
-      case .statement(let text): waiting[event.pid ?? ""] = text
+      case .statement(let text):
+        waiting[event.pid ?? ""] = text
+        if continuesEarlierPart { sessions.knownWaiting.insert(event.pid ?? "") }
       case .duration(let milliseconds):
+        if continuesEarlierPart, sessions.firstWaiting(of: event) { return }
         if let text = waiting.removeValue(forKey: event.pid ?? "") { record(query: text, milliseconds: milliseconds, event: event) }
       case .plan(let milliseconds, let text): record(plan: text, milliseconds: milliseconds)
       case .tempFile(let bytes):
@@ -214,20 +271,25 @@ public struct LogAggregator {
         if let statement = event.statement {
           attach(tempFile: bytes, to: statement)
         } else {
-          pendingStatement[event.pid ?? ""] = .tempFile(bytes)
+          setPending(.tempFile(bytes), for: event)
         }
       case .lockWait(let milliseconds, let acquired):
         if acquired { report.lockWaitMilliseconds += milliseconds } else { report.lockWaits += 1 }
         if let statement = event.statement {
           attach(lockWait: milliseconds, acquired: acquired, to: statement)
         } else {
-          pendingStatement[event.pid ?? ""] = .lockWait(milliseconds, acquired: acquired)
+          setPending(.lockWait(milliseconds, acquired: acquired), for: event)
         }
       case .protocolStep, .other: break
       }
     default:
       break
     }
+  }
+
+  private mutating func setPending(_ statement: PendingStatement, for event: LogEvent) {
+    pendingStatement[event.pid ?? ""] = statement
+    if continuesEarlierPart { sessions.knownPending.insert(event.pid ?? "") }
   }
 
   private mutating func attach(tempFile bytes: Int64, to statement: String) {
@@ -307,7 +369,7 @@ public struct LogAggregator {
     if aggregate.statement == nil { aggregate.statement = event.statement }
     report.errors[key] = aggregate
     report.totalErrors += 1
-    if event.statement == nil { pendingStatement[event.pid ?? ""] = .error(key) }
+    if event.statement == nil { setPending(.error(key), for: event) }
     if let statement = event.statement { report.queries[identity(of: statement).fingerprint]?.errors += 1 }
     note(time: event.timestamp, milliseconds: nil)
   }

@@ -22,7 +22,14 @@ public enum LogReportMerge {
       result.queries[key] = existing
     }
     for (key, error) in right.errors {
-      result.errors[key, default: ErrorAggregate(key: key, message: error.message)].count += error.count
+      guard var existing = result.errors[key] else {
+        result.errors[key] = error
+        continue
+      }
+      existing.count += error.count
+      // The first statement seen stays, as when one input is read alone.
+      if existing.statement == nil { existing.statement = error.statement }
+      result.errors[key] = existing
     }
     for (minute, value) in right.perMinute {
       let previous = result.perMinute[minute] ?? (0, 0)

@@ -12,8 +12,8 @@ struct LogStream {
   /// Bytes of an over-long line still to be skipped up to its newline (see maxLineBytes).
   private var skippingLongLine = false
 
-  init(reader: LogReader) {
-    lines = LogLines(reader: reader)
+  init(reader: LogReader, continuesEarlierPart: Bool = false) {
+    lines = LogLines(reader: reader, continuesEarlierPart: continuesEarlierPart)
     maxLineBytes = reader.maxLineBytes
   }
 
@@ -64,6 +64,11 @@ struct LogStream {
   }
 
   mutating func finish() -> (LogReport, LogDiagnosis) {
+    let part = finishPart()
+    return (part.report, part.diagnosis)
+  }
+
+  mutating func finishPart() -> LogPart {
     gzip?.finish()
     if !remainder.isEmpty || skippingLongLine { lines.consume(String(decoding: remainder, as: UTF8.self)[...]) }
     return lines.finish(readFailure: gzip?.failure, truncatedLines: truncatedLines)
@@ -82,9 +87,10 @@ struct LogLines {
   private var messages = 0
   private var unrecognizedJSON: [String] = []
 
-  init(reader: LogReader) {
+  init(reader: LogReader, continuesEarlierPart: Bool) {
     aggregator = LogAggregator(filter: reader.filter, configuration: reader.configuration)
     aggregator.maxQueries = reader.maxQueries
+    aggregator.continuesEarlierPart = continuesEarlierPart
     stderrReader = StderrLogReader(prefix: reader.prefix)
     detected = reader.format
     prefix = reader.prefix
@@ -122,16 +128,32 @@ struct LogLines {
     }
   }
 
-  mutating func finish(readFailure: String?, truncatedLines: Int) -> (LogReport, LogDiagnosis) {
+  mutating func finish(readFailure: String?, truncatedLines: Int) -> LogPart {
+    let endsBetweenRecords = csvReader.isBetweenRecords
     if let last = stderrReader.finish() {
       messages += 1
       aggregator.consume(last)
     }
+    let sessions = aggregator.sessions
+    let endState = aggregator.sessionState
     var report = aggregator.finish()
     report.linesRead = lines
     let diagnosis = LogDiagnosis(
       format: detected ?? .stderr, prefix: prefix?.format, readFailure: readFailure, linesRead: lines, recognizedMessages: messages,
       unrecognizedLines: detected == .json ? unrecognizedJSON : stderrReader.unrecognized, truncatedLines: truncatedLines)
-    return (report, diagnosis)
+    return LogPart(
+      report: report, diagnosis: diagnosis, sessions: sessions, endState: endState, endsBetweenRecords: endsBetweenRecords)
   }
+}
+
+/// What one part of a log gave: its report and diagnosis, and what the stitch with the parts
+/// around it needs (see `LogParts`).
+struct LogPart: Sendable {
+  var report: LogReport
+  var diagnosis: LogDiagnosis
+  var sessions: SessionCarry
+  var endState: SessionState
+  /// False when the part ended inside a quoted csv field: the next part then began inside a
+  /// record, and the parts must be read again as one.
+  var endsBetweenRecords: Bool
 }

@@ -66,7 +66,9 @@ extension PGTuneQueryCommand {
         valueName: "format"))
     var prefix: String?
 
-    @Option(help: ArgumentHelp("Log files read in parallel (default: the number of cores).", valueName: "n"))
+    @Option(help: ArgumentHelp(
+        "Threads reading the logs (default: the number of cores). With more threads than files, each stderr or csv log over 32 MB is read in parts at once, with the same report.",
+        valueName: "n"))
     var jobs: Int?
 
     @Option(

@@ -1,0 +1,164 @@
+import Foundation
+@testable import PGTuneQuery
+import PGTuneQueryReporters
+import TestSupport
+import Testing
+
+/// A log read in parts on several cores must give the report a single read gives, whatever falls
+/// on a cut: a multi-line statement, a session's `log_statement` waiting for its `log_duration`,
+/// an error waiting for its `STATEMENT` line, a csv field with newlines.
+@Suite struct LogPartsTests {
+  @Test(arguments: [2, 3, 5, 8, 13])
+  func stderrLogInPartsReportsWhatOneReadReports(parts: Int) throws {
+    let path = try Self.write(Self.stderrLog(entries: 3_000), suffix: "log")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try expectSameReport(path, parts: parts)
+  }
+
+  @Test(arguments: [2, 4, 7])
+  func csvLogInPartsReportsWhatOneReadReports(parts: Int) throws {
+    let path = try Self.write(Self.csvLog(entries: 2_000), suffix: "csv")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try expectSameReport(path, parts: parts)
+  }
+
+  @Test func fixtureLogsInPartsReportWhatOneReadReports() throws {
+    for name in ["stderr-prefix-m-p-u-d.log", "syslog-style.log", "csvlog.csv"] {
+      try expectSameReport(Repository.path("Fixtures/logs/\(name)"), parts: 4, minimumPartBytes: 64)
+    }
+  }
+
+  /// A cut inside a quoted csv field (a line that looks like a record start but is inside a
+  /// message) is found after the read, and the file is read as one.
+  @Test func aCutInsideAQuotedCsvFieldFallsBackToOneRead() throws {
+    var text = ""
+    for index in 0..<200 {
+      text += Self.csvRecord(index: index, message: "duration: 1.5 ms  statement: SELECT \(index)\n2024-05-01 10:00:00.000 UTC,fake,line,inside,the,field")
+    }
+    let path = try Self.write(text, suffix: "csv")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try expectSameReport(path, parts: 6)
+  }
+
+  @Test func theLogIsReallyCutAndSessionsCrossTheCuts() throws {
+    let path = try Self.write(Self.stderrLog(entries: 3_000), suffix: "log")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let handle = try #require(FileHandle(forReadingAtPath: path))
+    let plan = try #require(LogParts.plan(handle, reader: LogReader(), parts: 5, minimumPartBytes: 1_024))
+    #expect(plan.ranges.count == 5)
+    let parts = plan.ranges.enumerated().map { index, range in
+      LogReader(format: .stderr).readPart(handle, range: range, continuesEarlierPart: index > 0) { _ in }
+    }
+    // Some sessions' first lines in later parts needed the part before: the stitch had work.
+    #expect(parts.dropFirst().contains { !$0.sessions.heads.isEmpty })
+  }
+
+  /// csv parts end between records, except when the cut was made inside a quoted field.
+  @Test(arguments: [false, true])
+  func csvCutsAreCheckedAfterTheRead(trapped: Bool) throws {
+    let text =
+      trapped
+      ? (0..<200).map { Self.csvRecord(index: $0, message: "duration: 1.5 ms  statement: SELECT \($0)\n2024-05-01 10:00:00.000 UTC,x,y") }.joined()
+      : Self.csvLog(entries: 2_000)
+    let path = try Self.write(text, suffix: "csv")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let handle = try #require(FileHandle(forReadingAtPath: path))
+    let plan = try #require(LogParts.plan(handle, reader: LogReader(), parts: 6, minimumPartBytes: 1_024))
+    #expect(plan.format == .csv)
+    let parts = plan.ranges.enumerated().map { index, range in
+      LogReader(format: .csv).readPart(handle, range: range, continuesEarlierPart: index > 0) { _ in }
+    }
+    #expect(parts.dropLast().allSatisfy(\.endsBetweenRecords) == !trapped)
+  }
+
+  private func expectSameReport(_ path: String, parts: Int, minimumPartBytes: Int = 1_024) throws {
+    let single = try #require(FileHandle(forReadingAtPath: path))
+    let (whole, wholeDiagnosis) = LogReader().read(single)
+    let cut = try #require(FileHandle(forReadingAtPath: path))
+    let (inParts, partsDiagnosis) = LogParts.read(cut, with: LogReader(), parts: parts, minimumPartBytes: minimumPartBytes)
+    #expect(whole.totalQueries > 0)
+    #expect(LogReportReporter.json(inParts) == LogReportReporter.json(whole))
+    #expect(inParts.linesRead == whole.linesRead)
+    #expect(partsDiagnosis.recognizedMessages == wholeDiagnosis.recognizedMessages)
+    for (key, error) in whole.errors { #expect(inParts.errors[key]?.statement == error.statement, "statement of \(key)") }
+  }
+
+  static func write(_ text: String, suffix: String) throws -> String {
+    let path = NSTemporaryDirectory() + "pgtq-parts-\(UUID().uuidString).\(suffix)"
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    return path
+  }
+
+  /// Six sessions interleaved: one-line and multi-line statements with durations,
+  /// `log_statement` lines whose `log_duration` comes entries later, errors whose `STATEMENT`
+  /// line comes later, temporary files, extended-protocol executes.
+  static func stderrLog(entries: Int) -> String {
+    var generator = SplitMix(state: 42)
+    var text = ""
+    var waiting: [Int: Bool] = [:]
+    var erred: [Int: Bool] = [:]
+    for index in 0..<entries {
+      let pid = 100 + Int(generator.next() % 6)
+      let second = String(format: "%02d", index / 60 % 60)
+      let prefix = "2024-05-01 10:\(String(format: "%02d", index / 3_600)):\(second).\(String(format: "%03d", index % 1_000)) UTC [\(pid)] app@shop "
+      if waiting[pid] == true {
+        text += prefix + "LOG:  duration: \(Double(generator.next() % 900) / 10) ms\n"
+        waiting[pid] = false
+        continue
+      }
+      if erred[pid] == true {
+        text += prefix + "STATEMENT:  SELECT * FROM missing_\(index % 4) WHERE id = \(index)\n"
+        erred[pid] = false
+        continue
+      }
+      switch generator.next() % 7 {
+      case 0:
+        text += prefix + "LOG:  statement: UPDATE accounts SET balance = balance - \(index) WHERE id = \(index % 50)\n"
+        waiting[pid] = true
+      case 1:
+        text += prefix + "ERROR:  relation \"missing_\(index % 4)\" does not exist at character 15\n"
+        erred[pid] = true
+      case 2:
+        text += prefix + "LOG:  duration: \(Double(generator.next() % 5_000) / 10) ms  statement: SELECT o.id, o.total\n"
+        text += "\tFROM orders o\n\tJOIN customers c ON c.id = o.customer_id\n\tWHERE c.region = 'r\(index % 9)'\n"
+      case 3:
+        text += prefix + "LOG:  duration: 0.\(index % 100) ms  execute <unnamed>: SELECT abalance FROM pgbench_accounts WHERE aid = $1\n"
+        text += prefix + "DETAIL:  parameters: $1 = '\(index)'\n"
+      case 4:
+        text += prefix + "LOG:  temporary file: path \"base/pgsql_tmp/pgsql_tmp\(pid).\(index)\", size \(8_192 * (index % 30 + 1))\n"
+        text += prefix + "STATEMENT:  SELECT * FROM orders ORDER BY total DESC\n"
+      default:
+        text += prefix + "LOG:  duration: \(Double(generator.next() % 300) / 10) ms  statement: SELECT count(*) FROM orders WHERE status = 'paid' AND id > \(index)\n"
+      }
+    }
+    return text
+  }
+
+  static func csvLog(entries: Int) -> String {
+    (0..<entries).map { index in
+      let message =
+        index % 5 == 0
+        ? "duration: \(index % 97).25 ms  statement: SELECT \"quoted\"\nFROM t\(index % 7)\nWHERE a = \(index)"
+        : "duration: \(index % 13).5 ms  statement: SELECT * FROM orders WHERE id = \(index)"
+      return csvRecord(index: index, message: message)
+    }.joined()
+  }
+
+  static func csvRecord(index: Int, message: String) -> String {
+    let quoted = "\"" + message.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    let second = String(format: "%02d", index / 10 % 60)
+    return "2024-05-01 10:00:\(second).\(String(format: "%03d", index % 1_000)) UTC,\"app\",\"shop\",\(200 + index % 4),\"127.0.0.1:5000\",abc.\(index % 4),\(index),\"SELECT\",2024-05-01 09:00:00 UTC,3/\(index),0,LOG,00000,\(quoted),,,,,,,,,\"psql\",client backend,,0\n"
+  }
+}
+
+/// A fixed sequence (splitmix64): the generated logs are the same every run.
+struct SplitMix: RandomNumberGenerator {
+  var state: UInt64
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
