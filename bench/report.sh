@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # `report` vs pgBadger on the same server logs, side by side in one run: wall time, MB/s and
 # peak RSS of each (one process each: pgBadger -j 1, pgtune-query --jobs 1), their ratio, and
-# whether the counts agree (queries, errors, top-10 slowest normalized queries).
+# whether the counts agree (queries, errors, top-10 slowest normalized queries). Then
+# pgtune-query on every core (one file read in parts) and pgBadger -j on every core, and whether
+# our parallel report is byte for byte the single-thread one.
 #
-#   bench/report.sh [stderr|csv|json]...     (default: stderr)
+#   bench/report.sh [stderr|stderr40|csv|json]...     (default: stderr; stderr40 = its first 40 MiB)
 #
 # Logs: $PGTQ_BENCH_LOGS (default /tmp/pgtq-bench/logs), made by ../shared/bench/make-logs.sh
 # when missing (TARGET_MB=30 for a quick ~100 MB stderr log; the default size is ~300 MB).
@@ -36,6 +38,11 @@ printf '| log | size | tool | seconds | MB/s | peak RSS | queries | errors |\n|-
 for format in "${formats[@]}"; do
   case $format in
     stderr) file=$logs/postgresql.log badger=(-f stderr -p "$prefix") ;;
+    stderr40)
+      # The issue's "one 40 MB log": the first 40 MiB of the stderr log, cut after a whole line.
+      file=$out/postgresql-40mb.log badger=(-f stderr -p "$prefix")
+      head -c $((40 << 20)) "$logs/postgresql.log" | sed '$d' >"$file"
+      ;;
     csv) file=$logs/postgresql.csv badger=(-f csv) ;;
     json) file=$logs/postgresql.json badger=(-f jsonlog) ;;
   esac
@@ -60,4 +67,15 @@ PY
     "$(echo "$mb / $ours_s" | bc -l)" "$((ours_kb / 1024))" "$ours_q" "$ours_e"
   printf '| %s | | **ratio** | | **%.1fx** | %.2fx | | |\n' "$format" "$(echo "$badger_s / $ours_s" | bc -l)" \
     "$(echo "$ours_kb / $badger_kb" | bc -l)"
+  cores=$(nproc)
+  read -r all_s all_kb < <(measure "ours-$format-all" "$out/ours-$format-all.json" \
+    .build/release/pgtune-query report --no-store --jobs "$cores" --format json "$file")
+  read -r badger_all_s badger_all_kb < <(measure "pgbadger-$format-all" /dev/null \
+    pgbadger "${badger[@]}" -j "$cores" -x json -o "$out/pgbadger-$format-all.json" "$file")
+  same=$(cmp -s "$out/ours-$format.json" "$out/ours-$format-all.json" && echo "identical to --jobs 1" || echo "DIFFERS from --jobs 1")
+  printf '| %s | %.0f MB | pgBadger 12 (-j %d) | %.1f | %.2f | %d MB | | |\n' "$format" "$mb" "$cores" "$badger_all_s" \
+    "$(echo "$mb / $badger_all_s" | bc -l)" "$((badger_all_kb / 1024))"
+  printf '| %s | %.0f MB | pgtune-query (--jobs %d, %s) | %.1f | %.2f | %d MB | | |\n' "$format" "$mb" "$cores" "$same" \
+    "$all_s" "$(echo "$mb / $all_s" | bc -l)" "$((all_kb / 1024))"
+  printf '| %s | | **ratio vs pgBadger -j 1** | | **%.1fx** | | | |\n' "$format" "$(echo "$badger_s / $all_s" | bc -l)"
 done

@@ -46,7 +46,8 @@ public enum LogMessage: Equatable, Sendable {
       let numberStart = position
       while position < bytes.endIndex, bytes[position] != 0x20 { position = bytes.index(after: position) }
       // A duration that does not fit a Double (a damaged line) or is negative is not one.
-      guard let value = Double(Substring(bytes[numberStart..<position])), value.isFinite, value >= 0 else { return .other }
+      guard let read = Double(Substring(bytes[numberStart..<position])), read.isFinite, read >= 0 else { return .other }
+      let value = exactlySummable(read)
       while position < bytes.endIndex, bytes[position] == 0x20 { position = bytes.index(after: position) }
       var tail = bytes[position...]
       guard starts(tail, "ms") else { return .other }
@@ -81,9 +82,17 @@ public enum LogMessage: Equatable, Sendable {
       guard acquired || message.contains(" still waiting for "),
         let milliseconds = Double(message[after.upperBound...].prefix { $0.isNumber || $0 == "." }), milliseconds.isFinite
       else { return .other }
-      return .lockWait(milliseconds: milliseconds, acquired: acquired)
+      return .lockWait(milliseconds: exactlySummable(milliseconds), acquired: acquired)
     }
     return .other
+  }
+
+  /// The duration to the nearest 1/1024 ms (under half a microsecond away; logs write whole
+  /// microseconds). Such values add up exactly in a Double, so totals do not depend on the order
+  /// of addition: a log read in parts on several cores gives the same figures to the last bit.
+  static func exactlySummable(_ milliseconds: Double) -> Double {
+    let scaled = (milliseconds * 1_024).rounded()
+    return scaled.isFinite ? scaled / 1_024 : milliseconds
   }
 
   private static func starts(_ bytes: Substring.UTF8View, _ literal: StaticString) -> Bool {
