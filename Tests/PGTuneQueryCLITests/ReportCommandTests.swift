@@ -27,7 +27,7 @@ import Testing
   @Test func standardInputAndOtherFormats() throws {
     let input = try Data(contentsOf: URL(fileURLWithPath: log))
     let text = try runPGTuneQuery(["report"], stdin: input)
-    #expect(text.stdout.hasPrefix("6 queries (5 normalized), 1 errors"))
+    #expect(text.stdout.hasPrefix("6 queries (6 normalized), 1 errors"))
     let markdown = try runPGTuneQuery(["report", "--format", "markdown", log])
     #expect(markdown.stdout.contains("| calls | total | mean | p95 | max | query |"))
     let html = try runPGTuneQuery(["report", "--format", "html", log])

@@ -250,7 +250,7 @@ public struct LogAggregator {
       switch pendingStatement.removeValue(forKey: event.pid ?? "") {
       case .error(let key):
         if report.errors[key]?.statement == nil { report.errors[key]?.statement = event.message }
-        report.queries[identity(of: event.message).fingerprint]?.errors += 1
+        attach(errorTo: event.message)
       case .tempFile(let bytes): attach(tempFile: bytes, to: event.message)
       case .lockWait(let milliseconds, let acquired): attach(lockWait: milliseconds, acquired: acquired, to: event.message)
       case nil: break
@@ -290,6 +290,15 @@ public struct LogAggregator {
   private mutating func setPending(_ statement: PendingStatement, for event: LogEvent) {
     pendingStatement[event.pid ?? ""] = statement
     if continuesEarlierPart { sessions.knownPending.insert(event.pid ?? "") }
+  }
+
+  /// A failed execution counts against its query whether or not the query also completed
+  /// before (as temporary files and lock waits do): counting only errors of queries already
+  /// seen made the figure depend on the order the log was read in.
+  private mutating func attach(errorTo statement: String) {
+    let identity = identity(of: statement)
+    report.queries[identity.fingerprint, default: QueryAggregate(fingerprint: identity.fingerprint, query: identity.query)]
+      .errors += 1
   }
 
   private mutating func attach(tempFile bytes: Int64, to statement: String) {
@@ -370,7 +379,7 @@ public struct LogAggregator {
     report.errors[key] = aggregate
     report.totalErrors += 1
     if event.statement == nil { setPending(.error(key), for: event) }
-    if let statement = event.statement { report.queries[identity(of: statement).fingerprint]?.errors += 1 }
+    if let statement = event.statement { attach(errorTo: statement) }
     note(time: event.timestamp, milliseconds: nil)
   }
 

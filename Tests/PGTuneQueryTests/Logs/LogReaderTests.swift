@@ -27,7 +27,9 @@ import Testing
     // log_duration ×1, the truncated one ×1.
     #expect(log.totalQueries == 6)
     #expect(log.totalErrors == 1)
-    #expect(log.queries.count == 5)
+    // Five that ran, and the failed statement (0 calls, 1 error).
+    #expect(log.queries.count == 6)
+    #expect(log.queries.values.filter { $0.calls == 0 }.map(\.errors) == [1])
     let lookup = try #require(log.queries.values.first { $0.query == "SELECT id FROM orders WHERE customer_id = $1" })
     #expect(lookup.calls == 2)
     #expect(lookup.totalMilliseconds == 20)
@@ -52,8 +54,10 @@ import Testing
     let (log, diagnosis) = try report("csvlog.csv")
     #expect(diagnosis.format == .csv)
     #expect(log.totalQueries == 2)
-    #expect(log.queries.count == 1)
-    #expect(log.queries.values.first?.samples.contains { $0.text.contains("'a\nmulti-line, with \"quotes\"'") } == true)
+    // The query that ran twice, and the failed one (0 calls, 1 error).
+    #expect(log.queries.count == 2)
+    #expect(log.queries.values.first { $0.calls == 0 }?.errors == 1)
+    #expect(log.queries.values.first { $0.calls > 0 }?.samples.contains { $0.text.contains("'a\nmulti-line, with \"quotes\"'") } == true)
     #expect(log.errors["42P01"]?.count == 1)
   }
 
