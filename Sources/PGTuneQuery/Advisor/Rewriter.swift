@@ -11,12 +11,12 @@ public enum Rewriter {
   public static func rewrites(
     for root: Node, findings: Set<String>, catalog: CatalogFacts?, options: Options = Options()
   ) -> [Rewrite] {
-    guard SQLText.deparsableKinds.contains(root.kind), mayRewrite(root, findings: findings, options: options),
+    guard SQLText.deparsableKinds.contains(root.kind), mayRewrite(root, findings: findings, catalog: catalog, options: options),
       let original = try? root.editable()
     else { return [] }
     let context = FixContext(root: root, catalog: catalog)
     var candidates: [(rule: String, fix: RuleFix)] = []
-    for rule in AllRules.rewritingRules {
+    for rule in AllRules.rewritingRules where catalog != nil || !type(of: rule).fixNeedsCatalog {
       let id = type(of: rule).description.id
       if findings.contains(id), let fix = rule.fix(original, context) { candidates.append((id, fix)) }
     }
@@ -56,9 +56,13 @@ public enum Rewriter {
   /// Rules whose findings have a rewrite.
   public static let rewritableRules: Set<String> = Set(AllRules.rewritingRules.map { type(of: $0).description.id })
 
+  /// Rules whose findings have a rewrite without a catalog.
+  static let rewritableOffline: Set<String> = Set(
+    AllRules.rewritingRules.filter { !type(of: $0).fixNeedsCatalog }.map { type(of: $0).description.id })
+
   /// Whether a statement may have a rewrite at all (cheap: decides before copying the tree).
-  static func mayRewrite(_ root: Node, findings: Set<String>, options: Options) -> Bool {
-    !findings.isDisjoint(with: rewritableRules) || options.suggestLimit != nil
+  static func mayRewrite(_ root: Node, findings: Set<String>, catalog: CatalogFacts?, options: Options) -> Bool {
+    !findings.isDisjoint(with: catalog == nil ? rewritableOffline : rewritableRules) || options.suggestLimit != nil
       || (root.kind == .selectStmt && root.list(.fromClause).count >= 2)
   }
 }

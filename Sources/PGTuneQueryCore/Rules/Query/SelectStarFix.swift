@@ -1,5 +1,7 @@
 /// The fix of `SelectStarRule`: built on the parse tree, deparsed by libpg_query.
 extension SelectStarRule: RewritingRule {
+  static var fixNeedsCatalog: Bool { true }
+
   func fix(_ statement: EditableNode, _ context: FixContext) -> RuleFix? {
     guard let catalog = context.catalog else { return nil }
     return Self.expandStar(statement, root: context.root, catalog: catalog).map {
