@@ -19,7 +19,10 @@ mean_ms() { # command... → mean wall milliseconds of $n runs
   echo "($end - $start) / $n / 1000000" | bc -l
 }
 
-anchor=$(mean_ms psql --help)
+# Debian's /usr/bin/psql is a Perl wrapper (pg_wrapper): time the C program itself.
+psql_binary=$(ls /usr/lib/postgresql/*/bin/psql 2>/dev/null | tail -1)
+psql_binary=${psql_binary:-$(command -v psql)}
+anchor=$(mean_ms "$psql_binary" --help)
 printf '| command | mean ms | vs psql --help |\n|---|---:|---:|\n'
 printf '| psql --help | %.1f | 1.0× |\n' "$anchor"
 for args in "--help" "--version" "analyze --help"; do

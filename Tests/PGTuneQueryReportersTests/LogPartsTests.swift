@@ -93,6 +93,8 @@ import Testing
     let (whole, wholeDiagnosis) = LogReader().read(single)
     let cut = try #require(FileHandle(forReadingAtPath: path))
     let (inParts, partsDiagnosis) = LogParts.read(cut, with: LogReader(), parts: parts, minimumPartBytes: minimumPartBytes)
+    // Where a single read leaves the handle: the read-once ledger records this offset.
+    #expect(try cut.offset() == single.offset())
     #expect(whole.totalQueries > 0)
     let (partsJSON, wholeJSON) = (LogReportReporter.json(inParts), LogReportReporter.json(whole))
     if partsJSON != wholeJSON {

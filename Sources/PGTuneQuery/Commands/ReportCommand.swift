@@ -45,14 +45,17 @@ public enum ReportCommand {
     var handles: [FileHandle] = []
     var sizes: [Int?] = []
     var ledgerKeys: [String?] = []
+    /// Inflated bytes a gzip log recorded up to there passes over (0 for the others).
+    var skips: [Int] = []
     /// `--reread` of a log the store holds already: the run is not recorded again.
     var rereadRecorded = false
 
-    mutating func add(_ path: String, _ handle: FileHandle, size: Int?, key: String?) {
+    mutating func add(_ path: String, _ handle: FileHandle, size: Int?, key: String?, skipping: Int = 0) {
       paths.append(path)
       handles.append(handle)
       sizes.append(size)
       ledgerKeys.append(key)
+      skips.append(skipping)
     }
   }
 
@@ -87,8 +90,14 @@ public enum ReportCommand {
         try? handle.close()
       case .readFrom(let offset):
         outcome.diagnostics.append(Diagnostic(.note, "\(path): recorded up to byte \(offset) before: reading what was added since"))
-        _ = try? handle.seek(toOffset: UInt64(offset))
-        opened.add(path, handle, size: size.map { $0 - offset }, key: key)
+        if InputLedger.isGzip(handle) {
+          // Offsets of a gzip log count inflated bytes: passed over as they are inflated.
+          _ = try? handle.seek(toOffset: 0)
+          opened.add(path, handle, size: size, key: key, skipping: offset)
+        } else {
+          _ = try? handle.seek(toOffset: UInt64(offset))
+          opened.add(path, handle, size: size.map { $0 - offset }, key: key)
+        }
       }
     }
     return opened
@@ -104,7 +113,8 @@ public enum ReportCommand {
       return outcome
     }
     let total = sizes.contains { $0 == nil } ? nil : sizes.reduce(0) { $0 + ($1 ?? 0) }
-    let results = LogFiles.read(handles, with: request.reader, jobs: request.jobs, totalBytes: total, progress: request.progress)
+    let results = LogFiles.read(
+      handles, with: request.reader, jobs: request.jobs, totalBytes: total, skips: opened.skips, progress: request.progress)
     for (path, (_, diagnosis)) in zip(inputs, results) {
       let name = path == "-" ? "standard input" : path
       if let failure = diagnosis.readFailure { outcome.diagnostics.append(Diagnostic(.warning, "\(name): \(failure); read up to there")) }
@@ -135,7 +145,9 @@ public enum ReportCommand {
       ReportStore.record(report, store: store)
       for (index, path) in inputs.enumerated() {
         guard let key = ledgerKeys[index], let reached = try? handles[index].offset() else { continue }
-        InputLedger.remember(path: path, key: key, offset: Int(reached), store: store)
+        // A gzip log is remembered by the size it inflates to (measured by the ledger).
+        let compressed = InputLedger.isGzip(handles[index])
+        InputLedger.remember(path: path, key: key, offset: compressed ? nil : Int(reached), store: store)
       }
     }
     outcome.report = report
@@ -178,7 +190,7 @@ extension LogDiagnosis {
 /// (merged by the caller in input order); cores left over read each large file in parts.
 enum LogFiles {
   static func read(
-    _ handles: [FileHandle], with reader: LogReader, jobs: Int, totalBytes: Int?,
+    _ handles: [FileHandle], with reader: LogReader, jobs: Int, totalBytes: Int?, skips: [Int]? = nil,
     progress: (@Sendable (Int, Int?) -> Void)?, minimumPartBytes: Int = LogParts.defaultMinimumPartBytes
   ) -> [(LogReport, LogDiagnosis)] {
     let bytes = Counter()
@@ -187,7 +199,10 @@ enum LogFiles {
     let partsPerFile = max(1, jobs / max(1, handles.count))
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
       for index in stride(from: worker, to: handles.count, by: workers) {
-        let result = LogParts.read(handles[index], with: reader, parts: partsPerFile, minimumPartBytes: minimumPartBytes) { read in
+        let result = LogParts.read(
+          handles[index], with: reader, parts: partsPerFile, minimumPartBytes: minimumPartBytes,
+          skippingInflated: skips?[index] ?? 0
+        ) { read in
           progress?(bytes.add(read), totalBytes)
         }
         results.set(index, result)

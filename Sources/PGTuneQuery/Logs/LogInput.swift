@@ -56,8 +56,10 @@ public struct LogReader: Sendable {
   /// Reads `handle` to its end; gzip input (by its magic number) is inflated as it streams.
   /// Invalid UTF-8 is replaced, CRLF accepted, a truncated last line still counts. `progress`
   /// gets the bytes read so far (compressed bytes for gzip).
-  public func read(_ handle: FileHandle, progress: ((Int) -> Void)? = nil) -> (LogReport, LogDiagnosis) {
-    var stream = LogStream(reader: self)
+  /// `skipping` passes over that many bytes first (after inflating): a gzip log recorded up to
+  /// there cannot be positioned by seeking.
+  public func read(_ handle: FileHandle, skipping: Int = 0, progress: ((Int) -> Void)? = nil) -> (LogReport, LogDiagnosis) {
+    var stream = LogStream(reader: self, skipping: skipping)
     var buffer = [UInt8](repeating: 0, count: 1 << 20)
     var bytesRead = 0
     while true {

@@ -17,10 +17,12 @@ enum LogParts {
   /// the bytes read since its last call (from several threads).
   static func read(
     _ handle: FileHandle, with reader: LogReader, parts: Int, minimumPartBytes: Int = defaultMinimumPartBytes,
-    progress: (@Sendable (Int) -> Void)? = nil
+    skippingInflated: Int = 0, progress: (@Sendable (Int) -> Void)? = nil
   ) -> (LogReport, LogDiagnosis) {
-    guard parts > 1, let plan = plan(handle, reader: reader, parts: parts, minimumPartBytes: minimumPartBytes) else {
-      return whole(handle, reader, progress)
+    // A gzip log read from an inflated offset is read whole (and never cut: it is compressed).
+    guard parts > 1, skippingInflated == 0, let plan = plan(handle, reader: reader, parts: parts, minimumPartBytes: minimumPartBytes)
+    else {
+      return whole(handle, reader, skipping: skippingInflated, progress)
     }
     let partReader = reader.reading(plan.format)
     let results = ResultSlots<LogPart>(count: plan.ranges.count)
@@ -38,14 +40,17 @@ enum LogParts {
       _ = try? handle.seek(toOffset: UInt64(plan.ranges[0].lowerBound))
       return whole(handle, reader, progress)
     }
+    // Parts are read with pread: leave the handle where a single read would, at the end of
+    // what was read (the read-once ledger records that offset).
+    _ = lseek(handle.fileDescriptor, off_t(read[read.count - 1].end), SEEK_SET)
     return stitch(read, reader: partReader)
   }
 
   private static func whole(
-    _ handle: FileHandle, _ reader: LogReader, _ progress: (@Sendable (Int) -> Void)?
+    _ handle: FileHandle, _ reader: LogReader, skipping: Int = 0, _ progress: (@Sendable (Int) -> Void)?
   ) -> (LogReport, LogDiagnosis) {
     var previous = 0
-    return reader.read(handle) { read in
+    return reader.read(handle, skipping: skipping) { read in
       progress?(read - previous)
       previous = read
     }
@@ -198,6 +203,8 @@ extension LogReader {
       progress(offset - range.lowerBound)
       stream.append(Data(block))
     }
-    return stream.finishPart()
+    var part = stream.finishPart()
+    part.end = offset
+    return part
   }
 }

@@ -12,9 +12,13 @@ struct LogStream {
   /// Bytes of an over-long line still to be skipped up to its newline (see maxLineBytes).
   private var skippingLongLine = false
 
-  init(reader: LogReader, continuesEarlierPart: Bool = false) {
+  /// Inflated bytes still to pass over before the first line (a gzip log recorded up to there).
+  private var toSkip: Int
+
+  init(reader: LogReader, continuesEarlierPart: Bool = false, skipping: Int = 0) {
     lines = LogLines(reader: reader, continuesEarlierPart: continuesEarlierPart)
     maxLineBytes = reader.maxLineBytes
+    toSkip = skipping
   }
 
   mutating func append(_ input: Data) {
@@ -24,6 +28,12 @@ struct LogStream {
       if GzipDecoder.isGzip(block) { gzip = GzipDecoder() }
     }
     if let gzip { block = gzip.inflate(block) }
+    if toSkip > 0 {
+      let passed = min(toSkip, block.count)
+      toSkip -= passed
+      block = Data(block.dropFirst(passed))
+      if block.isEmpty { return }
+    }
     // Only the new bytes are searched for a line end: one 200 MB line costs one pass, not one
     // pass per block over everything read so far.
     guard let lastNewline = block.lastIndex(of: 0x0A) else {
@@ -156,4 +166,6 @@ struct LogPart: Sendable {
   /// False when the part ended inside a quoted csv field: the next part then began inside a
   /// record, and the parts must be read again as one.
   var endsBetweenRecords: Bool
+  /// The file offset the part's read stopped at (set by `readPart`).
+  var end = 0
 }
