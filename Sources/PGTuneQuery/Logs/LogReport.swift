@@ -379,25 +379,36 @@ public struct LogAggregator {
   /// Query text with quoted strings and numbers replaced by `?` and blanks folded: the cache
   /// key that makes repeated queries cheap.
   static func literalStripped(_ text: String) -> String {
+    // The string's own bytes when contiguous (native strings): copying each query into an array
+    // first was most of the cost.
+    text.utf8.withContiguousStorageIfAvailable(literalStripped(bytes:)) ?? Array(text.utf8).withUnsafeBufferPointer(literalStripped(bytes:))
+  }
+
+  private static func literalStripped(bytes: UnsafeBufferPointer<UInt8>) -> String {
     var output: [UInt8] = []
-    output.reserveCapacity(min(text.utf8.count, 4096))
-    var iterator = Array(text.utf8)[...]
+    output.reserveCapacity(min(bytes.count, 4096))
+    var index = 0
+    let count = bytes.count
     var lastWasSpace = false
     var previous: UInt8 = 0
-    while let byte = iterator.popFirst() {
+    while index < count {
+      let byte = bytes[index]
+      index += 1
       switch byte {
       case UInt8(ascii: "'"):
-        while let next = iterator.popFirst() {
+        while index < count {
+          let next = bytes[index]
+          index += 1
           if next == UInt8(ascii: "'") {
-            if iterator.first == UInt8(ascii: "'") { _ = iterator.popFirst() } else { break }
+            if index < count, bytes[index] == UInt8(ascii: "'") { index += 1 } else { break }
           }
         }
         output.append(UInt8(ascii: "?"))
         lastWasSpace = false
       case UInt8(ascii: "0")...UInt8(ascii: "9")
       where !(previous.isLetterOrUnderscore || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(previous)):
-        while let next = iterator.first, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(next) || next == UInt8(ascii: ".") {
-          _ = iterator.popFirst()
+        while index < count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) || bytes[index] == UInt8(ascii: ".") {
+          index += 1
         }
         output.append(UInt8(ascii: "?"))
         lastWasSpace = false

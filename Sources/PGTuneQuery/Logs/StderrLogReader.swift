@@ -45,22 +45,7 @@ public struct StderrLogReader {
   static func split(_ line: Substring) -> (Substring, String, Substring)? {
     // Byte search: Foundation's range(of:) on every line was the report's hot spot.
     let utf8 = line.utf8
-    var index = utf8.startIndex
-    var found: Substring.Index?
-    while index < utf8.endIndex {
-      if utf8[index] == UInt8(ascii: ":") {
-        let next = utf8.index(after: index)
-        if next < utf8.endIndex, utf8[next] == 0x20 {
-          let third = utf8.index(after: next)
-          if third < utf8.endIndex, utf8[third] == 0x20 {
-            found = index
-            break
-          }
-        }
-      }
-      index = utf8.index(after: index)
-    }
-    guard let colonIndex = found else { return nil }
+    guard let colonIndex = firstSeverityColon(utf8) else { return nil }
     let colon = colonIndex..<utf8.index(colonIndex, offsetBy: 3)
     let head = line[..<colon.lowerBound]
     // Usually the severity is the last blank-separated word of the head: one set lookup on
@@ -75,6 +60,32 @@ public struct StderrLogReader {
       let prefix = head.dropLast(severity.count)
       guard prefix.isEmpty || prefix.last == " " || prefix.last == "]" || prefix.last == ":" else { continue }
       return (prefix, severity, line[colon.upperBound...])
+    }
+    return nil
+  }
+
+  /// The first `:` followed by two blanks. Scanned in the line's own bytes when they are
+  /// contiguous (always, for lines cut from a block): stepping string indices was a twentieth of
+  /// `report`'s time.
+  private static func firstSeverityColon(_ utf8: Substring.UTF8View) -> Substring.Index? {
+    let offset: Int?? = utf8.withContiguousStorageIfAvailable { buffer -> Int? in
+      guard buffer.count >= 3, let base = buffer.baseAddress else { return nil }
+      for index in 0..<(buffer.count - 2) where base[index] == 0x3A && base[index + 1] == 0x20 && base[index + 2] == 0x20 {
+        return index
+      }
+      return nil
+    }
+    if let offset { return offset.map { utf8.index(utf8.startIndex, offsetBy: $0) } }
+    var index = utf8.startIndex
+    while index < utf8.endIndex {
+      if utf8[index] == UInt8(ascii: ":") {
+        let next = utf8.index(after: index)
+        if next < utf8.endIndex, utf8[next] == 0x20 {
+          let third = utf8.index(after: next)
+          if third < utf8.endIndex, utf8[third] == 0x20 { return index }
+        }
+      }
+      index = utf8.index(after: index)
     }
     return nil
   }
