@@ -138,6 +138,36 @@ enum LogPrefixScanner {
     return position
   }
 
+  /// `timestampEnd(_:from:)` on bytes.
+  static func timestampEnd(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    var position = start
+    let end = text.count
+    var spaces = 0
+    while position < end {
+      let byte = text[position]
+      if byte == 0x20 {
+        spaces += 1
+        if spaces == 2 {
+          // A zone follows only if the next word is one: letters, digits, + or -.
+          var probe = position + 1
+          var length = 0
+          while probe < end, text[probe] != 0x20, isZoneByte(text[probe]) {
+            probe += 1
+            length += 1
+          }
+          if length > 0 && length <= 6 && (probe == end || text[probe] == 0x20 || !isZoneByte(text[probe])) {
+            return probe
+          }
+          return position
+        }
+      } else if !(isDigit(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: ".")) {
+        return position
+      }
+      position += 1
+    }
+    return position
+  }
+
   static func isZoneByte(_ byte: UInt8) -> Bool {
     (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || isDigit(byte) || byte == UInt8(ascii: "+")
       || byte == UInt8(ascii: "-")

@@ -98,60 +98,71 @@ public struct StderrLogReader {
   }
 
   static func guessPrefix(_ prefix: Substring, into event: inout LogEvent) {
-    let bytes = prefix.utf8
-    var position = bytes.startIndex
-    let end = bytes.endIndex
+    // On the prefix's own bytes: stepping string indices was a seventh of `report`'s time.
+    if prefix.utf8.withContiguousStorageIfAvailable({ guessPrefix(bytes: $0, into: &event) }) != nil { return }
+    Array(prefix.utf8).withUnsafeBufferPointer { guessPrefix(bytes: $0, into: &event) }
+  }
+
+  private static func guessPrefix(bytes: UnsafeBufferPointer<UInt8>, into event: inout LogEvent) {
+    func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+    let end = bytes.count
+    var position = 0
     // Timestamp first: `2024-05-01 10:00:00.123 UTC` (date, time, optional zone).
-    if bytes.count >= 19, LogPrefixScanner.isDigit(bytes[position]),
-      bytes[bytes.index(position, offsetBy: 4)] == UInt8(ascii: "-"),
-      bytes[bytes.index(position, offsetBy: 10)] == 0x20
-    {
-      let stampEnd = LogPrefixScanner.timestampEnd(bytes, from: position)
-      event.timestamp = String(Substring(bytes[position..<stampEnd]))
+    if end >= 19, LogPrefixScanner.isDigit(bytes[0]), bytes[4] == UInt8(ascii: "-"), bytes[10] == 0x20 {
+      let stampEnd = LogPrefixScanner.timestampEnd(bytes, from: 0)
+      event.timestamp = text(0..<stampEnd)
       position = stampEnd
     }
     // Words end at blanks, and at colons outside brackets (`%t:%r:%u@%d:[%p]:` style prefixes).
     func isSeparator(_ byte: UInt8) -> Bool { byte == 0x20 || byte == UInt8(ascii: ":") }
     while position < end {
-      while position < end, isSeparator(bytes[position]) { position = bytes.index(after: position) }
+      while position < end, isSeparator(bytes[position]) { position += 1 }
       let wordStart = position
-      var at: String.Index?
-      var equals: String.Index?
+      var at: Int?
+      var equals: Int?
       while position < end, !isSeparator(bytes[position]) {
         if bytes[position] == UInt8(ascii: "@") && at == nil { at = position }
         if bytes[position] == UInt8(ascii: "=") && equals == nil { equals = position }
-        position = bytes.index(after: position)
+        position += 1
       }
       guard wordStart < position else { break }
-      var word = bytes[wordStart..<position]
-      if let last = word.last, last == UInt8(ascii: ":") || last == UInt8(ascii: ",") || last == UInt8(ascii: ";") {
-        word = word.dropLast()
-      }
-      if word.first == UInt8(ascii: "["), word.last == UInt8(ascii: "]") {
-        // `[1234]` or `[1234-1]` (%p, or syslog's [pid-line]).
-        let inner = word.dropFirst().dropLast()
-        let digits = inner.prefix { LogPrefixScanner.isDigit($0) }
-        // The first such bracket is the pid; a later one is a line number (`[%p]: [%l-1]`).
-        if event.pid == nil, !digits.isEmpty, digits.count == inner.count || inner[digits.endIndex] == UInt8(ascii: "-") {
-          event.pid = String(Substring(digits))
-        }
+      var wordEnd = position
+      let last = bytes[wordEnd - 1]
+      if last == UInt8(ascii: ":") || last == UInt8(ascii: ",") || last == UInt8(ascii: ";") { wordEnd -= 1 }
+      if wordEnd - wordStart >= 2, bytes[wordStart] == UInt8(ascii: "["), bytes[wordEnd - 1] == UInt8(ascii: "]") {
+        readBracket(bytes, (wordStart + 1)..<(wordEnd - 1), into: &event)
       } else if equals != nil {
-        // `user=app` or, without blanks between them, `db=shop,user=app` (Cloud SQL's prefix).
-        for part in word.split(separator: UInt8(ascii: ",")) {
-          guard let sign = part.firstIndex(of: UInt8(ascii: "=")) else { continue }
-          let value = String(Substring(part[part.index(after: sign)...]))
-          switch String(Substring(part[part.startIndex..<sign])) {
-          case "user": event.user = value
-          case "db", "database": event.database = value
-          case "app", "application": event.application = value
-          case "pid": event.pid = value
-          default: break
-          }
-        }
-      } else if let at, at < word.endIndex {
-        if at > word.startIndex { event.user = String(Substring(word[word.startIndex..<at])) }
-        let database = word[bytes.index(after: at)...]
-        if !database.isEmpty { event.database = String(Substring(database)) }
+        readPairs(bytes, wordStart..<wordEnd, into: &event)
+      } else if let at, at < wordEnd {
+        if at > wordStart { event.user = text(wordStart..<at) }
+        if at + 1 < wordEnd { event.database = text((at + 1)..<wordEnd) }
+      }
+    }
+  }
+
+  /// `[1234]` or `[1234-1]` (%p, or syslog's [pid-line]): the first such bracket is the pid; a
+  /// later one is a line number (`[%p]: [%l-1]`).
+  private static func readBracket(_ bytes: UnsafeBufferPointer<UInt8>, _ inner: Range<Int>, into event: inout LogEvent) {
+    guard event.pid == nil else { return }
+    var digitsEnd = inner.lowerBound
+    while digitsEnd < inner.upperBound, LogPrefixScanner.isDigit(bytes[digitsEnd]) { digitsEnd += 1 }
+    guard digitsEnd > inner.lowerBound, digitsEnd == inner.upperBound || bytes[digitsEnd] == UInt8(ascii: "-") else { return }
+    event.pid = String(decoding: UnsafeBufferPointer(rebasing: bytes[inner.lowerBound..<digitsEnd]), as: UTF8.self)
+  }
+
+  /// `user=app` or, without blanks between them, `db=shop,user=app` (Cloud SQL's prefix).
+  private static func readPairs(_ bytes: UnsafeBufferPointer<UInt8>, _ word: Range<Int>, into event: inout LogEvent) {
+    var partStart = word.lowerBound
+    for index in word.lowerBound...word.upperBound where index == word.upperBound || bytes[index] == UInt8(ascii: ",") {
+      defer { partStart = index + 1 }
+      guard partStart < index, let sign = (partStart..<index).first(where: { bytes[$0] == UInt8(ascii: "=") }) else { continue }
+      let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[(sign + 1)..<index]), as: UTF8.self)
+      switch String(decoding: UnsafeBufferPointer(rebasing: bytes[partStart..<sign]), as: UTF8.self) {
+      case "user": event.user = value
+      case "db", "database": event.database = value
+      case "app", "application": event.application = value
+      case "pid": event.pid = value
+      default: break
       }
     }
   }
