@@ -110,35 +110,16 @@ enum LogPrefixScanner {
 
   /// `2024-05-01 10:00:00[.123][ UTC]`: the end of the timestamp starting at `start`.
   static func timestampEnd(_ text: Substring.UTF8View, from start: String.Index) -> String.Index {
-    var position = start
-    let end = text.endIndex
-    var spaces = 0
-    while position < end {
-      let byte = text[position]
-      if byte == 0x20 {
-        spaces += 1
-        if spaces == 2 {
-          // A zone follows only if the next word is one: letters, digits, + or -.
-          var probe = text.index(after: position)
-          var length = 0
-          while probe < end, text[probe] != 0x20, isZoneByte(text[probe]) {
-            probe = text.index(after: probe)
-            length += 1
-          }
-          if length > 0 && length <= 6 && (probe == end || text[probe] == 0x20 || !isZoneByte(text[probe])) {
-            return probe
-          }
-          return position
-        }
-      } else if !(isDigit(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: ".")) {
-        return position
-      }
-      position = text.index(after: position)
-    }
-    return position
+    // One scan, on bytes (below); the string's own when they are contiguous.
+    let tail = text[start...]
+    let length =
+      tail.withContiguousStorageIfAvailable { timestampEnd($0, from: 0) }
+      ?? Array(tail).withUnsafeBufferPointer { timestampEnd($0, from: 0) }
+    return text.index(start, offsetBy: length)
   }
 
-  /// `timestampEnd(_:from:)` on bytes.
+  /// Where a timestamp starting at `start` ends: date and time characters up to the second
+  /// blank, then a zone word if one follows.
   static func timestampEnd(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
     var position = start
     let end = text.count
