@@ -84,7 +84,45 @@ public enum IndexMigrationReporter {
 }
 
 extension IndexMigrationReporter {
+  /// The workload's one index set, when hypopg chose it: each index with the statements it
+  /// serves, the saving it adds to the set, its size and notes; then what the limits left out.
+  public static func render(_ workload: WorkloadAdvice) -> String {
+    let count = workload.indexes.count
+    var text = "-- Index set from pgtune-query \(PGTuneQueryVersion.current): \(count) index\(count == 1 ? "" : "es"), "
+    text += "\(ByteCount.format(Int64(workload.sizeBytes))), for \(workload.statements) statement\(workload.statements == 1 ? "" : "s").\n"
+    let saved = workload.costBefore > 0 ? (workload.costBefore - workload.costAfter) / workload.costBefore * 100 : 0
+    text += "-- Summed cost \(whole(workload.costBefore)) -> \(whole(workload.costAfter)) (-\(whole(saved)) %)"
+    text += workload.weighted ? ", each statement weighted by its calls in the store's report runs" : ""
+    text += "; chosen together with hypopg, by saving per byte.\n"
+    var limits: [String] = []
+    if let budget = workload.options.storageBudget { limits.append("storage budget \(ByteCount.format(Int64(budget)))") }
+    if let maximum = workload.options.maxIndexes { limits.append("at most \(maximum) index\(maximum == 1 ? "" : "es")") }
+    if !limits.isEmpty { text += "-- Limits: \(limits.joined(separator: ", ")).\n" }
+    text += "-- CREATE INDEX CONCURRENTLY cannot run inside a transaction block: run these one by one.\n"
+    for index in workload.indexes {
+      text += "\n-- \(index.suggestion.candidate.reason); \(ByteCount.format(Int64(index.sizeBytes))); "
+      text += "the set loses \(whole(index.saving)) cost units without it\n"
+      text += "-- serves: \(index.statements.joined(separator: ", "))\n"
+      for note in [index.suggestion.lowConfidence, index.suggestion.note].compactMap({ $0 }) + index.notes {
+        text += "-- note: \(note)\n"
+      }
+      text += index.suggestion.ddl + "\n"
+    }
+    if !workload.leftOut.isEmpty {
+      text += "\n-- Left out by the limits (each saved up to the figure shown when last costed):\n"
+      for item in workload.leftOut {
+        text += "-- \(item.reason): \(item.suggestion.name), \(ByteCount.format(Int64(item.sizeBytes))), "
+        text += "up to \(whole(item.saving)) cost units: \(item.suggestion.ddl)\n"
+      }
+    }
+    return text
+  }
+
+  static func whole(_ value: Double) -> String { String(Int(value.rounded())) }
+
   public static let format = OutputFormat<AnalysisReport>(
-    name: "sql", summary: "the index suggestions as a migration; needs a database", needsDatabase: true
-  ) { render($0.files) }
+    name: "sql", summary: "the workload's index set as a migration; needs a database", needsDatabase: true
+  ) { report in
+    report.workload.map(render) ?? render(report.files)
+  }
 }

@@ -10,7 +10,8 @@ import PGTuneQuery
 ///                 "plan":null|{"total_cost","startup_cost","plan_rows","actual_total_time"|null,
 ///                              "analyzed","indexes_used","relations","node_types","tree"},
 ///                 "index_suggestions":[],"rewrites":[][,"cache":"hit"|"miss"]}],
-///  "summary":{"statements","errors","findings"[,"pool":{…}][,"cache":{"hits","misses"}]}}
+///  "summary":{"statements","errors","findings"[,"pool":{…}][,"cache":{"hits","misses"}]}
+///  [,"workload":{…}][,"check":{…}]}
 /// ```
 /// Lines and columns are 1-based; columns count characters. New keys may be added within a
 /// schema version; none is renamed or removed without a new version.
@@ -19,7 +20,7 @@ public enum JSONReporter {
 
   public static func render(
     _ files: [FileAnalysis], pool: PoolStatistics? = nil, check: CheckSummary? = nil, cache: CacheTotals? = nil,
-    pretty: Bool = false
+    workload: WorkloadAdvice? = nil, pretty: Bool = false
   ) -> String {
     var json = JSONWriter(indent: pretty ? 2 : 0)
     json.beginObject()
@@ -48,6 +49,10 @@ public enum JSONReporter {
       json.endObject()
     }
     json.endObject()
+    if let workload {
+      json.key("workload")
+      writeWorkload(workload, to: &json)
+    }
     if let check {
       json.key("check")
       json.beginObject()
@@ -161,8 +166,13 @@ extension JSONReporter {
   /// "cost_after","savings_pct","verified","note"}`; `columns` holds each key as written in the
   /// index (`lower(email)`), `table` is `schema.table` without quotes.
   static func writeSuggestion(_ suggestion: IndexSuggestion, to json: inout JSONWriter) {
-    let candidate = suggestion.candidate
     json.beginObject()
+    writeSuggestionFields(suggestion, to: &json)
+    json.endObject()
+  }
+
+  static func writeSuggestionFields(_ suggestion: IndexSuggestion, to json: inout JSONWriter) {
+    let candidate = suggestion.candidate
     json.field("table", candidate.tableName)
     json.field("name", suggestion.name)
     json.key("columns")
@@ -191,6 +201,53 @@ extension JSONReporter {
     json.field("savings_pct", suggestion.savingsPercent)
     json.field("verified", suggestion.verified)
     json.field("note", suggestion.note)
+    json.field("basis", suggestion.basis)
+    json.field("low_confidence", suggestion.lowConfidence)
+  }
+
+  /// `{"statements","weighted","basis","cost_before","cost_after","size_bytes","storage_budget",
+  /// "max_indexes","indexes":[{…suggestion…,"size_bytes","saving","statements","notes"}],
+  /// "left_out":[{…suggestion…,"size_bytes","saving","reason"}]}`; costs are summed over the
+  /// statements, each times its weight (calls from the store's report runs, else 1).
+  static func writeWorkload(_ workload: WorkloadAdvice, to json: inout JSONWriter) {
+    json.beginObject()
+    json.field("statements", workload.statements)
+    json.field("weighted", workload.weighted)
+    json.field("basis", workload.basis)
+    json.field("cost_before", workload.costBefore)
+    json.field("cost_after", workload.costAfter)
+    json.field("size_bytes", workload.sizeBytes)
+    json.field("storage_budget", workload.options.storageBudget)
+    json.field("max_indexes", workload.options.maxIndexes)
+    json.key("indexes")
+    json.beginArray()
+    for index in workload.indexes {
+      json.beginObject()
+      writeSuggestionFields(index.suggestion, to: &json)
+      json.field("size_bytes", index.sizeBytes)
+      json.field("saving", index.saving)
+      json.key("statements")
+      json.beginArray()
+      for location in index.statements { json.value(location) }
+      json.endArray()
+      json.key("notes")
+      json.beginArray()
+      for note in index.notes { json.value(note) }
+      json.endArray()
+      json.endObject()
+    }
+    json.endArray()
+    json.key("left_out")
+    json.beginArray()
+    for item in workload.leftOut {
+      json.beginObject()
+      writeSuggestionFields(item.suggestion, to: &json)
+      json.field("size_bytes", item.sizeBytes)
+      json.field("saving", item.saving)
+      json.field("reason", item.reason)
+      json.endObject()
+    }
+    json.endArray()
     json.endObject()
   }
 
@@ -208,6 +265,6 @@ extension JSONReporter {
 
 extension JSONReporter {
   public static let format = OutputFormat<AnalysisReport>(name: "json", summary: "the versioned JSON contract") {
-    render($0.files, pool: $0.pool, check: $0.check, cache: $0.cache)
+    render($0.files, pool: $0.pool, check: $0.check, cache: $0.cache, workload: $0.workload)
   }
 }

@@ -126,7 +126,23 @@ extension TextReporter {
     name: "text", summary: "one line per finding, file:line:col: severity: [rule] message"
   ) { report in
     var text = render(report.files, style: report.style)
+    if let workload = report.workload, !report.style.quiet, !workload.indexes.isEmpty { text += workloadLines(workload) }
     if let check = report.check, !report.style.quiet { text += checkLines(check) }
+    return text
+  }
+
+  /// `workload: 2 indexes, 4.3 MiB, summed cost 31240 -> 1210 (-96 %)`, then one line per index.
+  static func workloadLines(_ workload: WorkloadAdvice) -> String {
+    let count = workload.indexes.count
+    let saved = workload.costBefore > 0 ? (workload.costBefore - workload.costAfter) / workload.costBefore * 100 : 0
+    var text = "workload: \(count) index\(count == 1 ? "" : "es"), \(ByteCount.format(Int64(workload.sizeBytes))), "
+    text += "summed cost \(Int(workload.costBefore.rounded())) -> \(Int(workload.costAfter.rounded())) (-\(Int(saved.rounded())) %) "
+    text += "for \(workload.statements) statements (--format sql writes the migration)\n"
+    for index in workload.indexes {
+      text += "  \(index.suggestion.name) (\(ByteCount.format(Int64(index.sizeBytes)))): serves \(index.statements.joined(separator: ", "))"
+      if index.suggestion.lowConfidence != nil { text += "; low confidence" }
+      text += "\n"
+    }
     return text
   }
 

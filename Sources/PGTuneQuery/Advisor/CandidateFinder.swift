@@ -43,7 +43,9 @@ public enum CandidateFinder {
       result += build(relation: relation, usage: usage, catalog: catalog)
     }
     var seen = Set<IndexCandidate>()
-    return result.filter { seen.insert($0).inserted && !alreadyIndexed($0, catalog: catalog) }
+    return result.filter {
+      seen.insert($0).inserted && !alreadyIndexed($0, catalog: catalog) && !extendsUniqueKey($0, catalog: catalog)
+    }
   }
 
   static func tableKey(_ relation: CatalogFacts.Relation) -> String { "\(relation.schema).\(relation.name)" }
@@ -142,7 +144,9 @@ public enum CandidateFinder {
       predicates += item.node(.quals)?.conjuncts ?? []
       joins += [item.node(.larg), item.node(.rarg)].compactMap { $0 }
     }
-    for predicate in predicates { classify(predicate, scope: scope, catalog: catalog, into: &usages) }
+    for predicate in predicates + predicates.flatMap(commonConjuncts) {
+      classify(predicate, scope: scope, catalog: catalog, into: &usages)
+    }
 
     let hasLimit = level.node(.limitCount) != nil
     let sortKeys = level.list(.sortClause).compactMap { sort -> (TableReference, IndexKey)? in
@@ -172,6 +176,28 @@ public enum CandidateFinder {
     }
   }
 
+  /// The conjuncts every arm of an OR shares: `(p.id = i.part_id AND p.brand = 'x') OR (p.id =
+  /// i.part_id AND p.size > 5)` implies `p.id = i.part_id`, the join key an index can serve (the
+  /// planner factors it out the same way). Arms are compared as deparsed SQL.
+  static func commonConjuncts(of predicate: Node) -> [Node] {
+    guard predicate.isOr else { return [] }
+    let arms = Array(predicate.list(.args))
+    guard arms.count > 1 else { return [] }
+    func keyed(_ arm: Node) -> [(String, Node)] {
+      arm.conjuncts.compactMap { conjunct in
+        guard let editable = try? conjunct.editable(), let text = ExpressionText.sql(of: editable) else { return nil }
+        return (text, conjunct)
+      }
+    }
+    var common = keyed(arms[0])
+    for arm in arms.dropFirst() {
+      let texts = Set(keyed(arm).map(\.0))
+      common = common.filter { texts.contains($0.0) }
+      if common.isEmpty { return [] }
+    }
+    return common.map(\.1)
+  }
+
   private static func classify(
     _ predicate: Node, scope: [TableReference], catalog: CatalogFacts, into usages: inout [String: Usage]
   ) {
@@ -181,7 +207,17 @@ public enum CandidateFinder {
     }
     switch predicate.kind {
     case .nullTest where predicate.string(.nulltesttype, is: "IS_NULL"):
-      if let argument = predicate.node(.arg) { record(argument) { $0.equality.append($1) } }
+      guard let argument = predicate.node(.arg) else { return }
+      record(argument) { $0.equality.append($1) }
+      // A rare NULL (`return_date IS NULL` for the 1 % not yet returned) is a partial index's
+      // WHERE: a few pages instead of an index over every row.
+      if argument.kind == .columnRef, let (table, column) = resolve(argument, in: scope, catalog: catalog),
+        let statistics = catalog.statistics(of: table.relation, column: column),
+        statistics.nullFraction > 0 && statistics.nullFraction <= 0.1
+      {
+        usages[tableKey(table.relation), default: Usage()].constantFilters.append(
+          (column, "\(SQLIdentifier.quote(column)) IS NULL"))
+      }
     case .aExpr:
       guard let left = predicate.node(.lexpr), let right = predicate.node(.rexpr) else { return }
       if predicate.isExpression("AEXPR_IN") || predicate.isExpression("AEXPR_OP_ANY") {
@@ -192,8 +228,10 @@ public enum CandidateFinder {
         record(left) { $0.range.append($1) }
         return
       }
-      if predicate.isExpression("AEXPR_LIKE"), let pattern = right.stringConstant, let first = pattern.first,
-        first != "%" && first != "_"
+      // `~~` is LIKE as EXPLAIN prints it (`(name ~~ 'abc%'::text)`).
+      let isLike = predicate.isExpression("AEXPR_LIKE") || (predicate.isExpression("AEXPR_OP") && predicate.operatorName == "~~")
+      if isLike, let pattern = (right.kind == .typeCast ? right.node(.arg) : right)?.stringConstant,
+        let first = pattern.first, first != "%" && first != "_"
       {
         let collation = catalog.collation
         record(left) { usage, key in
@@ -213,11 +251,13 @@ public enum CandidateFinder {
           }
           // A partial index pays off for a rare value of a few-valued column ('cancelled' at 1 %),
           // never for a common one ('DE' at 20 %).
-          if operation == "=", side.kind == .columnRef, other.kind == .aConst, let sql = constantFilterSQL(side, other),
+          // (A plan prints the constant with its cast: `(status = 'cancelled'::text)`.)
+          let constant = other.kind == .typeCast ? other.node(.arg) ?? other : other
+          if operation == "=", side.kind == .columnRef, constant.kind == .aConst, let sql = constantFilterSQL(side, constant),
             let (table, column) = resolve(side, in: scope, catalog: catalog),
             let statistics = catalog.statistics(of: table.relation, column: column),
             statistics.distinct > 0 && statistics.distinct <= 10,
-            let value = other.stringConstant ?? other.integerConstant.map(String.init),
+            let value = constant.stringConstant ?? constant.integerConstant.map(String.init),
             (statistics.mostCommon[value] ?? 0) <= 0.1
           {
             usages[tableKey(table.relation), default: Usage()].constantFilters.append((column, sql))
@@ -295,6 +335,19 @@ public enum CandidateFinder {
         IndexCandidate(relation: relation, keys: keys, predicate: filter.sql, reason: "partial index for \(filter.sql)"))
     }
     return candidates
+  }
+
+  /// A candidate that starts with every key of a unique index (the primary key and one more
+  /// column) finds the same single row the unique index finds: it only adds writes.
+  static func extendsUniqueKey(_ candidate: IndexCandidate, catalog: CatalogFacts) -> Bool {
+    catalog.indexes(on: candidate.relation).contains { index in
+      guard index.isUnique, index.predicate == nil, !index.keys.isEmpty, candidate.keys.count > index.keys.count else {
+        return false
+      }
+      return zip(index.keys, candidate.keys).allSatisfy { existing, key in
+        !key.isExpression && (existing == key.text || existing == SQLIdentifier.quote(key.text))
+      }
+    }
   }
 
   /// An existing index whose leading keys are the candidate's keys already serves it.

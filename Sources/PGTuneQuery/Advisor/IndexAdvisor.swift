@@ -10,6 +10,11 @@ public struct IndexSuggestion: Sendable, Equatable {
   /// True when hypopg showed the planner using the index at the reported cost.
   public let verified: Bool
   public let note: String?
+  /// Set when EXPLAIN ANALYZE showed the planner's row estimate on the index's table off by ≥ 10×.
+  public var lowConfidence: String?
+  /// `actual` when the statement's plan came from EXPLAIN ANALYZE (the confidence check ran),
+  /// `estimate` otherwise.
+  public var basis = "estimate"
 
   /// Share of the cost saved, 0…100.
   public var savingsPercent: Double? {
@@ -23,7 +28,7 @@ public struct AdvisorOptions: Sendable {
   /// Keep an index only if it cuts the statement's cost by at least this share (0.3 = 30 %).
   public var minSavings = 0.3
   /// Candidates tried per statement, best-guess first.
-  public var maxCandidates = 8
+  public var maxCandidates = 10
   /// Statements cheaper than this are left alone: an index for a query that costs 20 is noise.
   public var minimumCost = 100.0
 
@@ -110,22 +115,46 @@ public enum IndexAdvisor {
     }
   }
 
-  /// Names and DDL for the chosen candidates (unique names, CONCURRENTLY unless partitioned).
+  /// Names and DDL for the chosen candidates (one name per index across the run, CONCURRENTLY
+  /// unless partitioned).
   public static func suggestions(
     _ chosen: [(IndexCandidate, before: Double, after: Double?)], verified: Bool, catalog: CatalogFacts,
-    taken: inout Set<String>
+    naming: inout IndexNaming
   ) -> [IndexSuggestion] {
     chosen.map { candidate, before, after in
-      let existing = Set(catalog.indexes(on: candidate.relation).map(\.name))
-      let name = candidate.indexName(avoiding: taken.union(existing))
-      taken.insert(name)
-      let partitioned = candidate.relation.kind == "p"
-      return IndexSuggestion(
-        candidate: candidate, name: name, ddl: candidate.ddl(name: name, concurrently: !partitioned) + ";",
-        costBefore: before, costAfter: after, verified: verified,
-        note: partitioned
-          ? "partitioned table: CREATE INDEX CONCURRENTLY is not supported; create it on each partition concurrently, then on the parent"
-          : nil)
+      suggestion(candidate, before: before, after: after, verified: verified, catalog: catalog, naming: &naming)
     }
+  }
+
+  static func suggestion(
+    _ candidate: IndexCandidate, before: Double, after: Double?, verified: Bool, catalog: CatalogFacts,
+    naming: inout IndexNaming
+  ) -> IndexSuggestion {
+    let name = naming.name(for: candidate, catalog: catalog)
+    let partitioned = candidate.relation.kind == "p"
+    return IndexSuggestion(
+      candidate: candidate, name: name, ddl: candidate.ddl(name: name, concurrently: !partitioned) + ";",
+      costBefore: before, costAfter: after, verified: verified,
+      note: partitioned
+        ? "partitioned table: CREATE INDEX CONCURRENTLY is not supported; create it on each partition concurrently, then on the parent"
+        : nil)
+  }
+}
+
+/// One name per suggested index for a whole run: the same index suggested for several statements
+/// keeps its name, and no two indexes (suggested or existing) share one.
+public struct IndexNaming: Sendable {
+  private var names: [IndexCandidate: String] = [:]
+  private var taken: Set<String> = []
+
+  public init() {}
+
+  public mutating func name(for candidate: IndexCandidate, catalog: CatalogFacts) -> String {
+    if let name = names[candidate] { return name }
+    let existing = Set(catalog.indexes(on: candidate.relation).map(\.name))
+    let name = candidate.indexName(avoiding: taken.union(existing))
+    taken.insert(name)
+    names[candidate] = name
+    return name
   }
 }

@@ -92,6 +92,7 @@ public struct IndexCandidate: Sendable, Hashable {
     }
     var base = ([relation.name] + words).joined(separator: "_")
     if predicate != nil { base += "_partial" }
+    if !include.isEmpty { base += "_covering" }
     func fit(_ text: String, suffix: String) -> String {
       var trimmed = text
       while (trimmed + suffix).utf8.count > 63 { trimmed.removeLast() }

@@ -13,6 +13,8 @@ public struct LiveOptions: Sendable {
   public var largeTableRows = 10_000
   /// Index advice; nil turns it off.
   public var advisor: AdvisorOptions? = AdvisorOptions()
+  /// Limits of the one index set chosen for the whole workload (with hypopg).
+  public var workload = WorkloadOptions()
   /// Run `CREATE EXTENSION hypopg` when it is missing: the one write this tool may do, only when asked.
   public var enableHypopg = false
   /// Rewrites (EXPLAINed to show their cost); nil turns them off.
@@ -36,7 +38,9 @@ public struct LiveSummary: Sendable {
   /// Set when the database went away during the run (exit status 3).
   public let lostConnection: PostgresError?
   /// Problems that did not stop the run (e.g. catalog facts that could not be read).
-  public let warnings: [String]
+  public internal(set) var warnings: [String]
+  /// One index set for all statements; nil without hypopg or when no statement needs an index.
+  public internal(set) var workload: WorkloadAdvice?
   /// Statements answered from the store and those computed; nil when the run had no cache.
   public internal(set) var cache: CacheTotals?
 }
@@ -123,12 +127,19 @@ public enum LiveAnalyzer {
     var summary = LiveSummary(
       pool: pool.statistics, catalog: setup.catalog, lostConnection: pool.downError, warnings: setup.warnings)
     if setup.cache != nil { summary.cache = CacheTotals(hits: 0, misses: 0) }
-    var takenNames = Set<String>()
+    var naming = IndexNaming()
     for (item, result) in zip(work, outcomes) {
       if result.cache == .hit { summary.cache?.hits += 1 } else if result.cache == .miss { summary.cache?.misses += 1 }
       record(
         result, of: item, in: &files[item.file].statements[item.index], catalog: setup.catalog, options: options,
-        configuration: configuration, takenNames: &takenNames)
+        configuration: configuration, naming: &naming)
+    }
+    if let catalog = setup.catalog, pool.downError == nil {
+      switch WorkloadStage.run(files, catalog: catalog, options: options, naming: &naming, pool: pool) {
+      case .success(let advice): summary.workload = advice
+      case .failure(let error): summary.warnings.append("the workload's index set could not be chosen: \(error.message)")
+      case nil: break
+      }
     }
     return (MigrationSizing.sized(files, catalog: setup.catalog, largeTableRows: options.largeTableRows), summary)
   }
@@ -250,7 +261,7 @@ public enum LiveAnalyzer {
   /// `missing-index` findings.
   private static func record(
     _ result: LiveStatementResult, of item: WorkItem, in statement: inout StatementAnalysis, catalog: CatalogFacts?,
-    options: LiveOptions, configuration: Configuration, takenNames: inout Set<String>
+    options: LiveOptions, configuration: Configuration, naming: inout IndexNaming
   ) {
     let stage = planStage(
       result.outcome, plan: item.plan, at: statement.start, catalog: catalog, options: options, configuration: configuration)
@@ -259,7 +270,15 @@ public enum LiveAnalyzer {
     // rewrites, which a `check` run leaves out.
     var suggestions: [IndexSuggestion] = []
     if let catalog, options.advisor != nil, !result.chosen.isEmpty {
-      suggestions = IndexAdvisor.suggestions(result.chosen, verified: result.verified, catalog: catalog, taken: &takenNames)
+      suggestions = IndexAdvisor.suggestions(result.chosen, verified: result.verified, catalog: catalog, naming: &naming)
+      if stage.analyzed, let plan = stage.plan {
+        for index in suggestions.indices {
+          suggestions[index].lowConfidence = IndexNotes.confidence(suggestions[index].candidate, plan: plan, catalog: catalog)
+          suggestions[index].basis = "actual"
+        }
+        // A saving that rests on a wrong estimate is listed after the others.
+        suggestions = suggestions.filter { $0.lowConfidence == nil } + suggestions.filter { $0.lowConfidence != nil }
+      }
       added += suggestions.compactMap { missingIndexFinding($0, at: statement.start, configuration: configuration) }
     }
     statement.cache = result.cache
@@ -348,7 +367,10 @@ public enum LiveAnalyzer {
     root: Node, sql: String, plan: ExplainPlan, baseline: ExplainResult, catalog: CatalogFacts,
     advisor: AdvisorOptions, options: LiveOptions, session: PooledSession
   ) throws(PostgresError) -> ([(IndexCandidate, before: Double, after: Double?)], Bool) {
-    let candidates = CandidateFinder.candidates(for: root, catalog: catalog)
+    // The parse tree's candidates first; the plan adds what a view, a CTE or an OR hides.
+    var seen = Set<IndexCandidate>()
+    let candidates = (CandidateFinder.candidates(for: root, catalog: catalog) + PlanCandidates.candidates(for: baseline, catalog: catalog))
+      .filter { seen.insert($0).inserted }
     guard !candidates.isEmpty, baseline.plan.totalCost >= advisor.minimumCost else { return ([], false) }
     if catalog.hypopgInstalled {
       let chosen = try session.run { connection throws(PostgresError) in
@@ -375,6 +397,7 @@ public enum LiveAnalyzer {
     } else {
       message += " may avoid a sequential scan (not verified: hypopg is not installed)"
     }
+    if let lowConfidence = suggestion.lowConfidence { message += "; \(lowConfidence)" }
     return Finding(
       rule: description.id, severity: configuration.rules[description.id]?.severity ?? description.defaultSeverity,
       message: message, offset: offset, help: suggestion.ddl)

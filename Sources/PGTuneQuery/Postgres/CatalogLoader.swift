@@ -2,7 +2,7 @@
 extension CatalogFacts {
   static let userSchemas = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'"
 
-  /// Reads the facts. Four queries, all read-only catalog reads.
+  /// Reads the facts. A handful of queries, all read-only catalog reads.
   public static func load(from connection: PostgresConnection) throws(PostgresError) -> CatalogFacts {
     let settings = try connection.query(
       """
@@ -15,14 +15,27 @@ extension CatalogFacts {
     let relationRows = try connection.query(
       """
       SELECT n.nspname, c.relname, c.oid::bigint, c.reltuples::float8, c.relpages, c.relkind::text,
-             greatest(s.last_analyze, s.last_autoanalyze)::text
+             greatest(s.last_analyze, s.last_autoanalyze)::text,
+             s.n_tup_ins::float8, s.n_tup_upd::float8, s.n_tup_hot_upd::float8, s.n_tup_del::float8,
+             s.seq_scan::float8, s.idx_scan::float8, (coalesce(s.seq_tup_read, 0) + coalesce(s.idx_tup_fetch, 0))::float8,
+             (SELECT stats_reset::text FROM pg_stat_database WHERE datname = current_database())
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
       WHERE c.relkind IN ('r', 'p', 'm', 'v') AND \(userSchemas)
       """)
     var relations: [String: Relation] = [:]
+    var activity: [String: TableActivity] = [:]
     for row in relationRows {
-      guard row.count == 7, let schema = row[0], let name = row[1] else { continue }
+      guard row.count == 15, let schema = row[0], let name = row[1] else { continue }
+      if row[7] != nil {
+        var counted = TableActivity()
+        func number(_ index: Int) -> Double { row[index].flatMap(Double.init) ?? 0 }
+        (counted.inserted, counted.updated, counted.hotUpdated) = (number(7), number(8), number(9))
+        (counted.deleted, counted.sequentialScans, counted.indexScans) = (number(10), number(11), number(12))
+        counted.rowsRead = number(13)
+        counted.since = row[14]
+        activity["\(schema).\(name)"] = counted
+      }
       let rows = row[3].flatMap(Double.init)
       relations["\(schema).\(name)"] = Relation(
         schema: schema, name: name, oid: row[2].flatMap(Int.init) ?? 0,
@@ -81,11 +94,13 @@ extension CatalogFacts {
       columns["\(schema).\(table)", default: []].append(Column(name: name, type: row[3] ?? "", notNull: row[4] == "t"))
     }
     let collation = try connection.query("SELECT datcollate FROM pg_database WHERE datname = current_database()")
-    return CatalogFacts(
+    var facts = CatalogFacts(
       serverVersion: Int(text(0)) ?? 0, searchPath: text(1).split(separator: ",").map(String.init),
       hypopgInstalled: text(2) == "t", hypopgAvailable: text(3) == "t", relations: Array(relations.values),
       indexes: indexes.values.flatMap { $0 }, statistics: statistics, columns: columns,
       collation: collation.first?.first.flatMap { $0 } ?? "C")
+    facts.activity = activity
+    return facts
   }
 }
 

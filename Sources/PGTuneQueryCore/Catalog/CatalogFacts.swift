@@ -77,6 +77,34 @@ public struct CatalogFacts: Sendable {
     }
   }
 
+  /// What `pg_stat_user_tables` counted since the statistics were last reset: how much a table
+  /// is written against how often it is read, for the index advisor's write cost.
+  public struct TableActivity: Sendable, Equatable {
+    public var inserted: Double = 0
+    public var updated: Double = 0
+    /// Updates that were HOT (no index entry touched); an index on an updated column stops them.
+    public var hotUpdated: Double = 0
+    public var deleted: Double = 0
+    public var sequentialScans: Double = 0
+    public var indexScans: Double = 0
+    /// Rows the scans returned (`seq_tup_read + idx_tup_fetch`).
+    public var rowsRead: Double = 0
+    /// `pg_stat_database.stats_reset` (text), nil when never reset.
+    public var since: String?
+
+    public init() {}
+
+    public var written: Double { inserted + updated + deleted }
+    public var scans: Double { sequentialScans + indexScans }
+    /// Rows written as a share of rows written and read, 0…1; nil before anything was counted.
+    /// Rows, not statements: a bulk load followed by reports is read-mostly, an event table
+    /// written row by row and rarely read is write-heavy.
+    public var writeShare: Double? {
+      let total = written + rowsRead
+      return total > 0 ? written / total : nil
+    }
+  }
+
   public let serverVersion: Int
   public let searchPath: [String]
   public let hypopgInstalled: Bool
@@ -88,6 +116,8 @@ public struct CatalogFacts: Sendable {
   public let columns: [String: [Column]]
   /// The database's default collation (`C` and `POSIX` need no text_pattern_ops for LIKE).
   public let collation: String
+  /// Write and scan counts per table (`schema.table`); not part of any cache signature.
+  public var activity: [String: TableActivity] = [:]
 
   public init(
     serverVersion: Int, searchPath: [String], hypopgInstalled: Bool, hypopgAvailable: Bool,
@@ -119,6 +149,8 @@ public struct CatalogFacts: Sendable {
 
   /// Indexes of a relation (`schema.table`).
   public func indexes(on relation: Relation) -> [Index] { indexes["\(relation.schema).\(relation.name)"] ?? [] }
+
+  public func activity(of relation: Relation) -> TableActivity? { activity["\(relation.schema).\(relation.name)"] }
 
   /// Column statistics (`schema.table.column`).
   public func statistics(of relation: Relation, column: String) -> ColumnStatistics? {

@@ -24,6 +24,8 @@ public struct AnalysisReport: Sendable {
   public var cache: CacheTotals?
   /// Set by `check`: the comparison with the baseline.
   public var check: CheckSummary?
+  /// One index set for the whole workload (a live run with hypopg).
+  public var workload: WorkloadAdvice?
   /// Severity at which a finding fails the run (JUnit marks those as failures).
   public var failOn: Severity
   public var title: String
@@ -31,8 +33,10 @@ public struct AnalysisReport: Sendable {
 
   public init(
     files: [FileAnalysis], pool: PoolStatistics? = nil, cache: CacheTotals? = nil, check: CheckSummary? = nil,
-    failOn: Severity = .error, title: String = "pgtune-query", style: TextReporter.Style = .plain
+    failOn: Severity = .error, title: String = "pgtune-query", style: TextReporter.Style = .plain,
+    workload: WorkloadAdvice? = nil
   ) {
+    self.workload = workload
     self.files = files
     self.pool = pool
     self.cache = cache

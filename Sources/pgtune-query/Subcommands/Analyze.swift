@@ -69,6 +69,8 @@ extension PGTuneQueryCommand {
 
     @OptionGroup(title: "Database") var database: DatabaseOptions
 
+    @OptionGroup(title: "Index set") var indexSet: IndexSetOptions
+
     @OptionGroup(title: "Store") var store: StoreOptions
 
     @OptionGroup(title: "Cache") var cache: CacheOptions
@@ -95,7 +97,7 @@ extension PGTuneQueryCommand {
       if let files = outcome.files {
         let report = AnalysisReport(
           files: files, pool: outcome.live?.pool, cache: outcome.live?.cache, failOn: configuration.failOn ?? .error,
-          style: Terminal.textStyle)
+          style: Terminal.textStyle, workload: outcome.live?.workload)
         try Output.emit(format.format, report, to: output, terminalText: TextReporter.format)
       }
       database.showStatistics(outcome.live)
@@ -114,6 +116,7 @@ extension PGTuneQueryCommand {
       request.rewriting = noRewrites ? nil : Rewriter.Options(suggestLimit: suggestLimit)
       if let dsn = database.resolvedDSN {
         var live = database.liveOptions(conninfo: dsn, jobs: jobs ?? 1)
+        live.workload = indexSet.workload
         cache.apply(to: &live, store: tiers)
         request.live = live
       }

@@ -1,0 +1,222 @@
+/// A statement of the workload, as the selection re-costs it.
+public struct WorkloadStatement: Sendable {
+  /// `file.sql:3:1`, as reports name statements.
+  public let location: String
+  public let sql: String
+  public let plan: ExplainPlan
+  /// Estimated total cost without any suggested index.
+  public let cost: Double
+  /// How much the statement counts: its calls in the store's report runs, else 1.
+  public let weight: Double
+  /// `schema.table` of every base table its plan reads.
+  public let tables: Set<String>
+
+  public init(location: String, sql: String, plan: ExplainPlan, cost: Double, weight: Double, tables: Set<String>) {
+    self.location = location
+    self.sql = sql
+    self.plan = plan
+    self.cost = cost
+    self.weight = weight
+    self.tables = tables
+  }
+}
+
+/// Limits on the set (`--storage-budget`, `--max-indexes`).
+public struct WorkloadOptions: Sendable, Equatable {
+  /// Bytes all chosen indexes may take together; nil: no limit.
+  public var storageBudget: Double?
+  public var maxIndexes: Int?
+
+  public init(storageBudget: Double? = nil, maxIndexes: Int? = nil) {
+    self.storageBudget = storageBudget
+    self.maxIndexes = maxIndexes
+  }
+}
+
+/// Chooses one set of indexes for the whole workload, greedily by benefit per byte: each round
+/// re-costs the candidates with the indexes chosen so far in place (hypopg), so two indexes that
+/// win the same thing are not both counted, and takes the one that saves the most weighted cost per
+/// byte of index. Candidates are re-costed lazily (a candidate's saving can only fall as the set
+/// grows, so one whose stale figure is below the best fresh one is not re-costed). A candidate
+/// counts only if it cuts some statement's cost by `minSavings` of what it costs without any
+/// suggested index. Then every chosen index is taken out in turn, largest first: one the others
+/// make unnecessary is dropped, and what the set loses without it is its reported saving.
+struct WorkloadSelection {
+  struct Chosen {
+    let candidate: IndexCandidate
+    let size: Double
+    /// Weighted cost the set loses without it.
+    var saving: Double = 0
+    /// Statements whose cost rises without it.
+    var serves: [Int] = []
+  }
+
+  struct LeftOut {
+    let candidate: IndexCandidate
+    let size: Double
+    /// Weighted saving it showed when last costed (an upper bound of what it would add).
+    let saving: Double
+    let reason: String
+  }
+
+  struct Result {
+    var chosen: [Chosen]
+    var leftOut: [LeftOut]
+    /// Weighted costs per statement with the chosen set in place.
+    var costs: [Double]
+  }
+
+  let statements: [WorkloadStatement]
+  let candidates: [IndexCandidate]
+  let options: WorkloadOptions
+  /// A candidate must cut some statement's cost by this share (the advisor's --min-savings).
+  let minSavings: Double
+  /// Benefit multiplier per table (write-heavy tables count less), 1 when absent.
+  let discount: [String: Double]
+
+  func run(on session: HypotheticalIndexes) throws(PostgresError) -> Result {
+    var sizes: [Double?] = []
+    for candidate in candidates {
+      if try session.create(candidate) {
+        sizes.append(try session.size(of: candidate).map { max($0, 8192) })
+        try session.drop(candidate)
+      } else {
+        sizes.append(nil)
+      }
+    }
+    let relevant = candidates.map { candidate in
+      statements.indices.filter { statements[$0].tables.contains(candidate.tableName) }
+    }
+    var current = statements.map(\.cost)
+    // Lazy greedy: a stale bound is re-costed only when it is the best one left.
+    var bound = [Double](repeating: .infinity, count: candidates.count)
+    var freshIn = [Int](repeating: -1, count: candidates.count)
+    var evaluated: [Int: [Int: Double]] = [:]
+    var open = Set(candidates.indices.filter { sizes[$0] != nil && !relevant[$0].isEmpty })
+    var chosen: [Chosen] = []
+    var leftOut: [LeftOut] = []
+    var used = 0.0
+    var round = 0
+
+    func evaluate(_ index: Int) throws(PostgresError) {
+      let candidate = candidates[index]
+      guard try session.create(candidate) else {
+        bound[index] = 0
+        return
+      }
+      var costs: [Int: Double] = [:]
+      var gain = 0.0
+      var qualifies = false
+      for statement in relevant[index] {
+        let cost = try session.cost(of: statements[statement].sql, plan: statements[statement].plan)
+        costs[statement] = cost
+        let saved = current[statement] - cost
+        guard saved > 0 else { continue }
+        gain += saved * statements[statement].weight
+        // Against the cost without any suggested index: an index that trims what another one
+        // left is not worth its writes and bytes.
+        if saved / max(statements[statement].cost, .leastNonzeroMagnitude) >= minSavings { qualifies = true }
+      }
+      try session.drop(candidate)
+      let factor = discount[candidate.tableName] ?? 1
+      bound[index] = qualifies ? gain * factor / (sizes[index] ?? 1) : 0
+      evaluated[index] = costs
+      freshIn[index] = round
+    }
+
+    while !open.isEmpty {
+      if let maxIndexes = options.maxIndexes, chosen.count >= maxIndexes { break }
+      guard let best = open.max(by: { (bound[$0], -$0) < (bound[$1], -$1) }), bound[best] > 0 else { break }
+      if freshIn[best] != round {
+        try evaluate(best)
+        continue
+      }
+      open.remove(best)
+      let candidate = candidates[best]
+      let size = sizes[best] ?? 0
+      if chosen.contains(where: { Self.serves($0.candidate, insteadOf: candidate) }) { continue }
+      if let budget = options.storageBudget, used + size > budget {
+        leftOut.append(
+          LeftOut(candidate: candidate, size: size, saving: bound[best] * size, reason: "storage budget"))
+        continue
+      }
+      _ = try session.create(candidate)
+      chosen.append(Chosen(candidate: candidate, size: size))
+      used += size
+      let changed = Set(relevant[best])
+      for (statement, cost) in evaluated[best] ?? [:] { current[statement] = min(current[statement], cost) }
+      round += 1
+      // Candidates that share no statement with the new index keep their figures.
+      for other in open where freshIn[other] == round - 1 && changed.isDisjoint(with: relevant[other]) {
+        freshIn[other] = round
+      }
+    }
+    if let maxIndexes = options.maxIndexes, chosen.count >= maxIndexes {
+      for index in open where bound[index] > 0 && bound[index].isFinite && freshIn[index] >= 0 {
+        leftOut.append(
+          LeftOut(
+            candidate: candidates[index], size: sizes[index] ?? 0, saving: bound[index] * (sizes[index] ?? 0),
+            reason: "max indexes"))
+      }
+    }
+    chosen = try pruned(chosen, session: session)
+    var costs: [Double] = []
+    for statement in statements { costs.append(min(statement.cost, try session.cost(of: statement.sql, plan: statement.plan))) }
+    return Result(chosen: chosen, leftOut: leftOut, costs: costs)
+  }
+
+  /// Takes each chosen index out in turn, largest first: one whose loss is under a tenth of what
+  /// the set gained on the statements it serves is dropped (another index of the set serves them: a prefix
+  /// beside a wider index, two that win the same thing); what the set loses without a kept index
+  /// is its reported saving.
+  private func pruned(_ chosen: [Chosen], session: HypotheticalIndexes) throws(PostgresError) -> [Chosen] {
+    var kept = chosen.sorted { $0.size > $1.size }
+    // A drop changes what the others are worth: measure again until a pass drops nothing.
+    while true {
+      let before = kept.count
+      kept = try prunePass(kept, session: session)
+      if kept.count == before || kept.isEmpty { return kept }
+    }
+  }
+
+  private func prunePass(_ chosen: [Chosen], session: HypotheticalIndexes) throws(PostgresError) -> [Chosen] {
+    var kept = chosen
+    var index = 0
+    while index < kept.count {
+      let candidate = kept[index].candidate
+      let statementsOfIt = statements.indices.filter { statements[$0].tables.contains(candidate.tableName) }
+      var with: [Double] = []
+      for statement in statementsOfIt { with.append(try session.cost(of: statements[statement].sql, plan: statements[statement].plan)) }
+      try session.drop(candidate)
+      var saving = 0.0
+      var serves: [Int] = []
+      var gained = 0.0
+      for (position, statement) in statementsOfIt.enumerated() {
+        let without = try session.cost(of: statements[statement].sql, plan: statements[statement].plan)
+        let weight = statements[statement].weight
+        if without > with[position] * 1.001 {
+          saving += (without - with[position]) * weight
+          gained += max(0, statements[statement].cost - with[position]) * weight
+          serves.append(statement)
+        }
+      }
+      if serves.isEmpty || saving < 0.1 * gained {
+        kept.remove(at: index)
+        continue
+      }
+      _ = try session.create(candidate)
+      kept[index].saving = saving
+      kept[index].serves = serves
+      index += 1
+    }
+    return kept
+  }
+
+  /// Whether `wide` serves every lookup `narrow` would: same table and predicate, `narrow`'s keys
+  /// lead `wide`'s, and `narrow`'s INCLUDE columns are among `wide`'s columns.
+  static func serves(_ wide: IndexCandidate, insteadOf narrow: IndexCandidate) -> Bool {
+    wide.tableName == narrow.tableName && wide.predicate == narrow.predicate && wide.keys.count >= narrow.keys.count
+      && Array(wide.keys.prefix(narrow.keys.count)) == narrow.keys
+      && Set(narrow.include).isSubset(of: Set(wide.keys.map(\.text) + wide.include))
+  }
+}
