@@ -68,6 +68,7 @@ struct WorkloadSelection {
 
   let statements: [WorkloadStatement]
   let candidates: [IndexCandidate]
+  let catalog: CatalogFacts
   let options: WorkloadOptions
   /// A candidate must cut some statement's cost by this share (the advisor's --min-savings).
   let minSavings: Double
@@ -78,7 +79,7 @@ struct WorkloadSelection {
     var sizes: [Double?] = []
     for candidate in candidates {
       if try session.create(candidate) {
-        sizes.append(try session.size(of: candidate).map { max($0, 8192) })
+        sizes.append(try session.size(of: candidate).map { max(IndexSize.estimate(candidate, hypopg: $0, catalog: catalog), 8192) })
         try session.drop(candidate)
       } else {
         sizes.append(nil)

@@ -22,7 +22,7 @@ enum WorkloadStage {
       }
     }
     let selection = WorkloadSelection(
-      statements: gathered.statements, candidates: gathered.candidates, options: options.workload,
+      statements: gathered.statements, candidates: gathered.candidates, catalog: catalog, options: options.workload,
       minSavings: advisor.minSavings, discount: discount)
     let session = PooledSession(pool: pool)
     defer { session.close() }

@@ -67,12 +67,12 @@ extension CatalogFacts {
       """
       SELECT schemaname, tablename, attname, null_frac::float8, n_distinct::float8, correlation::float8,
              CASE WHEN n_distinct BETWEEN 1 AND 100 THEN most_common_vals::text END,
-             CASE WHEN n_distinct BETWEEN 1 AND 100 THEN most_common_freqs::text END
+             CASE WHEN n_distinct BETWEEN 1 AND 100 THEN most_common_freqs::text END, avg_width::float8
       FROM pg_stats WHERE schemaname NOT IN ('pg_catalog', 'information_schema')
       """)
     var statistics: [String: ColumnStatistics] = [:]
     for row in statisticsRows {
-      guard row.count == 8, let schema = row[0], let table = row[1], let column = row[2] else { continue }
+      guard row.count == 9, let schema = row[0], let table = row[1], let column = row[2] else { continue }
       let values = row[6].map(PostgresArray.elements) ?? []
       let frequencies = (row[7].map(PostgresArray.elements) ?? []).compactMap(Double.init)
       statistics["\(schema).\(table).\(column)"] = ColumnStatistics(
@@ -80,6 +80,7 @@ extension CatalogFacts {
         correlation: row[5].flatMap(Double.init),
         mostCommon: values.count == frequencies.count
           ? Dictionary(zip(values, frequencies), uniquingKeysWith: { first, _ in first }) : [:])
+      statistics["\(schema).\(table).\(column)"]?.averageWidth = row[8].flatMap(Double.init)
     }
     let columnRows = try connection.query(
       """

@@ -68,6 +68,8 @@ public struct CatalogFacts: Sendable {
     public let correlation: Double?
     /// Most common values (as text) and their frequencies, for columns with few distinct values.
     public var mostCommon: [String: Double] = [:]
+    /// `pg_stats.avg_width`: bytes of a value on average.
+    public var averageWidth: Double?
 
     public init(nullFraction: Double, distinct: Double, correlation: Double?, mostCommon: [String: Double] = [:]) {
       self.nullFraction = nullFraction
