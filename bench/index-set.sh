@@ -68,6 +68,7 @@ SQL
 for budget in 64MB 16MB; do
   "$binary" analyze --no-store --dsn "$dsn" --format json --storage-budget "$budget" "$out/workload.sql" >"$out/budget-$budget.json" || true
 done
+"$binary" analyze --no-store --dsn "$dsn" --format sql --storage-budget 16MB "$out/workload.sql" >"$out/budget-16MB.sql" || true
 python3 - "$out" <<'PY'
 import json, sys
 out = sys.argv[1]

@@ -98,12 +98,12 @@ public struct CatalogFacts: Sendable {
 
     public var written: Double { inserted + updated + deleted }
     public var scans: Double { sequentialScans + indexScans }
-    /// Rows written as a share of rows written and read, 0…1; nil before anything was counted.
-    /// Rows, not statements: a bulk load followed by reports is read-mostly, an event table
-    /// written row by row and rarely read is write-heavy.
+    /// Rows written as a share of rows written and read, 0…1. Nil until the table has been
+    /// scanned 100 times since the statistics were reset: a table just loaded (or a reset) has
+    /// written rows and no reads yet, which says nothing about its workload.
     public var writeShare: Double? {
       let total = written + rowsRead
-      return total > 0 ? written / total : nil
+      return total > 0 && scans >= 100 ? written / total : nil
     }
   }
 
