@@ -76,31 +76,92 @@ struct WorkloadSelection {
   let discount: [String: Double]
 
   func run(on session: HypotheticalIndexes) throws(PostgresError) -> Result {
+    var greedy = Greedy(selection: self, sizes: try sizes(on: session))
+    while try greedy.step(on: session) {}
+    let chosen = try pruned(greedy.chosen, session: session)
+    var costs: [Double] = []
+    for statement in statements { costs.append(min(statement.cost, try session.cost(of: statement.sql, plan: statement.plan))) }
+    return Result(chosen: chosen, leftOut: greedy.leftOut + greedy.overMaximum(), costs: costs)
+  }
+
+  /// Each candidate's size: hypopg's estimate, corrected for deduplication; nil when refused.
+  private func sizes(on session: HypotheticalIndexes) throws(PostgresError) -> [Double?] {
     var sizes: [Double?] = []
     for candidate in candidates {
-      if try session.create(candidate) {
-        sizes.append(try session.size(of: candidate).map { max(IndexSize.estimate(candidate, hypopg: $0, catalog: catalog), 8192) })
-        try session.drop(candidate)
-      } else {
+      guard try session.create(candidate) else {
         sizes.append(nil)
+        continue
       }
+      sizes.append(try session.size(of: candidate).map { max(IndexSize.estimate(candidate, hypopg: $0, catalog: catalog), 8192) })
+      try session.drop(candidate)
     }
-    let relevant = candidates.map { candidate in
-      statements.indices.filter { statements[$0].tables.contains(candidate.tableName) }
-    }
-    var current = statements.map(\.cost)
-    // Lazy greedy: a stale bound is re-costed only when it is the best one left.
-    var bound = [Double](repeating: .infinity, count: candidates.count)
-    var freshIn = [Int](repeating: -1, count: candidates.count)
+    return sizes
+  }
+
+  /// The state of the lazy greedy choice: a stale bound is re-costed only when it is the best
+  /// one left, and candidates that share no statement with a newly chosen index keep theirs.
+  private struct Greedy {
+    let selection: WorkloadSelection
+    let sizes: [Double?]
+    /// The statements that read each candidate's table.
+    let relevant: [[Int]]
+    var current: [Double]
+    var bound: [Double]
+    /// The round in which each bound was last computed (-1: never).
+    var freshIn: [Int]
     var evaluated: [Int: [Int: Double]] = [:]
-    var open = Set(candidates.indices.filter { sizes[$0] != nil && !relevant[$0].isEmpty })
+    var open: Set<Int>
     var chosen: [Chosen] = []
     var leftOut: [LeftOut] = []
     var used = 0.0
     var round = 0
 
-    func evaluate(_ index: Int) throws(PostgresError) {
-      let candidate = candidates[index]
+    init(selection: WorkloadSelection, sizes: [Double?]) {
+      self.selection = selection
+      self.sizes = sizes
+      let statements = selection.statements
+      relevant = selection.candidates.map { candidate in
+        statements.indices.filter { statements[$0].tables.contains(candidate.tableName) }
+      }
+      current = statements.map(\.cost)
+      bound = [Double](repeating: .infinity, count: selection.candidates.count)
+      freshIn = [Int](repeating: -1, count: selection.candidates.count)
+      open = Set(selection.candidates.indices.filter { [relevant] in sizes[$0] != nil && !relevant[$0].isEmpty })
+    }
+
+    /// One step: re-cost the best stale candidate, or take (or leave out) the best fresh one.
+    /// False when nothing is left to choose.
+    mutating func step(on session: HypotheticalIndexes) throws(PostgresError) -> Bool {
+      if let maximum = selection.options.maxIndexes, chosen.count >= maximum { return false }
+      guard let best = open.max(by: { (bound[$0], -$0) < (bound[$1], -$1) }), bound[best] > 0 else { return false }
+      if freshIn[best] != round {
+        try evaluate(best, on: session)
+        return true
+      }
+      open.remove(best)
+      let candidate = selection.candidates[best]
+      let size = sizes[best] ?? 0
+      if chosen.contains(where: { WorkloadSelection.serves($0.candidate, insteadOf: candidate) }) { return true }
+      if let budget = selection.options.storageBudget, used + size > budget {
+        leftOut.append(LeftOut(candidate: candidate, size: size, saving: bound[best] * size, reason: "storage budget"))
+        return true
+      }
+      _ = try session.create(candidate)
+      chosen.append(Chosen(candidate: candidate, size: size))
+      used += size
+      for (statement, cost) in evaluated[best] ?? [:] { current[statement] = min(current[statement], cost) }
+      round += 1
+      let changed = Set(relevant[best])
+      for other in open where freshIn[other] == round - 1 && changed.isDisjoint(with: relevant[other]) {
+        freshIn[other] = round
+      }
+      return true
+    }
+
+    /// The candidate's weighted saving per byte with the chosen set in place; 0 when it cuts no
+    /// statement's cost by `minSavings` of what it costs without any suggested index.
+    mutating func evaluate(_ index: Int, on session: HypotheticalIndexes) throws(PostgresError) {
+      let candidate = selection.candidates[index]
       guard try session.create(candidate) else {
         bound[index] = 0
         return
@@ -109,61 +170,32 @@ struct WorkloadSelection {
       var gain = 0.0
       var qualifies = false
       for statement in relevant[index] {
-        let cost = try session.cost(of: statements[statement].sql, plan: statements[statement].plan)
+        let workload = selection.statements[statement]
+        let cost = try session.cost(of: workload.sql, plan: workload.plan)
         costs[statement] = cost
         let saved = current[statement] - cost
         guard saved > 0 else { continue }
-        gain += saved * statements[statement].weight
+        gain += saved * workload.weight
         // Against the cost without any suggested index: an index that trims what another one
         // left is not worth its writes and bytes.
-        if saved / max(statements[statement].cost, .leastNonzeroMagnitude) >= minSavings { qualifies = true }
+        if saved / max(workload.cost, .leastNonzeroMagnitude) >= selection.minSavings { qualifies = true }
       }
       try session.drop(candidate)
-      let factor = discount[candidate.tableName] ?? 1
+      let factor = selection.discount[candidate.tableName] ?? 1
       bound[index] = qualifies ? gain * factor / (sizes[index] ?? 1) : 0
       evaluated[index] = costs
       freshIn[index] = round
     }
 
-    while !open.isEmpty {
-      if let maxIndexes = options.maxIndexes, chosen.count >= maxIndexes { break }
-      guard let best = open.max(by: { (bound[$0], -$0) < (bound[$1], -$1) }), bound[best] > 0 else { break }
-      if freshIn[best] != round {
-        try evaluate(best)
-        continue
-      }
-      open.remove(best)
-      let candidate = candidates[best]
-      let size = sizes[best] ?? 0
-      if chosen.contains(where: { Self.serves($0.candidate, insteadOf: candidate) }) { continue }
-      if let budget = options.storageBudget, used + size > budget {
-        leftOut.append(
-          LeftOut(candidate: candidate, size: size, saving: bound[best] * size, reason: "storage budget"))
-        continue
-      }
-      _ = try session.create(candidate)
-      chosen.append(Chosen(candidate: candidate, size: size))
-      used += size
-      let changed = Set(relevant[best])
-      for (statement, cost) in evaluated[best] ?? [:] { current[statement] = min(current[statement], cost) }
-      round += 1
-      // Candidates that share no statement with the new index keep their figures.
-      for other in open where freshIn[other] == round - 1 && changed.isDisjoint(with: relevant[other]) {
-        freshIn[other] = round
+    /// What --max-indexes left out, once it is reached.
+    func overMaximum() -> [LeftOut] {
+      guard let maximum = selection.options.maxIndexes, chosen.count >= maximum else { return [] }
+      return open.sorted().filter { bound[$0] > 0 && bound[$0].isFinite && freshIn[$0] >= 0 }.map { index in
+        LeftOut(
+          candidate: selection.candidates[index], size: sizes[index] ?? 0, saving: bound[index] * (sizes[index] ?? 0),
+          reason: "max indexes")
       }
     }
-    if let maxIndexes = options.maxIndexes, chosen.count >= maxIndexes {
-      for index in open where bound[index] > 0 && bound[index].isFinite && freshIn[index] >= 0 {
-        leftOut.append(
-          LeftOut(
-            candidate: candidates[index], size: sizes[index] ?? 0, saving: bound[index] * (sizes[index] ?? 0),
-            reason: "max indexes"))
-      }
-    }
-    chosen = try pruned(chosen, session: session)
-    var costs: [Double] = []
-    for statement in statements { costs.append(min(statement.cost, try session.cost(of: statement.sql, plan: statement.plan))) }
-    return Result(chosen: chosen, leftOut: leftOut, costs: costs)
   }
 
   /// Takes each chosen index out in turn, largest first: one whose loss is under a tenth of what

@@ -167,7 +167,7 @@ public enum LiveAnalyzer {
 
   /// Connects once: catalog facts, hypopg (installed only with --enable-hypopg), and the planner
   /// settings the analysis cache's signatures need.
-  fileprivate static func prepare(pool: ConnectionPool, options: LiveOptions) throws(ConnectionFailure) -> Setup {
+  static func prepare(pool: ConnectionPool, options: LiveOptions) throws(ConnectionFailure) -> Setup {
     var setup = Setup()
     do {
       let first = try pool.connect()
@@ -480,72 +480,6 @@ public enum LiveAnalyzer {
       return Finding(
         rule: finding.rule, severity: severity, message: finding.message + " (\(verdict.evidence))", offset: finding.offset,
         help: verdict.confirmed ? finding.help : nil, subject: finding.subject, confirmedByPlan: verdict.confirmed)
-    }
-  }
-}
-
-/// A password-free description of a connection string for messages: host, port, user, dbname.
-public enum ConninfoDescription {
-  public static func describe(_ conninfo: String) -> String {
-    let environment = ProcessInfo.processInfo.environment
-    var fields: [String: String] = [:]
-    if conninfo.hasPrefix("postgres://") || conninfo.hasPrefix("postgresql://"), let url = URLComponents(string: conninfo) {
-      fields["host"] = url.host
-      fields["port"] = url.port.map(String.init)
-      fields["user"] = url.user
-      let path = url.path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-      if !path.isEmpty { fields["dbname"] = path }
-    } else {
-      for pair in conninfo.split(separator: " ") {
-        let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-        if parts.count == 2, ["host", "hostaddr", "port", "user", "dbname", "service"].contains(parts[0]) {
-          fields[parts[0]] = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "'"))
-        }
-      }
-    }
-    let host = fields["host"] ?? fields["hostaddr"] ?? environment["PGHOST"] ?? "local socket"
-    let port = fields["port"] ?? environment["PGPORT"] ?? "5432"
-    var text = "host \(host), port \(port)"
-    if let user = fields["user"] ?? environment["PGUSER"] { text += ", user \(user)" }
-    if let database = fields["dbname"] ?? environment["PGDATABASE"] { text += ", database \(database)" }
-    if let service = fields["service"] ?? environment["PGSERVICE"] { text += ", service \(service)" }
-    return text
-  }
-}
-
-
-/// The first connection of a live run (catalog facts, hypopg, cache signatures), made on a
-/// thread of its own so that the round trips overlap with parsing the files.
-public final class LivePreparation: @unchecked Sendable {
-  let pool: ConnectionPool
-  private let finished = DispatchSemaphore(value: 0)
-  private var outcome: Result<LiveAnalyzer.Setup, ConnectionFailure>?
-
-  private init(pool: ConnectionPool) { self.pool = pool }
-
-  public static func start(_ options: LiveOptions) -> LivePreparation {
-    let preparation = LivePreparation(
-      pool: ConnectionPool(
-        conninfo: options.conninfo, settings: options.session, maxQueriesPerConnection: options.maxQueriesPerConnection))
-    let thread = Thread {
-      do throws(ConnectionFailure) {
-        preparation.outcome = .success(try LiveAnalyzer.prepare(pool: preparation.pool, options: options))
-      } catch {
-        preparation.outcome = .failure(error)
-      }
-      preparation.finished.signal()
-    }
-    thread.start()
-    return preparation
-  }
-
-  func wait() throws(ConnectionFailure) -> LiveAnalyzer.Setup {
-    finished.wait()
-    finished.signal()
-    switch outcome {
-    case .success(let setup): return setup
-    case .failure(let error): throw error
-    case nil: preconditionFailure("signalled without an outcome")
     }
   }
 }
