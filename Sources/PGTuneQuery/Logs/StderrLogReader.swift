@@ -27,11 +27,41 @@ public struct StderrLogReader {
       return finished
     }
     if pending != nil, line.first == "\t" || line.first == " " || !line.isEmpty {
-      // A continuation line: statements spanning lines are logged with a tab indent.
-      pending?.message += "\n" + String(line.hasPrefix("\t") ? line.dropFirst() : line)
+      // A continuation line: statements spanning lines are logged with a tab indent. Through
+      // syslog (and Heroku's logplex) each line keeps the syslog header and numbers itself
+      // `[9-2]`; the tab arrives as `#011`.
+      let text = Self.syslogContinuation(line) ?? line
+      pending?.message += "\n" + String(text.hasPrefix("\t") ? text.dropFirst() : text)
       return nil
     }
     if unrecognized.count < 5 && !line.isEmpty { unrecognized.append(String(line.prefix(200))) }
+    return nil
+  }
+
+  /// The text of a syslog continuation line: what follows `[N-M] ` (M > 1) near the start,
+  /// with syslog's `#011` turned back into the tab PostgreSQL wrote. Nil for any other line.
+  static func syslogContinuation(_ line: Substring) -> Substring? {
+    let bytes = Array(line.utf8.prefix(300))
+    var index = 0
+    while index < bytes.count {
+      defer { index += 1 }
+      guard bytes[index] == UInt8(ascii: "[") else { continue }
+      var cursor = index + 1
+      while cursor < bytes.count, LogPrefixScanner.isDigit(bytes[cursor]) { cursor += 1 }
+      guard cursor > index + 1, cursor < bytes.count, bytes[cursor] == UInt8(ascii: "-") else { continue }
+      let numberStart = cursor + 1
+      cursor = numberStart
+      while cursor < bytes.count, LogPrefixScanner.isDigit(bytes[cursor]) { cursor += 1 }
+      guard cursor > numberStart, cursor + 1 < bytes.count, bytes[cursor] == UInt8(ascii: "]"), bytes[cursor + 1] == 0x20,
+        let part = Int(String(decoding: bytes[numberStart..<cursor], as: UTF8.self)), part > 1
+      else { continue }
+      var rest = line.utf8.dropFirst(cursor + 2)
+      if rest.starts(with: "#011".utf8) {
+        rest = rest.dropFirst(4)
+        return "\t" + Substring(rest)
+      }
+      return Substring(rest)
+    }
     return nil
   }
 
@@ -58,7 +88,10 @@ public struct StderrLogReader {
     }
     for severity in severities where head.hasSuffix(severity) {
       let prefix = head.dropLast(severity.count)
-      guard prefix.isEmpty || prefix.last == " " || prefix.last == "]" || prefix.last == ":" else { continue }
+      // `-` ends Azure's `%t-%c-` prefix.
+      guard prefix.isEmpty || prefix.last == " " || prefix.last == "]" || prefix.last == ":" || prefix.last == "-" else {
+        continue
+      }
       return (prefix, severity, line[colon.upperBound...])
     }
     return nil
@@ -107,11 +140,32 @@ public struct StderrLogReader {
     func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
     let end = bytes.count
     var position = 0
-    // Timestamp first: `2024-05-01 10:00:00.123 UTC` (date, time, optional zone).
-    if end >= 19, LogPrefixScanner.isDigit(bytes[0]), bytes[4] == UInt8(ascii: "-"), bytes[10] == 0x20 {
-      let stampEnd = LogPrefixScanner.timestampEnd(bytes, from: 0)
-      event.timestamp = text(0..<stampEnd)
-      position = stampEnd
+    // RFC 5424 syslog starts `<PRI>1 `: the timestamp follows.
+    if end > 4, bytes[0] == UInt8(ascii: "<"), let close = (1..<min(end, 6)).first(where: { bytes[$0] == UInt8(ascii: ">") }),
+      close + 2 < end, bytes[close + 2] == 0x20
+    {
+      position = close + 3
+    }
+    // Timestamp first: `2024-05-01 10:00:00.123 UTC` (date, time, optional zone), or ISO 8601
+    // (`2024-05-01T10:00:00.123Z`: syslog, Heroku, CloudWatch), read with a blank for the `T` so
+    // that --since/--until and the per-minute counts compare it like the others.
+    if end >= position + 19, LogPrefixScanner.isDigit(bytes[position]), bytes[position + 4] == UInt8(ascii: "-") {
+      if bytes[position + 10] == 0x20 {
+        var stampEnd = LogPrefixScanner.timestampEnd(bytes, from: position)
+        // Azure's `%t-%c-`: a zone glued to the session id by `-` (`UTC-66321a00.1092-`).
+        if stampEnd < end, bytes[stampEnd] == 0x20 {
+          var probe = stampEnd + 1
+          while probe < end, probe - stampEnd <= 6, (0x41...0x5A).contains(bytes[probe]) { probe += 1 }
+          if probe > stampEnd + 1, probe < end, bytes[probe] == UInt8(ascii: "-") { stampEnd = probe }
+        }
+        event.timestamp = text(position..<stampEnd)
+        position = stampEnd
+      } else if bytes[position + 10] == UInt8(ascii: "T") {
+        var stampEnd = position + 11
+        while stampEnd < end, bytes[stampEnd] != 0x20 { stampEnd += 1 }
+        event.timestamp = text(position..<(position + 10)) + " " + text((position + 11)..<stampEnd)
+        position = stampEnd
+      }
     }
     // Words end at blanks, and at colons outside brackets (`%t:%r:%u@%d:[%p]:` style prefixes).
     func isSeparator(_ byte: UInt8) -> Bool { byte == 0x20 || byte == UInt8(ascii: ":") }
@@ -129,7 +183,10 @@ public struct StderrLogReader {
       var wordEnd = position
       let last = bytes[wordEnd - 1]
       if last == UInt8(ascii: ":") || last == UInt8(ascii: ",") || last == UInt8(ascii: ";") { wordEnd -= 1 }
-      if wordEnd - wordStart >= 2, bytes[wordStart] == UInt8(ascii: "["), bytes[wordEnd - 1] == UInt8(ascii: "]") {
+      if let pid = sessionPID(bytes, wordStart..<wordEnd), event.pid == nil {
+        // Azure's `%c` session id, `66321a00.1092`: start time and pid, in hex.
+        event.pid = pid
+      } else if wordEnd - wordStart >= 2, bytes[wordStart] == UInt8(ascii: "["), bytes[wordEnd - 1] == UInt8(ascii: "]") {
         readBracket(bytes, (wordStart + 1)..<(wordEnd - 1), into: &event)
       } else if equals != nil {
         readPairs(bytes, wordStart..<wordEnd, into: &event)
@@ -138,6 +195,28 @@ public struct StderrLogReader {
         if at + 1 < wordEnd { event.database = text((at + 1)..<wordEnd) }
       }
     }
+  }
+
+  /// The pid in a `%c` session id (`66321a00.1092`, hex start time, dot, hex pid), with the `-`
+  /// of Azure's `%t-%c-` around it; nil for any other word.
+  private static func sessionPID(_ bytes: UnsafeBufferPointer<UInt8>, _ word: Range<Int>) -> String? {
+    var start = word.lowerBound
+    for index in word.lowerBound...word.upperBound where index == word.upperBound || bytes[index] == UInt8(ascii: "-") {
+      defer { start = index + 1 }
+      if start < index, let pid = sessionPID(bytes, segment: start..<index) { return pid }
+    }
+    return nil
+  }
+
+  private static func sessionPID(_ bytes: UnsafeBufferPointer<UInt8>, segment range: Range<Int>) -> String? {
+    guard range.count >= 3, range.count <= 20, let dot = range.first(where: { bytes[$0] == UInt8(ascii: ".") }), dot > range.lowerBound,
+      dot < range.upperBound - 1
+    else { return nil }
+    func isHex(_ byte: UInt8) -> Bool { LogPrefixScanner.isDigit(byte) || (0x61...0x66).contains(byte) }
+    guard range.allSatisfy({ $0 == dot || isHex(bytes[$0]) }),
+      let pid = Int(String(decoding: UnsafeBufferPointer(rebasing: bytes[(dot + 1)..<range.upperBound]), as: UTF8.self), radix: 16)
+    else { return nil }
+    return String(pid)
   }
 
   /// `[1234]` or `[1234-1]` (%p, or syslog's [pid-line]): the first such bracket is the pid; a
@@ -150,17 +229,23 @@ public struct StderrLogReader {
     event.pid = String(decoding: UnsafeBufferPointer(rebasing: bytes[inner.lowerBound..<digitsEnd]), as: UTF8.self)
   }
 
-  /// `user=app` or, without blanks between them, `db=shop,user=app` (Cloud SQL's prefix).
+  /// `user=app` or, without blanks between them, `db=shop,user=app` (Cloud SQL's prefix);
+  /// `user="app"` (Heroku).
   private static func readPairs(_ bytes: UnsafeBufferPointer<UInt8>, _ word: Range<Int>, into event: inout LogEvent) {
     var partStart = word.lowerBound
     for index in word.lowerBound...word.upperBound where index == word.upperBound || bytes[index] == UInt8(ascii: ",") {
       defer { partStart = index + 1 }
       guard partStart < index, let sign = (partStart..<index).first(where: { bytes[$0] == UInt8(ascii: "=") }) else { continue }
-      let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[(sign + 1)..<index]), as: UTF8.self)
+      var valueRange = (sign + 1)..<index
+      // Heroku's logplex quotes them: `database="shop"`.
+      if valueRange.count >= 2, bytes[valueRange.lowerBound] == UInt8(ascii: "\""), bytes[valueRange.upperBound - 1] == UInt8(ascii: "\"") {
+        valueRange = (valueRange.lowerBound + 1)..<(valueRange.upperBound - 1)
+      }
+      let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[valueRange]), as: UTF8.self)
       switch String(decoding: UnsafeBufferPointer(rebasing: bytes[partStart..<sign]), as: UTF8.self) {
       case "user": event.user = value
       case "db", "database": event.database = value
-      case "app", "application": event.application = value
+      case "app", "application", "application_name": event.application = value
       case "pid": event.pid = value
       default: break
       }

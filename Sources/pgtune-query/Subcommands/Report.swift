@@ -30,7 +30,7 @@ extension PGTuneQueryCommand {
     @Argument(help: ArgumentHelp("Log files (default: standard input).", valueName: "file"), completion: .file())
     var files: [String] = []
 
-    @Option(help: ArgumentHelp("Log format (default: detected from the first line): stderr (also syslog, RDS, Azure, Heroku prefixes), csv (csvlog), json (jsonlog, Cloud SQL through Cloud Logging, CloudNativePG).", valueName: "format"))
+    @Option(help: ArgumentHelp("Log format (default: detected from the first line): stderr (any log_line_prefix; also syslog RFC 3164 and 5424, AWS RDS and CloudWatch exports, Azure's %t-%c-, Heroku logplex), csv (csvlog), json (jsonlog, Cloud SQL through Cloud Logging, CloudNativePG).", valueName: "format"))
     var logFormat: LogFormat?
 
     @Option(help: FormatChoice<LogFormats>.help)
