@@ -90,6 +90,7 @@ extension LogReportReporter {
       }
       page += "</table>"
     }
+    page += ServerActivityReporter.html(report, top: top)
     page += "</body></html>\n"
     return page
   }

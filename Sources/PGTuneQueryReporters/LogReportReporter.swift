@@ -119,6 +119,7 @@ public enum LogReportReporter {
         output += "  \(String(tally.calls).padding(toLength: 8, withPad: " ", startingAt: 0))  \(ms(tally.milliseconds).padding(toLength: 11, withPad: " ", startingAt: 0))  \(name)\n"
       }
     }
+    output += ServerActivityReporter.text(report, top: top)
     return output
   }
 
@@ -134,7 +135,8 @@ public enum LogReportReporter {
   ///   [,"lock_waits":{"count","wait_ms"}]}],
   ///   "errors":[{"sqlstate_or_message","message","count","statement"}],
   ///   "per_minute":[{"minute","queries","total_ms"}],
-  ///   "by_database"|"by_user"|"by_application":[{"name","calls","total_ms"}]}`, queries by total
+  ///   "by_database"|"by_user"|"by_application":[{"name","calls","total_ms"}],
+  ///   "query_types","per_hour","server":{…} (see `ServerActivityReporter.writeJSON`)}`, queries by total
   ///   time (queries seen only in a logged plan have 0 calls).
   public static func json(_ report: LogReport) -> String {
     var json = JSONWriter()
@@ -240,6 +242,7 @@ public enum LogReportReporter {
       }
       json.endArray()
     }
+    ServerActivityReporter.writeJSON(report, to: &json)
     json.endObject()
     return json.string + "\n"
   }

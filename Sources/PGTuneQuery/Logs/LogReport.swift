@@ -92,6 +92,8 @@ public struct LogReport: Sendable {
   /// The queries folded out to keep memory bounded (see `compacted(to:)`): how many distinct
   /// ones, and their executions and time. Zero until a log has more distinct queries than kept.
   public var otherQueries = Tally()
+  /// Connections, sessions, checkpoints, autovacuum, query types and events.
+  public var activity = ServerActivity()
   public var otherQueryCount = 0
 
   public init() {}
@@ -121,7 +123,7 @@ public struct LogReport: Sendable {
 }
 
 /// Calls and summed duration of a group of executions.
-public struct Tally: Sendable, Equatable {
+public struct Tally: Sendable, Equatable, Codable {
   public var calls = 0
   public var milliseconds = 0.0
 
@@ -208,7 +210,10 @@ public struct LogAggregator {
     guard filter.admits(event) else { return }
     switch event.severity {
     case "ERROR", "FATAL", "PANIC":
+      _ = report.activity.consume(event)
       record(error: event)
+    case "WARNING":
+      _ = report.activity.consume(event)
     case "STATEMENT":
       if continuesEarlierPart, sessions.firstPending(of: event) { return }
       switch pendingStatement.removeValue(forKey: event.pid ?? "") {
@@ -244,7 +249,8 @@ public struct LogAggregator {
         } else {
           setPending(.lockWait(milliseconds, acquired: acquired), for: event)
         }
-      case .protocolStep, .other: break
+      case .other: _ = report.activity.consume(event)
+      case .protocolStep: break
       }
     default:
       break

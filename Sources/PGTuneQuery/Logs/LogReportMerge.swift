@@ -50,6 +50,7 @@ public enum LogReportMerge {
     result.unreadablePlans += right.unreadablePlans
     result.otherQueries.add(right.otherQueries)
     result.otherQueryCount += right.otherQueryCount
+    result.activity.merge(right.activity)
     if let first = right.first, result.first.map({ first < $0 }) ?? true { result.first = first }
     if let last = right.last, result.last.map({ last > $0 }) ?? true { result.last = last }
     return result

@@ -85,6 +85,8 @@ struct StoredReport: Codable {
   var byApplication: [String: [Double]]?
   var plansRead: Int?
   var waits: [Double]?
+  /// Absent in runs stored before the server's story was read.
+  var activity: ServerActivity?
 
   init(_ report: LogReport, recordedAt: Int64) {
     self.recordedAt = recordedAt
@@ -111,6 +113,7 @@ struct StoredReport: Codable {
     byUser = report.byUser.mapValues { [Double($0.calls), $0.milliseconds] }
     byApplication = report.byApplication.mapValues { [Double($0.calls), $0.milliseconds] }
     plansRead = report.plansRead
+    activity = report.activity.isEmpty ? nil : report.activity
     waits = [Double(report.tempFiles), Double(report.tempBytes), Double(report.lockWaits), report.lockWaitMilliseconds]
   }
 
@@ -159,6 +162,7 @@ struct StoredReport: Codable {
     report.byUser = Self.tallies(byUser)
     report.byApplication = Self.tallies(byApplication)
     report.plansRead = plansRead ?? 0
+    report.activity = activity ?? ServerActivity()
     if let waits, waits.count == 4 {
       report.tempFiles = Int(exactly: waits[0].rounded()) ?? 0
       report.tempBytes = Int64(exactly: waits[1].rounded()) ?? 0
