@@ -25,6 +25,7 @@ extension LogReportReporter {
         text += "| \(error.count) | \(errorCode(error.key)) | \(cell(error.message)) |\n"
       }
     }
+    text += ServerActivityReporter.markdown(report, top: top)
     return text
   }
 

@@ -60,10 +60,16 @@ enum ServerActivityReporter {
       if checkpoints.byCause.isEmpty { output += "\n" }
       output += "Checkpoints completed: \(checkpoints.completed), \(checkpoints.buffers) buffers written, write \(ms(checkpoints.writeMilliseconds)), sync \(ms(checkpoints.syncMilliseconds)), total \(ms(checkpoints.totalMilliseconds)), distance \(Int(checkpoints.distanceKB)) kB\n"
     }
-    for (title, tables) in [("Autovacuum", activity.vacuums), ("Autoanalyze", activity.analyzes)] where !tables.isEmpty {
-      output += "\n\(title) (count, time, tuples removed, pages removed, table)\n"
-      for (table, tally) in sortedMaintenance(tables, top: top) {
+    if !activity.vacuums.isEmpty {
+      output += "\nAutovacuum (count, time, tuples removed, pages removed, table)\n"
+      for (table, tally) in sortedMaintenance(activity.vacuums, top: top) {
         output += "  \(pad(String(tally.count), 6))  \(pad(ms(tally.milliseconds), 11))  \(pad(String(tally.removedTuples), 10))  \(pad(String(tally.removedPages), 8))  \(table)\n"
+      }
+    }
+    if !activity.analyzes.isEmpty {
+      output += "\nAutoanalyze (count, time, table)\n"
+      for (table, tally) in sortedMaintenance(activity.analyzes, top: top) {
+        output += "  \(pad(String(tally.count), 6))  \(pad(ms(tally.milliseconds), 11))  \(table)\n"
       }
     }
     if !activity.events.isEmpty {
@@ -179,23 +185,28 @@ enum ServerActivityReporter {
     json.endObject()
   }
 
-  // MARK: HTML
+  // MARK: HTML and Markdown
 
-  static func html(_ report: LogReport, top: Int) -> String {
+  /// One table of a page: its anchor, title, column names and rows.
+  struct Section {
+    let id: String
+    let title: String
+    let headers: [String]
+    let rows: [[String]]
+  }
+
+  /// The tables both pages show, in order; empty ones left out.
+  static func sections(_ report: LogReport, top: Int) -> [Section] {
     let activity = report.activity
     let ms = LogReportReporter.ms
-    let escape = LogReportReporter.escape
-    var page = ""
-    func table(_ id: String, _ title: String, _ headers: [String], _ rows: [[String]]) {
-      guard !rows.isEmpty else { return }
-      page += "<h2 id=\"\(id)\">\(escape(title))</h2><table><tr>" + headers.map { "<th>\(escape($0))</th>" }.joined() + "</tr>"
-      for row in rows { page += "<tr>" + row.map { "<td>\(escape($0))</td>" }.joined() + "</tr>" }
-      page += "</table>"
+    var sections: [Section] = []
+    func add(_ id: String, _ title: String, _ headers: [String], _ rows: [[String]]) {
+      if !rows.isEmpty { sections.append(Section(id: id, title: title, headers: headers, rows: rows)) }
     }
-    table("query-types", "Query types", ["type", "calls", "total"], sortedTypes(report).map { [$0.type, String($0.tally.calls), ms($0.tally.milliseconds)] })
+    add("query-types", "Query types", ["type", "calls", "total"], sortedTypes(report).map { [$0.type, String($0.tally.calls), ms($0.tally.milliseconds)] })
     let hours = report.perHour
     if hours.count > 1 {
-      table("per-hour", "Per hour", ["hour", "queries", "total"], hours.keys.sorted().map { [$0 + ":00", String(hours[$0]?.count ?? 0), ms(hours[$0]?.milliseconds ?? 0)] })
+      add("per-hour", "Per hour", ["hour", "queries", "total"], hours.keys.sorted().map { [$0 + ":00", String(hours[$0]?.count ?? 0), ms(hours[$0]?.milliseconds ?? 0)] })
     }
     if activity.connections > 0 || activity.sessions > 0 {
       var rows: [[String]] = [["authorized connections", String(activity.connections)], ["sessions ended", String(activity.sessions)]]
@@ -209,24 +220,40 @@ enum ServerActivityReporter {
       ] {
         rows += sortedCounts(counts, top: top).map { ["connections, \(title) \(name($0.name))", String($0.count)] }
       }
-      table("connections", "Connections and sessions", ["what", "count"], rows)
+      add("connections", "Connections and sessions", ["what", "count"], rows)
     }
     let checkpoints = activity.checkpoints
-    if checkpoints.completed > 0 || !checkpoints.byCause.isEmpty {
-      var rows = [
+    var checkpointRows = sortedCounts(checkpoints.byCause, top: top).map { ["started by \($0.name)", String($0.count)] }
+    if checkpoints.completed > 0 {
+      checkpointRows += [
         ["completed", String(checkpoints.completed)], ["buffers written", String(checkpoints.buffers)],
         ["write time", ms(checkpoints.writeMilliseconds)], ["sync time", ms(checkpoints.syncMilliseconds)],
         ["total time", ms(checkpoints.totalMilliseconds)], ["distance", "\(Int(checkpoints.distanceKB)) kB"],
       ]
-      rows += sortedCounts(checkpoints.byCause, top: top).map { ["started by \($0.name)", String($0.count)] }
-      table("checkpoints", "Checkpoints", ["what", "value"], rows)
     }
-    for (id, title, tables) in [("autovacuum", "Autovacuum", activity.vacuums), ("autoanalyze", "Autoanalyze", activity.analyzes)] {
-      table(id, title, ["table", "count", "time", "tuples removed", "pages removed"], sortedMaintenance(tables, top: top).map {
-        [$0.table, String($0.tally.count), ms($0.tally.milliseconds), String($0.tally.removedTuples), String($0.tally.removedPages)]
-      })
-    }
-    table("events", "Events", ["event", "count"], sortedCounts(activity.events, top: 100).map { [$0.name, String($0.count)] })
-    return page
+    add("checkpoints", "Checkpoints", ["what", "value"], checkpointRows)
+    add("autovacuum", "Autovacuum", ["table", "count", "time", "tuples removed", "pages removed"], sortedMaintenance(activity.vacuums, top: top).map {
+      [$0.table, String($0.tally.count), ms($0.tally.milliseconds), String($0.tally.removedTuples), String($0.tally.removedPages)]
+    })
+    add("autoanalyze", "Autoanalyze", ["table", "count", "time"], sortedMaintenance(activity.analyzes, top: top).map {
+      [$0.table, String($0.tally.count), ms($0.tally.milliseconds)]
+    })
+    add("events", "Events", ["event", "count"], sortedCounts(activity.events, top: 100).map { [$0.name, String($0.count)] })
+    return sections
+  }
+
+  static func html(_ report: LogReport, top: Int) -> String {
+    let escape = LogReportReporter.escape
+    return sections(report, top: top).map { section in
+      "<h2 id=\"\(section.id)\">\(escape(section.title))</h2><table><tr>" + section.headers.map { "<th>\(escape($0))</th>" }.joined() + "</tr>"
+        + section.rows.map { "<tr>" + $0.map { "<td>\(escape($0))</td>" }.joined() + "</tr>" }.joined() + "</table>"
+    }.joined()
+  }
+
+  static func markdown(_ report: LogReport, top: Int) -> String {
+    sections(report, top: top).map { section in
+      "\n### \(section.title)\n\n| " + section.headers.joined(separator: " | ") + " |\n|" + section.headers.map { _ in " --- |" }.joined() + "\n"
+        + section.rows.map { "| " + $0.map(LogReportReporter.cell).joined(separator: " | ") + " |\n" }.joined()
+    }.joined()
   }
 }
