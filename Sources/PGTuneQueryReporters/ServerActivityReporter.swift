@@ -242,14 +242,6 @@ enum ServerActivityReporter {
     return sections
   }
 
-  static func html(_ report: LogReport, top: Int) -> String {
-    let escape = LogReportReporter.escape
-    return sections(report, top: top).map { section in
-      "<h2 id=\"\(section.id)\">\(escape(section.title))</h2><table><tr>" + section.headers.map { "<th>\(escape($0))</th>" }.joined() + "</tr>"
-        + section.rows.map { "<tr>" + $0.map { "<td>\(escape($0))</td>" }.joined() + "</tr>" }.joined() + "</table>"
-    }.joined()
-  }
-
   static func markdown(_ report: LogReport, top: Int) -> String {
     sections(report, top: top).map { section in
       "\n### \(section.title)\n\n| " + section.headers.joined(separator: " | ") + " |\n|" + section.headers.map { _ in " --- |" }.joined() + "\n"

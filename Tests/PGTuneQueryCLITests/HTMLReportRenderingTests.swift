@@ -28,6 +28,23 @@ struct HTMLReportRenderingTests {
       let heights = svg[..<end].components(separatedBy: "height=\"").dropFirst(2).compactMap { Double($0.prefix { $0 != "\"" }) }
       #expect(heights.contains { $0 > 1 }, "\(chart) has no visible bar")
     }
+    // Every section the log has material for, in the contents bar and on the page; each query
+    // row links to a detail section that exists.
+    for section in ["overview", "per-minute", "latency", "top-queries", "slowest", "frequent", "errors", "by-database", "by-user", "query-types", "details"] {
+      #expect(dom.contains("<section id=\"\(section)\">"), "section \(section) missing")
+      #expect(dom.contains("<a href=\"#\(section)\">"), "contents bar has no link to \(section)")
+    }
+    let links = Set(dom.components(separatedBy: "href=\"#q-").dropFirst().map { String($0.prefix { $0 != "\"" }) })
+    #expect(!links.isEmpty)
+    for link in links { #expect(dom.contains("<article class=\"query\" id=\"q-\(link)\">"), "no detail for q-\(link)") }
+    // A detail has the SQL, the slowest samples with their parameters, and its latency.
+    let detail = try #require(dom.range(of: "<article class=\"query\"")).lowerBound
+    let article = dom[detail...].prefix { _ in true }.prefix(20_000)
+    #expect(article.contains("<pre class=\"sql\">") && article.contains("Slowest samples"))
+    // Charts have axes (gridlines and values) and hover titles; tables are sortable.
+    #expect(dom.contains("class=\"grid\"") && dom.contains("<title>"))
+    #expect(dom.contains("<table class=\"sortable\">") && dom.contains("addEventListener('click'"))
+    #expect(dom.contains("@media print"))
     // The pixels: both bar colours cover a real area of the screenshot.
     try runAndWait([
       "sh", "-c",

@@ -68,7 +68,7 @@ struct ServerActivityLogTests {
     // The same log as HTML has a section for each.
     let page = try runPGTuneQuery(["report", "--no-store", "--format", "html", log]).stdout
     for id in ["query-types", "connections", "checkpoints", "autovacuum", "autoanalyze"] {
-      #expect(page.contains("<h2 id=\"\(id)\">"), "no \(id) section")
+      #expect(page.contains("<section id=\"\(id)\">"), "no \(id) section")
     }
   }
 }

@@ -24,6 +24,18 @@ public struct LatencyHistogram: Sendable, Equatable {
     total += other.total
   }
 
+  /// Counts by decade for people (`≤ 0.1 ms`, `≤ 1 ms` … `≤ 10 s`, then `> 10 s`): each bucket
+  /// goes to the first bound at or above its lower edge.
+  public var decades: [(upperMilliseconds: Double?, count: Int)] {
+    let bounds: [Double] = [0.1, 1, 10, 100, 1_000, 10_000]
+    var counted = [Int](repeating: 0, count: bounds.count + 1)
+    for (bucket, count) in counts {
+      let low = bucket == 0 ? 0 : Self.smallest * pow(Self.base, Double(bucket - 1))
+      counted[bounds.firstIndex { low < $0 } ?? bounds.count] += count
+    }
+    return bounds.enumerated().map { (Optional($0.element), counted[$0.offset]) } + [(nil, counted[bounds.count])]
+  }
+
   /// The value below which `fraction` of the recorded durations fall (bucket midpoint).
   public func percentile(_ fraction: Double) -> Double {
     guard total > 0 else { return 0 }

@@ -22,6 +22,8 @@ public struct QueryAggregate: Sendable {
   public var tempBytes: Int64 = 0
   public var lockWaits = 0
   public var lockWaitMilliseconds = 0.0
+  /// Calls and time per hour (`2024-05-01 10`), for the query's detail.
+  public var hours: [String: Tally] = [:]
 
   public var meanMilliseconds: Double { calls == 0 ? 0 : totalMilliseconds / Double(calls) }
 
@@ -332,6 +334,9 @@ public struct LogAggregator {
     // Updated in place: copying an aggregate out and back would copy its histogram every time.
     report.queries[identity.fingerprint, default: QueryAggregate(fingerprint: identity.fingerprint, query: identity.query)]
       .record(milliseconds, timestamp: event.timestamp, text: text, parsed: identity.parsed)
+    if let time = event.timestamp, time.count >= 13 {
+      report.queries[identity.fingerprint]?.hours[String(time.prefix(13)), default: Tally()].add(Tally(calls: 1, milliseconds: milliseconds))
+    }
     report.totalQueries += 1
     report.totalMilliseconds += milliseconds
     let one = Tally(calls: 1, milliseconds: milliseconds)

@@ -18,6 +18,7 @@ public enum LogReportMerge {
       existing.tempBytes += query.tempBytes
       existing.lockWaits += query.lockWaits
       existing.lockWaitMilliseconds += query.lockWaitMilliseconds
+      for (hour, tally) in query.hours { existing.hours[hour, default: Tally()].add(tally) }
       existing.samples = Array((existing.samples + query.samples).sorted { $0.milliseconds > $1.milliseconds }.prefix(LogAggregator.samplesKept))
       result.queries[key] = existing
     }

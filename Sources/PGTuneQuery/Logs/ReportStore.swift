@@ -55,6 +55,7 @@ struct StoredReport: Codable {
     var plans: LoggedPlans?
     /// temp files, temp bytes, lock waits, lock wait ms.
     var waits: [Double]?
+    var hours: [String: Tally]?
   }
 
   struct Sample: Codable {
@@ -97,7 +98,8 @@ struct StoredReport: Codable {
         histogram: query.histogram.counts.sorted { $0.key < $1.key }.map { [$0.key, $0.value] }, errors: query.errors,
         parsed: query.parsed, samples: query.samples.map { Sample(ms: $0.milliseconds, timestamp: $0.timestamp, text: $0.text) },
         plans: query.plans.count == 0 ? nil : query.plans,
-        waits: [Double(query.tempFiles), Double(query.tempBytes), Double(query.lockWaits), query.lockWaitMilliseconds])
+        waits: [Double(query.tempFiles), Double(query.tempBytes), Double(query.lockWaits), query.lockWaitMilliseconds],
+        hours: query.hours.isEmpty ? nil : query.hours)
     }
     errors = report.errors.values.map {
       StoredError(key: $0.key, message: $0.message, count: $0.count, statement: $0.statement)
@@ -136,6 +138,7 @@ struct StoredReport: Codable {
       query.errors = stored.errors
       query.parsed = stored.parsed
       if let plans = stored.plans { query.plans = plans }
+      query.hours = stored.hours ?? [:]
       if let waits = stored.waits, waits.count == 4 {
         query.tempFiles = Int(exactly: waits[0].rounded()) ?? 0
         query.tempBytes = Int64(exactly: waits[1].rounded()) ?? 0
