@@ -49,6 +49,10 @@ public struct QueryAggregate: Sendable {
     minMilliseconds = min(minMilliseconds, milliseconds)
     maxMilliseconds = max(maxMilliseconds, milliseconds)
     histogram.record(milliseconds)
+    // `2024-05-01 10`: 13 bytes, a small string (no allocation).
+    if let timestamp, timestamp.utf8.count >= 13 {
+      hours[String(decoding: timestamp.utf8.prefix(13), as: UTF8.self), default: Tally()].add(Tally(calls: 1, milliseconds: milliseconds))
+    }
     if samples.count < LogAggregator.samplesKept || milliseconds > samples[samples.count - 1].milliseconds {
       samples.append((milliseconds, timestamp, text))
       samples.sort { $0.milliseconds > $1.milliseconds }
@@ -334,9 +338,6 @@ public struct LogAggregator {
     // Updated in place: copying an aggregate out and back would copy its histogram every time.
     report.queries[identity.fingerprint, default: QueryAggregate(fingerprint: identity.fingerprint, query: identity.query)]
       .record(milliseconds, timestamp: event.timestamp, text: text, parsed: identity.parsed)
-    if let time = event.timestamp, time.count >= 13 {
-      report.queries[identity.fingerprint]?.hours[String(time.prefix(13)), default: Tally()].add(Tally(calls: 1, milliseconds: milliseconds))
-    }
     report.totalQueries += 1
     report.totalMilliseconds += milliseconds
     let one = Tally(calls: 1, milliseconds: milliseconds)
