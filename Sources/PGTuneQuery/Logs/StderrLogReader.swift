@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads stderr/syslog-style logs with any `log_line_prefix`: a line starts a message when it
 /// holds `<SEVERITY>:  ` (two spaces) after a prefix; other lines continue the previous message
 /// (multi-line statements). The prefix itself is read for what it usually holds: a timestamp
@@ -146,6 +148,11 @@ public struct StderrLogReader {
     {
       position = close + 3
     }
+    // RFC 3164 syslog: `May  1 10:00:00`, no year — read as this year's date.
+    if end >= position + 15, (0x41...0x5A).contains(bytes[position]), let stamp = syslogTimestamp(bytes, at: position) {
+      event.timestamp = stamp
+      position += 15
+    }
     // Timestamp first: `2024-05-01 10:00:00.123 UTC` (date, time, optional zone), or ISO 8601
     // (`2024-05-01T10:00:00.123Z`: syslog, Heroku, CloudWatch), read with a blank for the `T` so
     // that --since/--until and the per-minute counts compare it like the others.
@@ -195,6 +202,22 @@ public struct StderrLogReader {
         if at + 1 < wordEnd { event.database = text((at + 1)..<wordEnd) }
       }
     }
+  }
+
+  static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+  /// The year RFC 3164 timestamps are read in (they carry none): the current one.
+  static let syslogYear = Calendar(identifier: .gregorian).component(.year, from: Date())
+
+  /// `May  1 10:00:00` → `2026-05-01 10:00:00`; nil when the bytes are not such a timestamp.
+  static func syslogTimestamp(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> String? {
+    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(start + 15)]), as: UTF8.self)
+    let utf8 = Array(text.utf8)
+    guard utf8.count == 15, let month = months.firstIndex(of: String(text.prefix(3))), utf8[3] == 0x20, utf8[6] == 0x20,
+      utf8[9] == UInt8(ascii: ":"), utf8[12] == UInt8(ascii: ":")
+    else { return nil }
+    let dayText = text.dropFirst(4).prefix(2).trimmingCharacters(in: .whitespaces)
+    guard let day = Int(dayText), (1...31).contains(day), text.suffix(8).allSatisfy({ $0.isNumber || $0 == ":" }) else { return nil }
+    return String(format: "%04d-%02d-%02d ", syslogYear, month + 1, day) + text.suffix(8)
   }
 
   /// The pid in a `%c` session id (`66321a00.1092`, hex start time, dot, hex pid), with the `-`

@@ -35,6 +35,14 @@ import Testing
     #expect(log.byUser["app"]?.calls == 2, "\(log.byUser.keys.sorted())")
   }
 
+  /// RFC 3164 carries no year: the current one is used, so minutes and hours still count.
+  @Test func rfc3164TimestampsGetThisYear() throws {
+    let (log, _) = try report("rfc3164")
+    let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+    #expect(log.perMinute.keys.sorted().first == "\(year)-05-01 10:00", "\(log.perMinute.keys.sorted())")
+    #expect(log.byDatabase["shop"]?.calls == 2)
+  }
+
   @Test func herokuPairsAreUnquoted() throws {
     let (log, _) = try report("heroku")
     #expect(log.byApplication["web"]?.calls == 2, "\(log.byApplication.keys.sorted())")
