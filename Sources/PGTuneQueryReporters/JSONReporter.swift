@@ -175,10 +175,7 @@ extension JSONReporter {
     let candidate = suggestion.candidate
     json.field("table", candidate.tableName)
     json.field("name", suggestion.name)
-    json.key("columns")
-    json.beginArray()
-    for key in candidate.keys { json.value(key.text) }
-    json.endArray()
+    json.field("columns", strings: candidate.keys.map(\.text))
     json.key("expressions_and_opclasses")
     json.beginArray()
     for key in candidate.keys {
@@ -190,10 +187,7 @@ extension JSONReporter {
       json.endObject()
     }
     json.endArray()
-    json.key("include")
-    json.beginArray()
-    for column in candidate.include { json.value(column) }
-    json.endArray()
+    json.field("include", strings: candidate.include)
     json.field("where", candidate.predicate)
     json.field("ddl", suggestion.ddl)
     json.field("cost_before", suggestion.costBefore)
@@ -226,14 +220,8 @@ extension JSONReporter {
       writeSuggestionFields(index.suggestion, to: &json)
       json.field("size_bytes", index.sizeBytes)
       json.field("saving", index.saving)
-      json.key("statements")
-      json.beginArray()
-      for location in index.statements { json.value(location) }
-      json.endArray()
-      json.key("notes")
-      json.beginArray()
-      for note in index.notes { json.value(note) }
-      json.endArray()
+      json.field("statements", strings: index.statements)
+      json.field("notes", strings: index.notes)
       json.endObject()
     }
     json.endArray()

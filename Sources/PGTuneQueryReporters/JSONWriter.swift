@@ -61,6 +61,14 @@ public struct JSONWriter {
     value(utf8: bytes)
   }
 
+  /// `"name":["a","b"]`.
+  public mutating func field(_ name: String, strings: [String]) {
+    key(name)
+    beginArray()
+    for text in strings { value(text) }
+    endArray()
+  }
+
   public mutating func field(_ name: String, _ flag: Bool) {
     key(name)
     value(flag)
