@@ -30,9 +30,9 @@ public enum StatementParser {
     source.withNulTerminated { StatementSplitter.split($0, workers: workers) }
   }
 
-  /// Parses the statement at `range` of `source`. Fingerprinting parses the statement a second
-  /// time inside libpg_query, so callers that never show or key on the fingerprint (a rewrite's
-  /// proof, the statements inside a function body) leave it out.
+  /// Parses the statement at `range` of `source`; the fingerprint comes from the same parse.
+  /// Callers that never show or key on it (a rewrite's proof, the statements inside a function
+  /// body) leave it out and skip its tree walk.
   public static func parse(_ source: SourceFile, range: Range<Int>, fingerprinted: Bool = true) -> ParsedStatement {
     source.withNulTerminated { text in
       let (start, comments) = SQLTrivia.skipLeading(text, in: range)
@@ -42,18 +42,20 @@ public enum StatementParser {
       let checkDirectives = StatementDirectives.parse(comments: comments, in: text)
       let statementBytes = UnsafeBufferPointer(rebasing: text[range])
       var parsed = StatementSplitter.withCString(text, range) { cString -> ParsedStatement in
-        switch PgQuery.parseJSON(cString) {
+        let parse = fingerprinted
+          ? PgQuery.parseJSONFingerprinted(cString).map { ($0.json, Optional($0.fingerprint)) }
+          : PgQuery.parseJSON(cString).map { ($0, String?.none) }
+        switch parse {
         case .failure(let error):
           let offset = error.byteOffset.map { range.lowerBound + $0 }
           return ParsedStatement(
             range: range, start: start, tree: nil, fingerprint: nil,
             error: PgQueryError(message: error.message, byteOffset: offset),
             ignoredRules: ignored, ignoresAll: ignoresAll)
-        case .success(let json):
+        case .success(let (json, fingerprint)):
           do throws(ParseTreeDecoder.Malformed) {
             let tree = try ParseTreeDecoder.decode(
               json: json, text: statementBytes, baseOffset: range.lowerBound)
-            let fingerprint = fingerprinted ? try? PgQuery.fingerprint(cString).get() : nil
             return ParsedStatement(
               range: range, start: start, tree: tree, fingerprint: fingerprint, error: nil,
               ignoredRules: ignored, ignoresAll: ignoresAll)

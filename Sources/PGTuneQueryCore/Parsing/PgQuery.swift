@@ -49,6 +49,25 @@ enum PgQuery {
     })
   }
 
+  /// `parseJSON` and `fingerprint` from one parse of the text (see `pgtq_parse_fingerprinted`).
+  static func parseJSONFingerprinted(_ text: UnsafePointer<CChar>) -> Result<(json: [UInt8], fingerprint: String), PgQueryError> {
+    let result = pgtq_parse_fingerprinted(text)
+    defer { pgtq_free_fingerprinted_parse(result) }
+    if let error = result.error { return .failure(makeError(error, input: text)) }
+    guard let tree = result.parse_tree else { return .success(([], fingerprintText(result.fingerprint))) }
+    let length = strlen(tree)
+    let json = tree.withMemoryRebound(to: UInt8.self, capacity: length) {
+      Array(UnsafeBufferPointer(start: $0, count: length))
+    }
+    return .success((json, fingerprintText(result.fingerprint)))
+  }
+
+  /// The 16 lower-case hex digits `pg_query_fingerprint` prints for a hash.
+  static func fingerprintText(_ hash: UInt64) -> String {
+    let digits = String(hash, radix: 16)
+    return String(repeating: "0", count: 16 - digits.count) + digits
+  }
+
   /// Parses statements into libpg_query's protobuf parse tree (the input `deparse` takes).
   static func parseProtobuf(_ sql: String) -> Result<[UInt8], PgQueryError> {
     sql.withCString { text in
