@@ -79,13 +79,19 @@ enum Figures {
   static func plural(_ value: Int, _ noun: String) -> String { "\(value) \(noun)\(value == 1 ? "" : "s")" }
 
   static func milliseconds(_ value: Double) -> String {
-    value >= 100 ? "\(Int(value.rounded())) ms" : String(format: "%.1f ms", value)
+    value >= 100 ? "\(whole(value.rounded())) ms" : String(format: "%.1f ms", value)
   }
 
-  static func percent(_ share: Double) -> String { "\(Int((share * 100).rounded())) %" }
+  static func percent(_ share: Double) -> String { "\(whole((share * 100).rounded())) %" }
 
   static func kilobytes(_ value: Double) -> String {
-    value >= 1024 ? String(format: "%.1f MB", value / 1024) : "\(Int(value)) kB"
+    value >= 1024 ? String(format: "%.1f MB", value / 1024) : "\(whole(value.rounded(.towardZero))) kB"
+  }
+
+  /// An integral value as digits. A damaged plan can carry a JIT time of 1e300 or NaN, which
+  /// `Int(_:)` traps on (found by the plan-json fuzzer); those are printed as they are.
+  private static func whole(_ value: Double) -> String {
+    Int(exactly: value).map(String.init) ?? String(format: "%.0f", value)
   }
 }
 

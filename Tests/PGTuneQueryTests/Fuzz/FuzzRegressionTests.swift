@@ -33,7 +33,17 @@ import Testing
 /// Numbers from damaged inputs that used to trap in an integer conversion (found by the
 /// plan-json harness: a cost of 6.7e47; the same class of number in logs and the store).
 @Suite struct OversizedNumberTests {
-  @Test func oversizedFiguresDoNotTrap() throws {
+    /// A JIT time of 1e300 ms reached `Int(_:)` in the JIT rule's message (plan-json harness).
+  @Test func hugeJITTimeIsReportedAsItIs() throws {
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: Repository.path("Fixtures/fuzz/regressions/plan-json-huge-jit-time.json")))
+    let result = try #require(try ExplainResult.parseAll(String(decoding: bytes, as: UTF8.self)).first)
+    let findings = PlanChecker.findings(for: result, catalog: nil, configuration: Configuration(), offset: 0)
+    let jit = try #require(findings.first { $0.rule == "jit-overhead" })
+    #expect(jit.message.hasPrefix("JIT took \(String(format: "%.0f", 1e300)) ms of "))
+    #expect(jit.message.hasSuffix("(50 %)"))
+  }
+
+@Test func oversizedFiguresDoNotTrap() throws {
     let digits = String(repeating: "9", count: 400)
     if case .query = LogMessage.classify("duration: \(digits) ms  statement: SELECT 1"[...]) {
       Issue.record("a 400-digit duration was taken for one")
