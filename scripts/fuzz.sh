@@ -41,6 +41,9 @@ printf 'x' > "$work/seeds/baseline/empty.json"
 printf 'x' > "$work/seeds/envelope/x"
 # Leaks are not what the harnesses look for (thread-local storage of worker threads shows up as one).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+# Swift's backtracer handles a runtime trap (SIGILL) itself and exits before libFuzzer's handler
+# saves the crashing input; with it off, libFuzzer writes the input to the crash directory.
+export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
 status=0
 for target in $targets; do
   mkdir -p "$work/corpus/$target" "$work/crashes/$target"
