@@ -42,11 +42,16 @@ enum PgQuery {
     let result = pg_query_parse(text)
     defer { pg_query_free_parse_result(result) }
     if let error = result.error { return .failure(makeError(error, input: text)) }
-    guard let tree = result.parse_tree else { return .success([]) }
-    let length = strlen(tree)
-    return .success(tree.withMemoryRebound(to: UInt8.self, capacity: length) {
+    return .success(bytes(of: result.parse_tree))
+  }
+
+  /// The bytes of a NUL-terminated C string libpg_query returned (none for NULL).
+  private static func bytes(of text: UnsafeMutablePointer<CChar>?) -> [UInt8] {
+    guard let text else { return [] }
+    let length = strlen(text)
+    return text.withMemoryRebound(to: UInt8.self, capacity: length) {
       Array(UnsafeBufferPointer(start: $0, count: length))
-    })
+    }
   }
 
   /// `parseJSON` and `fingerprint` from one parse of the text (see `pgtq_parse_fingerprinted`).
@@ -54,12 +59,7 @@ enum PgQuery {
     let result = pgtq_parse_fingerprinted(text)
     defer { pgtq_free_fingerprinted_parse(result) }
     if let error = result.error { return .failure(makeError(error, input: text)) }
-    guard let tree = result.parse_tree else { return .success(([], fingerprintText(result.fingerprint))) }
-    let length = strlen(tree)
-    let json = tree.withMemoryRebound(to: UInt8.self, capacity: length) {
-      Array(UnsafeBufferPointer(start: $0, count: length))
-    }
-    return .success((json, fingerprintText(result.fingerprint)))
+    return .success((bytes(of: result.parse_tree), fingerprintText(result.fingerprint)))
   }
 
   /// The 16 lower-case hex digits `pg_query_fingerprint` prints for a hash.
