@@ -24,20 +24,18 @@ enum ParseTreeDecoder {
   }
 
   /// - Parameters:
-  ///   - json: libpg_query's JSON for `text`.
+  ///   - json: libpg_query's JSON for `text`; the tree keeps none of it (string values are copied).
   ///   - text: the exact bytes that were parsed (needed to repair lost negative integers).
   ///   - baseOffset: where `text` starts in its source file.
-  static func decode(json: [UInt8], text: UnsafeBufferPointer<UInt8>, baseOffset: Int) throws(Malformed)
-    -> SyntaxTree
+  static func decode(json: UnsafeBufferPointer<UInt8>, text: UnsafeBufferPointer<UInt8>, baseOffset: Int)
+    throws(Malformed) -> SyntaxTree
   {
-    var state = State()
-    try json.withUnsafeBufferPointer { (bytes) throws(Malformed) in
-      try state.run(bytes)
-    }
+    var state = State(jsonLength: json.count)
+    try state.run(json)
     let lostIntegers = IntegerRepair.repair(
       nodes: &state.nodes, fields: &state.fields, zeroIntegers: state.zeroIntegers, text: text)
     return SyntaxTree(
-      json: json, nodes: state.nodes, fields: state.fields, listItems: state.listItems,
+      strings: state.strings, nodes: state.nodes, fields: state.fields, listItems: state.listItems,
       baseOffset: baseOffset, hasUnrecoverableIntegers: lostIntegers)
   }
 
@@ -45,18 +43,32 @@ enum ParseTreeDecoder {
     var nodes: [SyntaxTree.RawNode] = []
     var fields: [SyntaxTree.RawField] = []
     var listItems: [Int32] = []
+    var strings: [UInt8] = []
     var fieldScratch: [SyntaxTree.RawField] = []
     var itemScratch: [Int32] = []
     var stack: [Frame] = []
     var zeroIntegers: [Int32] = []
     var position = 0
 
-    init() {
-      nodes.reserveCapacity(64)
-      fields.reserveCapacity(128)
+    init(jsonLength: Int) {
+      if jsonLength > Self.largeJSON {
+        // Room for the most nodes and fields the JSON can hold (a node takes at least 6 bytes of
+        // it, `"f":{}`; a field at least 5, `"f":1`), so that the arrays never grow: growing
+        // a 100 MB array keeps the old and the new one resident while it is copied. Pages never
+        // written are address space, not memory.
+        nodes.reserveCapacity(jsonLength / 6)
+        fields.reserveCapacity(jsonLength / 5)
+        listItems.reserveCapacity(jsonLength / 6)
+      } else {
+        nodes.reserveCapacity(64)
+        fields.reserveCapacity(128)
+      }
       fieldScratch.reserveCapacity(64)
       stack.reserveCapacity(32)
     }
+
+    /// Above this, the arrays are sized for the worst case up front (see `init`).
+    static let largeJSON = 1 << 20
 
     mutating func run(_ bytes: UnsafeBufferPointer<UInt8>) throws(Malformed) {
       skipSpace(bytes)
@@ -203,8 +215,10 @@ enum ParseTreeDecoder {
       while position < bytes.count {
         let byte = bytes[position]
         if byte == UInt8(ascii: "\"") {
+          let offset = strings.count
+          strings.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<position]))
           position += 1
-          return .string(start: Int32(start), length: Int32(position - 1 - start), escaped: escaped)
+          return .string(start: Int32(offset), length: Int32(position - 1 - start), escaped: escaped)
         }
         if byte == UInt8(ascii: "\\") {
           escaped = true

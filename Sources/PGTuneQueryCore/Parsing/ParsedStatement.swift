@@ -42,9 +42,11 @@ public enum StatementParser {
       let checkDirectives = StatementDirectives.parse(comments: comments, in: text)
       let statementBytes = UnsafeBufferPointer(rebasing: text[range])
       var parsed = StatementSplitter.withCString(text, range) { cString -> ParsedStatement in
-        let parse = fingerprinted
-          ? PgQuery.parseJSONFingerprinted(cString).map { ($0.json, Optional($0.fingerprint)) }
-          : PgQuery.parseJSON(cString).map { ($0, String?.none) }
+        let parse = PgQuery.withParseTree(cString, fingerprinted: fingerprinted) { json, fingerprint in
+          Result { () throws(ParseTreeDecoder.Malformed) in
+            (try ParseTreeDecoder.decode(json: json, text: statementBytes, baseOffset: range.lowerBound), fingerprint)
+          }
+        }
         switch parse {
         case .failure(let error):
           let offset = error.byteOffset.map { range.lowerBound + $0 }
@@ -52,19 +54,15 @@ public enum StatementParser {
             range: range, start: start, tree: nil, fingerprint: nil,
             error: PgQueryError(message: error.message, byteOffset: offset),
             ignoredRules: ignored, ignoresAll: ignoresAll)
-        case .success(let (json, fingerprint)):
-          do throws(ParseTreeDecoder.Malformed) {
-            let tree = try ParseTreeDecoder.decode(
-              json: json, text: statementBytes, baseOffset: range.lowerBound)
-            return ParsedStatement(
-              range: range, start: start, tree: tree, fingerprint: fingerprint, error: nil,
-              ignoredRules: ignored, ignoresAll: ignoresAll)
-          } catch {
-            return ParsedStatement(
-              range: range, start: start, tree: nil, fingerprint: nil,
-              error: PgQueryError(message: error.description, byteOffset: start),
-              ignoredRules: ignored, ignoresAll: ignoresAll)
-          }
+        case .success(.success(let (tree, fingerprint))):
+          return ParsedStatement(
+            range: range, start: start, tree: tree, fingerprint: fingerprint, error: nil,
+            ignoredRules: ignored, ignoresAll: ignoresAll)
+        case .success(.failure(let error)):
+          return ParsedStatement(
+            range: range, start: start, tree: nil, fingerprint: nil,
+            error: PgQueryError(message: error.description, byteOffset: start),
+            ignoredRules: ignored, ignoresAll: ignoresAll)
         }
       }
       parsed.directives = checkDirectives

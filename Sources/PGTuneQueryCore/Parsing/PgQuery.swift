@@ -37,30 +37,23 @@ struct ScanToken: Equatable, Sendable {
 /// allocated, and turns its error struct into a `PgQueryError`. libpg_query keeps a memory context
 /// per thread, so all of these may be called from several threads at once.
 enum PgQuery {
-  /// Parses one or more statements and returns libpg_query's JSON parse tree (UTF-8 bytes).
-  static func parseJSON(_ text: UnsafePointer<CChar>) -> Result<[UInt8], PgQueryError> {
-    let result = pg_query_parse(text)
-    defer { pg_query_free_parse_result(result) }
+  /// Parses one or more statements and hands libpg_query's JSON parse tree (UTF-8 bytes) to
+  /// `body` where libpg_query wrote it: no copy, and gone when `body` returns (see `pgtq_parse`).
+  /// With `fingerprinted`, `pg_query_fingerprint`'s value comes from the same parse.
+  static func withParseTree<T>(
+    _ text: UnsafePointer<CChar>, fingerprinted: Bool, _ body: (UnsafeBufferPointer<UInt8>, String?) -> T
+  ) -> Result<T, PgQueryError> {
+    let result = pgtq_parse(text, fingerprinted ? 1 : 0)
+    defer { pgtq_release_parse(result) }
     if let error = result.error { return .failure(makeError(error, input: text)) }
-    return .success(bytes(of: result.parse_tree))
+    guard let json = result.json else { return .failure(PgQueryError(message: "libpg_query returned no parse tree", byteOffset: nil)) }
+    let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(json).assumingMemoryBound(to: UInt8.self), count: result.json_length)
+    return .success(body(bytes, fingerprinted ? fingerprintText(result.fingerprint) : nil))
   }
 
-  /// The bytes of a NUL-terminated C string libpg_query returned (none for NULL).
-  private static func bytes(of text: UnsafeMutablePointer<CChar>?) -> [UInt8] {
-    guard let text else { return [] }
-    let length = strlen(text)
-    return text.withMemoryRebound(to: UInt8.self, capacity: length) {
-      Array(UnsafeBufferPointer(start: $0, count: length))
-    }
-  }
-
-  /// `parseJSON` and `fingerprint` from one parse of the text (see `pgtq_parse_fingerprinted`).
-  static func parseJSONFingerprinted(_ text: UnsafePointer<CChar>) -> Result<(json: [UInt8], fingerprint: String), PgQueryError> {
-    let result = pgtq_parse_fingerprinted(text)
-    defer { pgtq_free_fingerprinted_parse(result) }
-    if let error = result.error { return .failure(makeError(error, input: text)) }
-    return .success((bytes(of: result.parse_tree), fingerprintText(result.fingerprint)))
-  }
+  /// Gives the kernel back the memory malloc keeps after libpg_query freed a large parse (the
+  /// split of a file of many megabytes), so that the next large allocation does not add to it.
+  static func returnFreedMemory() { pgtq_return_freed_memory() }
 
   /// The 16 lower-case hex digits `pg_query_fingerprint` prints for a hash.
   static func fingerprintText(_ hash: UInt64) -> String {
