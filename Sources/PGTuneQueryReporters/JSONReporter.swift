@@ -1,4 +1,5 @@
 import PGTuneQuery
+import PGTuneQueryCore
 
 /// `--format json`: the versioned machine-readable contract.
 ///
@@ -27,9 +28,7 @@ public enum JSONReporter {
     json.field("schema_version", schemaVersion)
     json.key("statements")
     json.beginArray()
-    for file in files {
-      for statement in file.statements { write(statement, of: file, to: &json) }
-    }
+    for part in statementParts(files, indent: pretty ? 2 : 0) { json.appendElements(of: part) }
     json.endArray()
     let summary = AnalysisSummary(files)
     json.key("summary")
@@ -76,6 +75,22 @@ public enum JSONReporter {
     }
     json.endObject()
     return json.string + "\n"
+  }
+
+  /// The statements' objects, written in parts on every core (statements are independent; one
+  /// writer for 48,000 statements was a tenth of `analyze`'s time, on one thread while the other
+  /// waited). Parts come back in order, so the document is the same as from one writer.
+  private static func statementParts(_ files: [FileAnalysis], indent: Int) -> [JSONWriter] {
+    let positions = files.indices.flatMap { file in files[file].statements.indices.lazy.map { (file, $0) } }
+    let partSize = 2_000
+    let parts = (positions.count + partSize - 1) / partSize
+    return ParallelRunner.map(count: parts, workers: ProcessInfoCores.count) { part in
+      var json = JSONWriter(indent: indent, elementsAtDepth: 2)
+      for (file, statement) in positions[part * partSize..<min(positions.count, (part + 1) * partSize)] {
+        write(files[file].statements[statement], of: files[file], to: &json)
+      }
+      return json
+    }
   }
 
   private static func write(_ statement: StatementAnalysis, of file: FileAnalysis, to json: inout JSONWriter) {

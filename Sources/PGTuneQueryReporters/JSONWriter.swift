@@ -1,6 +1,6 @@
 /// Writes JSON straight into bytes. Reports for tens of thousands of statements are written in
 /// one pass, so this avoids Foundation's encoders and their intermediate objects.
-public struct JSONWriter {
+public struct JSONWriter: Sendable {
   public private(set) var bytes: [UInt8] = []
   private var needsComma: [Bool] = [false]
   private let indentUnit: Int
@@ -10,6 +10,23 @@ public struct JSONWriter {
   public init(indent: Int = 0) {
     self.indentUnit = indent
     bytes.reserveCapacity(4096)
+  }
+
+  /// A writer for some of the elements of an array that sits `depth` containers deep in another
+  /// writer's document, to be joined into it with `appendElements(of:)`: the parts of one long
+  /// array are written on several threads.
+  public init(indent: Int = 0, elementsAtDepth depth: Int) {
+    self.init(indent: indent)
+    needsComma = Array(repeating: false, count: depth + 1)
+  }
+
+  /// Appends the elements another writer made with `init(indent:elementsAtDepth:)` to the array
+  /// this writer has open.
+  public mutating func appendElements(of part: JSONWriter) {
+    guard !part.bytes.isEmpty else { return }
+    if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
+    bytes.append(contentsOf: part.bytes)
+    needsComma[needsComma.count - 1] = true
   }
 
   public var string: String { String(decoding: bytes, as: UTF8.self) }
