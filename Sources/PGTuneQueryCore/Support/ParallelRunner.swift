@@ -31,7 +31,7 @@ package enum ParallelRunner {
     let batch = fixedBatch ?? max(1, min(64, count / (threads * 8)))
     for _ in 0..<threads {
       group.enter()
-      let thread = Thread {
+      WorkerThreads.shared.run {
         var worker = makeWorker()
         while true {
           let start = state.cursor.add(batch, ordering: .relaxed).oldValue
@@ -43,11 +43,52 @@ package enum ParallelRunner {
         finish(&worker)
         group.leave()
       }
-      thread.stackSize = workerStackSize
-      thread.start()
     }
     group.wait()
     return state.collect()
+  }
+
+  /// Threads with the big stack, kept once made: making one per call (mapping and unmapping its
+  /// stack, faulting in fresh pages) was a fifth of the time of analyzing a small file. An idle
+  /// thread takes the next job; when none is idle (the first call, or a call from inside a job)
+  /// a new one is made, so nested calls never wait for each other.
+  private final class WorkerThreads: Sendable {
+    static let shared = WorkerThreads()
+    private let idle = Mutex<[Worker]>([])
+
+    func run(_ job: @escaping @Sendable () -> Void) {
+      let worker = idle.withLock { $0.popLast() } ?? Worker(pool: self)
+      worker.start(job)
+    }
+
+    fileprivate func finished(_ worker: Worker) {
+      idle.withLock { $0.append(worker) }
+    }
+  }
+
+  private final class Worker: @unchecked Sendable {
+    private let wake = DispatchSemaphore(value: 0)
+    /// Written before `wake` is signalled and read after it is waited on (the semaphore orders them).
+    private var job: (@Sendable () -> Void)?
+
+    init(pool: WorkerThreads) {
+      let thread = Thread { [self] in
+        while true {
+          wake.wait()
+          let current = job
+          job = nil
+          current?()
+          pool.finished(self)
+        }
+      }
+      thread.stackSize = ParallelRunner.workerStackSize
+      thread.start()
+    }
+
+    func start(_ job: @escaping @Sendable () -> Void) {
+      self.job = job
+      wake.signal()
+    }
   }
 
   private final class SharedState<T>: @unchecked Sendable {
