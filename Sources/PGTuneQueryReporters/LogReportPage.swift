@@ -58,7 +58,7 @@ extension LogReportReporter {
       section(id, title, table(["name", "calls", "total"], rows))
     }
     for part in ServerActivityReporter.sections(report, top: top) {
-      section(part.id, part.title, table(part.headers, part.rows.map { $0.map(td) }))
+      section(part.id, part.title, table(part.headers, part.rows.map { $0.map(cell) }))
     }
     section("details", "Query details", detailed.map(detail).joined())
     let navigation = contents.map { "<a href=\"#\($0.0)\">\(escape($0.1))</a>" }.joined()
@@ -178,6 +178,13 @@ extension LogReportReporter {
   }
 
   static func td(_ text: String) -> String { "<td>\(escape(text))</td>" }
+  static func cell(_ cell: ServerActivityReporter.Cell) -> String {
+    switch cell {
+    case .text(let text): td(text)
+    case .count(let value): number(value)
+    case .milliseconds(let value): time(value)
+    }
+  }
   static func number(_ value: Int) -> String { "<td data-v=\"\(value)\">\(value)</td>" }
   static func time(_ milliseconds: Double) -> String { "<td data-v=\"\(milliseconds)\">\(escape(ms(milliseconds)))</td>" }
   static func link(_ query: QueryAggregate) -> String {

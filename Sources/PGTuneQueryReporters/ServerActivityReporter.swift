@@ -192,60 +192,75 @@ enum ServerActivityReporter {
     let id: String
     let title: String
     let headers: [String]
-    let rows: [[String]]
+    let rows: [[Cell]]
+  }
+
+  /// A cell of a section's table: figures keep their number, so that the HTML page sorts them as
+  /// numbers (as text, "9" came after "10" and "2.00 s" before "900.00 ms").
+  enum Cell: ExpressibleByStringLiteral, ExpressibleByStringInterpolation {
+    case text(String), count(Int), milliseconds(Double)
+
+    init(stringLiteral value: String) { self = .text(value) }
+
+    var text: String {
+      switch self {
+      case .text(let text): text
+      case .count(let count): String(count)
+      case .milliseconds(let milliseconds): LogReportReporter.ms(milliseconds)
+      }
+    }
   }
 
   /// The tables both pages show, in order; empty ones left out.
   static func sections(_ report: LogReport, top: Int) -> [Section] {
     let activity = report.activity
-    let ms = LogReportReporter.ms
     var sections: [Section] = []
-    func add(_ id: String, _ title: String, _ headers: [String], _ rows: [[String]]) {
+    func add(_ id: String, _ title: String, _ headers: [String], _ rows: [[Cell]]) {
       if !rows.isEmpty { sections.append(Section(id: id, title: title, headers: headers, rows: rows)) }
     }
-    add("query-types", "Query types", ["type", "calls", "total"], sortedTypes(report).map { [$0.type, String($0.tally.calls), ms($0.tally.milliseconds)] })
+    add("query-types", "Query types", ["type", "calls", "total"], sortedTypes(report).map { [.text($0.type), .count($0.tally.calls), .milliseconds($0.tally.milliseconds)] })
     let hours = report.perHour
     if hours.count > 1 {
-      add("per-hour", "Per hour", ["hour", "queries", "total"], hours.keys.sorted().map { [$0 + ":00", String(hours[$0]?.count ?? 0), ms(hours[$0]?.milliseconds ?? 0)] })
+      add("per-hour", "Per hour", ["hour", "queries", "total"], hours.keys.sorted().map { [.text($0 + ":00"), .count(hours[$0]?.count ?? 0), .milliseconds(hours[$0]?.milliseconds ?? 0)] })
     }
     if activity.connections > 0 || activity.sessions > 0 {
-      var rows: [[String]] = [["authorized connections", String(activity.connections)], ["sessions ended", String(activity.sessions)]]
+      var rows: [[Cell]] = [["authorized connections", .count(activity.connections)], ["sessions ended", .count(activity.sessions)]]
       if activity.sessions > 0 {
-        rows.append(["mean session", ms(activity.sessionMilliseconds / Double(activity.sessions))])
-        rows.append(["longest session", ms(activity.longestSessionMilliseconds)])
+        rows.append(["mean session", .milliseconds(activity.sessionMilliseconds / Double(activity.sessions))])
+        rows.append(["longest session", .milliseconds(activity.longestSessionMilliseconds)])
       }
       for (title, counts) in [
         ("database", activity.connectionsByDatabase), ("user", activity.connectionsByUser),
         ("application", activity.connectionsByApplication), ("host", activity.connectionsByHost),
       ] {
-        rows += sortedCounts(counts, top: top).map { ["connections, \(title) \(name($0.name))", String($0.count)] }
+        rows += sortedCounts(counts, top: top).map { ["connections, \(title) \(name($0.name))", .count($0.count)] }
       }
       add("connections", "Connections and sessions", ["what", "count"], rows)
     }
     let checkpoints = activity.checkpoints
-    var checkpointRows = sortedCounts(checkpoints.byCause, top: top).map { ["started by \($0.name)", String($0.count)] }
+    var checkpointRows: [[Cell]] = sortedCounts(checkpoints.byCause, top: top).map { ["started by \($0.name)", .count($0.count)] }
     if checkpoints.completed > 0 {
       checkpointRows += [
-        ["completed", String(checkpoints.completed)], ["buffers written", String(checkpoints.buffers)],
-        ["write time", ms(checkpoints.writeMilliseconds)], ["sync time", ms(checkpoints.syncMilliseconds)],
-        ["total time", ms(checkpoints.totalMilliseconds)], ["distance", "\(Int(checkpoints.distanceKB)) kB"],
+        ["completed", .count(checkpoints.completed)], ["buffers written", .count(checkpoints.buffers)],
+        ["write time", .milliseconds(checkpoints.writeMilliseconds)], ["sync time", .milliseconds(checkpoints.syncMilliseconds)],
+        ["total time", .milliseconds(checkpoints.totalMilliseconds)], ["distance", "\(Int(checkpoints.distanceKB)) kB"],
       ]
     }
     add("checkpoints", "Checkpoints", ["what", "value"], checkpointRows)
     add("autovacuum", "Autovacuum", ["table", "count", "time", "tuples removed", "pages removed"], sortedMaintenance(activity.vacuums, top: top).map {
-      [$0.table, String($0.tally.count), ms($0.tally.milliseconds), String($0.tally.removedTuples), String($0.tally.removedPages)]
+      [.text($0.table), .count($0.tally.count), .milliseconds($0.tally.milliseconds), .count($0.tally.removedTuples), .count($0.tally.removedPages)]
     })
     add("autoanalyze", "Autoanalyze", ["table", "count", "time"], sortedMaintenance(activity.analyzes, top: top).map {
-      [$0.table, String($0.tally.count), ms($0.tally.milliseconds)]
+      [.text($0.table), .count($0.tally.count), .milliseconds($0.tally.milliseconds)]
     })
-    add("events", "Events", ["event", "count"], sortedCounts(activity.events, top: 100).map { [$0.name, String($0.count)] })
+    add("events", "Events", ["event", "count"], sortedCounts(activity.events, top: 100).map { [.text($0.name), .count($0.count)] })
     return sections
   }
 
   static func markdown(_ report: LogReport, top: Int) -> String {
     sections(report, top: top).map { section in
       "\n### \(section.title)\n\n| " + section.headers.joined(separator: " | ") + " |\n|" + section.headers.map { _ in " --- |" }.joined() + "\n"
-        + section.rows.map { "| " + $0.map(LogReportReporter.cell).joined(separator: " | ") + " |\n" }.joined()
+        + section.rows.map { "| " + $0.map { LogReportReporter.cell($0.text) }.joined(separator: " | ") + " |\n" }.joined()
     }.joined()
   }
 }

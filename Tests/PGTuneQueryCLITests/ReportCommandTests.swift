@@ -39,6 +39,17 @@ import Testing
     #expect(!html.stdout.contains("http"))
   }
 
+  /// The server's tables sort their figures as numbers: each count and time cell carries the
+  /// number (`data-v`) the page's script sorts by; text cells do not.
+  @Test func serverTablesSortFiguresAsNumbers() throws {
+    let html = try runPGTuneQuery(["report", "--no-store", "--format", "html", Repository.path("Fixtures/logs/server-activity.log")])
+    #expect(html.status == 0, "\(html.stderr)")
+    let autovacuum = try #require(html.stdout.range(of: "id=\"autovacuum\"").map { String(html.stdout[$0.upperBound...].prefix(1_500)) })
+    #expect(autovacuum.contains("<td>shop.public.orders</td><td data-v=\"1\">1</td><td data-v=\"250.0\">250.00 ms</td><td data-v=\"250\">250</td>"), "\(autovacuum)")
+    let connections = try #require(html.stdout.range(of: "id=\"connections\"").map { String(html.stdout[$0.upperBound...].prefix(800)) })
+    #expect(connections.contains("<td>authorized connections</td><td data-v=\"1\">1</td>"), "\(connections)")
+  }
+
   @Test func neverSilentlyEmpty() throws {
     let result = try runPGTuneQuery(["report"], stdin: Data("2024-05-01 10:00:00 something else entirely\nnot a log line\n".utf8))
     #expect(result.status == 4)
