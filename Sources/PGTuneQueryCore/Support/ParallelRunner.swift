@@ -66,17 +66,20 @@ package enum ParallelRunner {
     }
   }
 
-  private final class Worker: @unchecked Sendable {
+  private final class Worker: Sendable {
     private let wake = DispatchSemaphore(value: 0)
-    /// Written before `wake` is signalled and read after it is waited on (the semaphore orders them).
-    private var job: (@Sendable () -> Void)?
+    /// Set before `wake` is signalled, taken after it is waited on; behind a lock as well, so that
+    /// ThreadSanitizer sees the order the semaphore gives.
+    private let job = Mutex<(@Sendable () -> Void)?>(nil)
 
     init(pool: WorkerThreads) {
       let thread = Thread { [self] in
         while true {
           wake.wait()
-          let current = job
-          job = nil
+          let current = job.withLock { job in
+            defer { job = nil }
+            return job
+          }
           current?()
           pool.finished(self)
         }
@@ -86,7 +89,7 @@ package enum ParallelRunner {
     }
 
     func start(_ job: @escaping @Sendable () -> Void) {
-      self.job = job
+      self.job.withLock { $0 = job }
       wake.signal()
     }
   }
