@@ -48,27 +48,18 @@ public enum IndexAdvisor {
     guard !tried.isEmpty, baseline.plan.totalCost >= options.minimumCost else { return [] }
     let before = baseline.plan.totalCost
     try connection.query("BEGIN READ ONLY")
+    let indexes = HypotheticalIndexes(connection: connection)
     do throws(PostgresError) {
       var results: [(IndexCandidate, Double)] = []
       for candidate in tried {
         // A candidate the server refuses (an expression that is not IMMUTABLE, an operator class
-        // the type lacks) is skipped; a savepoint keeps the transaction, and the statement's
-        // plan, usable for the others.
-        try connection.query("SAVEPOINT pgtune_query_candidate")
-        let created: [[String?]]
-        do {
-          created = try connection.query(
-            "SELECT indexname FROM hypopg_create_index($1)", parameters: [candidate.hypotheticalDDL])
-        } catch where error.kind == .query {
-          try connection.query("ROLLBACK TO SAVEPOINT pgtune_query_candidate")
-          continue
-        }
-        try connection.query("RELEASE SAVEPOINT pgtune_query_candidate")
-        let hypotheticalName = created.first?.first ?? nil
-        let result = try SafeExplain.planInOpenTransaction(sql, plan: plan, on: connection)
-        try connection.query("SELECT hypopg_reset()")
+        // the type lacks) is skipped; the transaction, and the statement's plan, stay usable.
+        guard try indexes.create(candidate) else { continue }
+        let name = indexes.name(of: candidate)
+        let result = try indexes.plan(of: sql, plan: plan)
+        try indexes.reset()
         // Only an index the planner actually uses counts.
-        guard let hypotheticalName, PlanSummary(result).indexesUsed.contains(hypotheticalName) else { continue }
+        guard let name, PlanSummary(result).indexesUsed.contains(name) else { continue }
         results.append((candidate, result.plan.totalCost))
       }
       var chosen: [(IndexCandidate, before: Double, after: Double)] = []
@@ -79,14 +70,12 @@ public enum IndexAdvisor {
         // Another table's best index, kept only if both together save 10 % of the cost more.
         let otherTables = Dictionary(grouping: results.filter { $0.0.tableName != best.0.tableName }, by: \.0.tableName)
         if let second = otherTables.values.compactMap({ $0.min { $0.1 < $1.1 } }).min(by: { $0.1 < $1.1 }) {
-          for candidate in [best.0, second.0] {
-            try connection.query("SELECT hypopg_create_index($1)", parameters: [candidate.hypotheticalDDL])
+          // Both were created once already, so neither is refused now.
+          if try indexes.create(best.0), try indexes.create(second.0) {
+            let pair = try indexes.cost(of: sql, plan: plan)
+            if (best.1 - pair) / before >= 0.1 { chosen = [(best.0, before, pair), (second.0, before, pair)] }
           }
-          let pair = try SafeExplain.planInOpenTransaction(sql, plan: plan, on: connection)
-          try connection.query("SELECT hypopg_reset()")
-          if (best.1 - pair.plan.totalCost) / before >= 0.1 {
-            chosen = [(best.0, before, pair.plan.totalCost), (second.0, before, pair.plan.totalCost)]
-          }
+          try indexes.reset()
         }
       }
       try connection.query("ROLLBACK")
