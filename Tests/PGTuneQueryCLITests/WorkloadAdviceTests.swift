@@ -34,7 +34,12 @@ struct WorkloadAdviceTests {
 
   struct LeftOut: Decodable {
     let name: String
+    let table: String
+    let columns: [String]
+    let include: [String]
+    let `where`: String?
     let size_bytes: Double
+    let saving: Double
     let reason: String
   }
 
@@ -132,6 +137,31 @@ struct WorkloadAdviceTests {
     let one = try #require(try analyze(Array(Self.statements[2...7]), flags: ["--max-indexes", "1"]).workload)
     #expect(one.indexes.count == 1)
     #expect(one.left_out.contains { $0.reason == "max indexes" })
+    // Nothing is listed as left out that a chosen index serves (a prefix of it).
+    for workload in [limited, one] {
+      for left in workload.left_out {
+        #expect(
+          !workload.indexes.contains { $0.table == left.table && $0.where == left.where && $0.columns.starts(with: left.columns) },
+          "\(left.name) is left out, yet \(workload.indexes.map(\.name)) serves it")
+      }
+    }
+  }
+
+  /// With one index allowed, `(part_id)` is chosen; of `(part_id, supp_id)` and the same keys with
+  /// `INCLUDE (qty)`, both candidates, only the one that saves more per byte is listed as left out.
+  @Test func leftOutListsNoIndexTwice() throws {
+    let sql = ["SELECT qty FROM items WHERE part_id = 7 ORDER BY supp_id LIMIT 5", "SELECT qty FROM items WHERE part_id = 8"]
+    let workload = try #require(try analyze(sql, flags: ["--max-indexes", "1"]).workload)
+    #expect(workload.indexes.map(\.columns) == [["part_id"]], "\(workload.indexes.map(\.ddl))")
+    let wide = workload.left_out.filter { $0.columns == ["part_id", "supp_id"] }
+    #expect(wide.count == 1, "\(workload.left_out.map(\.name))")
+    for left in workload.left_out {
+      let overlapping = workload.left_out.filter { other in
+        other.name != left.name && other.table == left.table && other.where == left.where
+          && (other.columns.starts(with: left.columns) || left.columns.starts(with: other.columns))
+      }
+      #expect(overlapping.isEmpty, "\(left.name) is listed beside \(overlapping.map(\.name))")
+    }
   }
 
   @Test func writeCostAndHotUpdatesAreNoted() throws {

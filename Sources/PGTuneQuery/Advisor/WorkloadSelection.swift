@@ -81,7 +81,23 @@ struct WorkloadSelection {
     let chosen = try pruned(greedy.chosen, session: session)
     var costs: [Double] = []
     for statement in statements { costs.append(min(statement.cost, try session.cost(of: statement.sql, plan: statement.plan))) }
-    return Result(chosen: chosen, leftOut: greedy.leftOut + greedy.overMaximum(), costs: costs)
+    return Result(chosen: chosen, leftOut: Self.distinct(greedy.leftOut + greedy.overMaximum(), chosen: chosen), costs: costs)
+  }
+
+  /// What was left out, without what the set already has or the same advice twice: one a chosen
+  /// index serves (a prefix of it) is not missing, and of two left out where one serves the
+  /// other — `(a, b)` and `(a, b) INCLUDE (c)` — the one that saves more per byte is listed, as the
+  /// selection itself would have preferred it.
+  static func distinct(_ leftOut: [LeftOut], chosen: [Chosen]) -> [LeftOut] {
+    func perByte(_ item: LeftOut) -> Double { item.saving / max(item.size, 1) }
+    return leftOut.enumerated().filter { position, left in
+      !chosen.contains { serves($0.candidate, insteadOf: left.candidate) }
+        && !leftOut.enumerated().contains { other, item in
+          other != position
+            && (serves(item.candidate, insteadOf: left.candidate) || serves(left.candidate, insteadOf: item.candidate))
+            && (perByte(item), -other) > (perByte(left), -position)
+        }
+    }.map(\.element)
   }
 
   /// Each candidate's size: hypopg's estimate, corrected for deduplication; nil when refused.
