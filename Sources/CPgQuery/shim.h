@@ -22,6 +22,12 @@
  * `pgtq_release_parse`. For a 10 MB `IN (...)` list that is the difference between the tree, the
  * JSON and two copies of it at once (~250 MB) and the tree and one JSON (~170 MB).
  */
+/* Declared for libpg_query 15-4.x (PostgreSQL 15.1's parser): another major release may lay these
+ * out differently, and a mismatch would crash rather than fail, so it stops the build instead. */
+#if PG_VERSION_NUM != 150001
+#error "the CPgQuery shim declares internals of libpg_query 15-4.x (PG_VERSION_NUM 150001); compare them with this release's pg_query_internal.h"
+#endif
+
 typedef struct {
   void *tree;
   char *stderr_buffer;
