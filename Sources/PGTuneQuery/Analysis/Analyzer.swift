@@ -30,7 +30,7 @@ public struct Analyzer: Sendable {
     let configuration = configuration
     let planningExplain = planningExplain
     let rewriting = rewriting
-    let parsed = ParallelRunner.map(count: tasks.count, workers: jobs) { index in
+    var parsed = ParallelRunner.map(count: tasks.count, workers: jobs) { index in
       let (file, range) = tasks[index]
       let statement = StatementParser.parse(sources[file], range: range)
       let suppression = Suppression(statement: statement, file: fileSuppressions[file].rules)
@@ -55,15 +55,23 @@ public struct Analyzer: Sendable {
     }
     let migrationRules = enabledMigrationRules()
     var results: [FileAnalysis] = []
-    var cursor = 0
-    for (file, source) in sources.enumerated() {
-      let count = splits[file].count
-      let fileParsed = parsed[cursor..<cursor + count]
-      cursor += count
-      var statements = fileParsed.map(\.0)
+    // Files from the last, each one's statements taken off the end of `parsed`: `removeLast` moves
+    // an analysis out, where slicing and mapping copied each (a dozen references, retained and
+    // later released, on the one thread that waits for the workers).
+    for (file, source) in sources.enumerated().reversed() {
+      var statements: [StatementAnalysis] = []
+      var steps: [(MigrationStep?, ParsedStatement?)] = []
+      statements.reserveCapacity(splits[file].count)
+      steps.reserveCapacity(splits[file].count)
+      for _ in 0..<splits[file].count {
+        let (analysis, step, ddl) = parsed.removeLast()
+        statements.append(analysis)
+        steps.append((step, ddl))
+      }
+      statements.reverse()
+      steps.reverse()
       if !migrationRules.isEmpty {
-        Self.reviewMigrations(&statements, steps: fileParsed.map { ($0.1, $0.2) }, source: source,
-          rules: migrationRules, jobs: jobs)
+        Self.reviewMigrations(&statements, steps: steps, source: source, rules: migrationRules, jobs: jobs)
       }
       // A mistyped id in an ignore-file comment is reported on the statement after it.
       if let first = statements.indices.first {
@@ -72,6 +80,7 @@ public struct Analyzer: Sendable {
       }
       results.append(FileAnalysis(source: source, statements: statements))
     }
+    results.reverse()
     return results
   }
 
