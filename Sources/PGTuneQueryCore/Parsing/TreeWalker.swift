@@ -31,18 +31,35 @@ public enum TreeWalker {
     var stack: [WalkEntry] = [
       WalkEntry(node: root, clause: .statement, access: initialAccess(root.kind))
     ]
-    var children: [(FieldName, Node)] = []
+    let tree = root.tree
     while let entry = stack.popLast() {
       result.append(entry)
-      children.removeAll(keepingCapacity: true)
-      entry.node.forEachChild { children.append(($0, $1)) }
-      // Push in reverse so that the first child is visited first.
-      for (field, child) in children.reversed() {
-        stack.append(
-          WalkEntry(
-            node: child,
-            clause: clause(of: field, in: entry.node.kind) ?? entry.clause,
-            access: access(of: child, field: field, parent: entry)))
+      // The children pushed last to first (fields, then list items, in reverse), so that the
+      // first child is visited first — read off the tree's arrays, without gathering them in a
+      // list of nodes first (a retain and a release per node more).
+      let raw = tree.nodes[Int(entry.node.index)]
+      let kind = raw.kind
+      var position = Int(raw.firstField) + Int(raw.fieldCount) - 1
+      while position >= Int(raw.firstField) {
+        let field = tree.fields[position]
+        position -= 1
+        func push(_ index: Int32) {
+          let child = Node(tree: tree, index: index)
+          stack.append(
+            WalkEntry(
+              node: child, clause: clause(of: field.name, in: kind) ?? entry.clause,
+              access: access(of: child, field: field.name, parent: entry)))
+        }
+        switch field.value {
+        case .node(let child): push(child)
+        case .list(let start, let count):
+          var item = Int(start + count) - 1
+          while item >= Int(start) {
+            push(tree.listItems[item])
+            item -= 1
+          }
+        default: break
+        }
       }
     }
     return result
