@@ -52,10 +52,11 @@ enum ParseTreeDecoder {
 
     init(jsonLength: Int) {
       if jsonLength > Self.largeJSON {
-        // Room for the most nodes and fields the JSON can hold (a node takes at least 6 bytes of
-        // it, `"f":{}`; a field at least 5, `"f":1`), so that the arrays never grow: growing
-        // a 100 MB array keeps the old and the new one resident while it is copied. Pages never
-        // written are address space, not memory.
+        // Room for as many nodes and fields as the JSON can hold (a node takes at least 6 bytes
+        // of it, `"f":{}`, but for a NULL list entry; a field at least 5, `"f":1`), so that the
+        // arrays do not grow: growing a 100 MB array keeps the old and the new one resident while
+        // it is copied. Pages never written are address space, not memory; a JSON of NULL
+        // entries only would still fit, the arrays growing as usual.
         nodes.reserveCapacity(jsonLength / 6)
         fields.reserveCapacity(jsonLength / 5)
         listItems.reserveCapacity(jsonLength / 6)
