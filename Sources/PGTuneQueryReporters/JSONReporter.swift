@@ -21,14 +21,14 @@ public enum JSONReporter {
 
   public static func render(
     _ files: [FileAnalysis], pool: PoolStatistics? = nil, check: CheckSummary? = nil, cache: CacheTotals? = nil,
-    workload: WorkloadAdvice? = nil, pretty: Bool = false
+    workload: WorkloadAdvice? = nil, pretty: Bool = false, threads: Int = ProcessInfoCores.count
   ) -> String {
     var json = JSONWriter(indent: pretty ? 2 : 0)
     json.beginObject()
     json.field("schema_version", schemaVersion)
     json.key("statements")
     json.beginArray()
-    for part in statementParts(files, indent: pretty ? 2 : 0) { json.appendElements(of: part) }
+    for part in statementParts(files, indent: pretty ? 2 : 0, threads: threads) { json.appendElements(of: part) }
     json.endArray()
     let summary = AnalysisSummary(files)
     json.key("summary")
@@ -77,14 +77,14 @@ public enum JSONReporter {
     return json.string + "\n"
   }
 
-  /// The statements' objects, written in parts on every core (statements are independent; one
+  /// The statements' objects, written in parts on `threads` cores (statements are independent; one
   /// writer for 48,000 statements was a tenth of `analyze`'s time, on one thread while the other
   /// waited). Parts come back in order, so the document is the same as from one writer.
-  private static func statementParts(_ files: [FileAnalysis], indent: Int) -> [JSONWriter] {
+  private static func statementParts(_ files: [FileAnalysis], indent: Int, threads: Int) -> [JSONWriter] {
     let positions = files.indices.flatMap { file in files[file].statements.indices.lazy.map { (file, $0) } }
     let partSize = 2_000
     let parts = (positions.count + partSize - 1) / partSize
-    return ParallelRunner.map(count: parts, workers: ProcessInfoCores.count) { part in
+    return ParallelRunner.map(count: parts, workers: threads) { part in
       var json = JSONWriter(indent: indent, elementsAtDepth: 2)
       for (file, statement) in positions[part * partSize..<min(positions.count, (part + 1) * partSize)] {
         write(files[file].statements[statement], of: files[file], to: &json)
@@ -268,6 +268,6 @@ extension JSONReporter {
 
 extension JSONReporter {
   public static let format = OutputFormat<AnalysisReport>(name: "json", summary: "the versioned JSON contract") {
-    render($0.files, pool: $0.pool, check: $0.check, cache: $0.cache, workload: $0.workload)
+    render($0.files, pool: $0.pool, check: $0.check, cache: $0.cache, workload: $0.workload, threads: $0.threads)
   }
 }

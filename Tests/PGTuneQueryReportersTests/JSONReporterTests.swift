@@ -46,4 +46,16 @@ import Testing
     let json = JSONReporter.render(Analyzer(jobs: 2).analyze([source]), pretty: true)
     #expect(snapshotMismatch(json, fixture: "expected/shop.json") == nil)
   }
+
+  /// More statements than one part holds (2,000): one thread and several write the same document.
+  @Test func partsWrittenOnSeveralThreadsMatchOneThread() throws {
+    let sql = (1...4_500).map { "SELECT * FROM t\($0 % 7) WHERE id = \($0);" }.joined(separator: "\n")
+    let files = Analyzer(jobs: 2).analyze([SourceFile(name: "many.sql", bytes: Array(sql.utf8))])
+    let single = JSONReporter.render(files, threads: 1)
+    #expect(JSONReporter.render(files, threads: 3) == single)
+    let object = try #require(JSONSerialization.jsonObject(with: Data(single.utf8)) as? [String: Any])
+    let statements = try #require(object["statements"] as? [[String: Any]])
+    #expect(statements.count == 4_500)
+    #expect(statements.last?["line"] as? Int == 4_500)
+  }
 }

@@ -23,6 +23,10 @@ public struct AnalyzeRequest: Sendable {
     self.inputs = inputs
     self.configuration = configuration
   }
+
+  /// Threads for the work on this machine (parsing, rules, rendering): `jobs` without a database;
+  /// with one, `jobs` counts connections and the local work still uses every core.
+  public var parserThreads: Int { live == nil ? jobs ?? ProcessInfoCores.count : ProcessInfoCores.count }
 }
 
 /// What `analyze` found.
@@ -48,7 +52,7 @@ public enum AnalyzeCommand {
     let preparation = live.map(LivePreparation.start)
     var analyses = Analyzer(
       configuration: request.configuration,
-      jobs: live == nil ? request.jobs ?? ProcessInfoCores.count : ProcessInfoCores.count,
+      jobs: request.parserThreads,
       planningExplain: live != nil, rewriting: request.rewriting
     ).analyze(sources)
     if let live, let preparation {

@@ -30,12 +30,15 @@ public struct AnalysisReport: Sendable {
   public var failOn: Severity
   public var title: String
   public var style: TextReporter.Style
+  /// Threads a reporter may render on (`analyze --jobs` without a database).
+  public var threads: Int
 
   public init(
     files: [FileAnalysis], pool: PoolStatistics? = nil, cache: CacheTotals? = nil, check: CheckSummary? = nil,
     failOn: Severity = .error, title: String = "pgtune-query", style: TextReporter.Style = .plain,
-    workload: WorkloadAdvice? = nil
+    workload: WorkloadAdvice? = nil, threads: Int = ProcessInfoCores.count
   ) {
+    self.threads = max(1, threads)
     self.workload = workload
     self.files = files
     self.pool = pool

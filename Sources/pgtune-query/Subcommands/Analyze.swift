@@ -93,11 +93,12 @@ extension PGTuneQueryCommand {
       let configuration = try RuleOptions.configuration(rules, database)
       let tiers = database.resolvedDSN == nil ? nil : store.open(cache: cache)
       defer { store.finish(tiers) }
-      let outcome = AnalyzeCommand.run(request(configuration, store: tiers))
+      let request = request(configuration, store: tiers)
+      let outcome = AnalyzeCommand.run(request)
       if let files = outcome.files {
         let report = AnalysisReport(
           files: files, pool: outcome.live?.pool, cache: outcome.live?.cache, failOn: configuration.failOn ?? .error,
-          style: Terminal.textStyle, workload: outcome.live?.workload)
+          style: Terminal.textStyle, workload: outcome.live?.workload, threads: request.parserThreads)
         try Output.emit(format.format, report, to: output, terminalText: TextReporter.format)
       }
       database.showStatistics(outcome.live)
