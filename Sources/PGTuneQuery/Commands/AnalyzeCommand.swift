@@ -26,7 +26,7 @@ public struct AnalyzeRequest: Sendable {
 
   /// Threads for the work on this machine (parsing, rules, rendering): `jobs` without a database;
   /// with one, `jobs` counts connections and the local work still uses every core.
-  public var parserThreads: Int { live == nil ? jobs ?? ProcessInfoCores.count : ProcessInfoCores.count }
+  public var localThreads: Int { live == nil ? jobs ?? ProcessInfoCores.count : ProcessInfoCores.count }
 }
 
 /// What `analyze` found.
@@ -52,7 +52,7 @@ public enum AnalyzeCommand {
     let preparation = live.map(LivePreparation.start)
     var analyses = Analyzer(
       configuration: request.configuration,
-      jobs: request.parserThreads,
+      jobs: request.localThreads,
       planningExplain: live != nil, rewriting: request.rewriting
     ).analyze(sources)
     if let live, let preparation {

@@ -43,7 +43,7 @@ extension PGTuneQueryCommand {
 
     @Option(
       help: ArgumentHelp(
-        "Parallel jobs: database connections with --dsn (default 1), parser threads otherwise (default: the number of cores).",
+        "Parallel jobs: database connections with --dsn (default 1), threads for parsing, rules and output otherwise (default: the number of cores).",
         valueName: "n"))
     var jobs: Int?
 
@@ -98,7 +98,7 @@ extension PGTuneQueryCommand {
       if let files = outcome.files {
         let report = AnalysisReport(
           files: files, pool: outcome.live?.pool, cache: outcome.live?.cache, failOn: configuration.failOn ?? .error,
-          style: Terminal.textStyle, workload: outcome.live?.workload, threads: request.parserThreads)
+          style: Terminal.textStyle, workload: outcome.live?.workload, threads: request.localThreads)
         try Output.emit(format.format, report, to: output, terminalText: TextReporter.format)
       }
       database.showStatistics(outcome.live)
