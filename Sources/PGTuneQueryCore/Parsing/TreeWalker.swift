@@ -110,3 +110,56 @@ public enum TreeWalker {
     }
   }
 }
+
+/// A walk's entries grouped by node kind, each group in source order: most rules look at one or
+/// two kinds of node (`SortBy`, `A_Expr`…), and fifteen rules each scanning every entry of the
+/// walk — copying each, a retain and a release of its tree — was a fifth of `analyze`'s time.
+public struct EntriesByKind: Sendable {
+  /// Entry positions, ordered by kind, then by position.
+  private let order: [Int32]
+  /// `order[starts[k] ..< starts[k + 1]]` are the positions of the entries of kind `k`.
+  private let starts: [Int32]
+
+  /// A counting sort by kind: two passes over the entries, no dictionary.
+  public init(_ entries: [WalkEntry]) {
+    guard let tree = entries.first?.node.tree else {
+      order = []
+      starts = []
+      return
+    }
+    let kinds = NodeKind.allCases.count
+    var starts = [Int32](repeating: 0, count: kinds + 1)
+    var order = [Int32](repeating: 0, count: entries.count)
+    tree.nodes.withUnsafeBufferPointer { nodes in
+      entries.withUnsafeBufferPointer { entries in
+        for entry in entries { starts[Int(nodes[Int(entry.node.index)].kind.rawValue) + 1] += 1 }
+        for kind in 0..<kinds { starts[kind + 1] += starts[kind] }
+        var next = starts
+        for (position, entry) in entries.enumerated() {
+          let kind = Int(nodes[Int(entry.node.index)].kind.rawValue)
+          order[Int(next[kind])] = Int32(position)
+          next[kind] += 1
+        }
+      }
+    }
+    self.order = order
+    self.starts = starts
+  }
+
+  /// Positions in the walk of the entries of `kind`, in source order.
+  func positions(of kind: NodeKind) -> ArraySlice<Int32> {
+    guard !starts.isEmpty else { return [] }
+    let kind = Int(kind.rawValue)
+    return order[Int(starts[kind])..<Int(starts[kind + 1])]
+  }
+}
+
+/// The entries of one kind of node, in source order (`RuleContext.entries(of:)`).
+public struct EntriesOfKind: RandomAccessCollection, Sendable {
+  let entries: [WalkEntry]
+  let positions: ArraySlice<Int32>
+
+  public var startIndex: Int { positions.startIndex }
+  public var endIndex: Int { positions.endIndex }
+  public subscript(position: Int) -> WalkEntry { entries[Int(positions[position])] }
+}

@@ -78,16 +78,42 @@ public final class RuleContext: Sendable {
   /// created), for the migration rules.
   public let migration: MigrationState
 
-  public init(
+  /// `entries` grouped by kind, for `entries(ofKind:)`.
+  private let byKind: EntriesByKind
+
+  public convenience init(
     source: SourceFile, statement: ParsedStatement, root: Node, entries: [WalkEntry],
     options: [String: ConfigValue], migration: MigrationState = MigrationState()
+  ) {
+    self.init(
+      source: source, statement: statement, root: root, entries: entries, byKind: EntriesByKind(entries),
+      options: options, migration: migration)
+  }
+
+  private init(
+    source: SourceFile, statement: ParsedStatement, root: Node, entries: [WalkEntry], byKind: EntriesByKind,
+    options: [String: ConfigValue], migration: MigrationState
   ) {
     self.source = source
     self.statement = statement
     self.root = root
     self.entries = entries
+    self.byKind = byKind
     self.options = options
     self.migration = migration
+  }
+
+  /// The same statement with one rule's options (the walk and its grouping are shared).
+  public func with(options: [String: ConfigValue]) -> RuleContext {
+    RuleContext(
+      source: source, statement: statement, root: root, entries: entries, byKind: byKind, options: options,
+      migration: migration)
+  }
+
+  /// The walk's entries of one kind of node, in source order: what a rule that looks at
+  /// `SortBy` or `A_Expr` nodes only should iterate.
+  public func entries(ofKind kind: NodeKind) -> EntriesOfKind {
+    EntriesOfKind(entries: entries, positions: byKind.positions(of: kind))
   }
 
   /// A declared option's value: the configuration's, or its default.

@@ -11,7 +11,7 @@ public struct Suppression: Sendable, Equatable {
     all = statement.ignoresAll
   }
 
-  public func admits(_ rule: String) -> Bool { !all && !rules.contains(rule) }
+  public func admits(_ rule: String) -> Bool { !all && (rules.isEmpty || !rules.contains(rule)) }
 }
 
 extension Finding {

@@ -65,11 +65,13 @@ public final class MigrationTimeline: @unchecked Sendable {
   ///   - wanted: the statements whose state is kept.
   public init(steps: [MigrationStep?], wanted: Set<Int>) {
     var flags = (inTransaction: false, lockTimeoutSet: false, lockTaken: false)
-    for (index, step) in steps.enumerated() {
-      let state = MigrationState(position: index, timeline: self, flags: flags)
+    for index in steps.indices {
       if wanted.contains(index) { flagsBefore[index] = flags }
-      guard let step else { continue }
-      if !flags.lockTimeoutSet, state.blocks(step) { flags.lockTaken = true }
+      // Most statements of a query file are a step with no effect and no lock: nothing to fold.
+      guard let step = steps[index], step.lock != nil || step.effect != .none else { continue }
+      if !flags.lockTimeoutSet, MigrationState(position: index, timeline: self, flags: flags).blocks(step) {
+        flags.lockTaken = true
+      }
       switch step.effect {
       case .begin: flags.inTransaction = true
       case .end: flags.inTransaction = false

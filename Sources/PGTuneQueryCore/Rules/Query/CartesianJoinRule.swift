@@ -34,14 +34,13 @@ struct CartesianJoinRule: QueryRule {
 
   func check(_ context: RuleContext) -> [RuleViolation] {
     var violations: [RuleViolation] = []
-    for entry in context.entries {
-      if entry.node.kind == .selectStmt {
-        violations += commaJoinViolations(entry.node)
-      } else if entry.node.kind == .joinExpr, let offset = crossJoinOffset(entry.node) {
+    for entry in context.entries(ofKind: .selectStmt) { violations += commaJoinViolations(entry.node) }
+    for entry in context.entries(ofKind: .joinExpr) {
+      if let offset = crossJoinOffset(entry.node) {
         violations.append(RuleViolation(offset: offset, message: Self.message, help: Self.help))
       }
     }
-    return violations
+    return violations.sorted { $0.offset < $1.offset }
   }
 
   /// `FROM a, b [WHERE …]`: group the FROM items connected by WHERE conjuncts; every group after

@@ -21,7 +21,7 @@ struct CompareToNullRule: QueryRule {
     ])
 
   func check(_ context: RuleContext) -> [RuleViolation] {
-    context.entries.compactMap { entry in
+    context.entries(ofKind: .aExpr).compactMap { entry in
       let node = entry.node
       guard node.isExpression("AEXPR_OP"), let name = node.operatorName,
         name == "=" || name == "<>" || name == "!=",

@@ -28,7 +28,7 @@ struct CountForExistenceRule: QueryRule {
     confirmedSeverity: .warning)
 
   func check(_ context: RuleContext) -> [RuleViolation] {
-    context.entries.compactMap { entry in
+    context.entries(ofKind: .aExpr).compactMap { entry in
       let node = entry.node
       guard node.isExpression("AEXPR_OP"), let name = node.operatorName, let left = node.node(.lexpr),
         let right = node.node(.rexpr)

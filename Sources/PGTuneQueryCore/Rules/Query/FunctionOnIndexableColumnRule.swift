@@ -38,7 +38,7 @@ struct FunctionOnIndexableColumnRule: QueryRule {
   private static let exemptFunctions: Set<String> = ["coalesce", "nullif"]
 
   func check(_ context: RuleContext) -> [RuleViolation] {
-    context.entries.flatMap { entry -> [RuleViolation] in
+    context.entries(ofKind: .aExpr).flatMap { entry -> [RuleViolation] in
       let node = entry.node
       guard entry.clause == .where || entry.clause == .joinCondition, isComparison(node),
         let left = node.node(.lexpr)

@@ -30,7 +30,7 @@ struct LeadingWildcardLikeRule: QueryRule {
     confirmedSeverity: .warning)
 
   func check(_ context: RuleContext) -> [RuleViolation] {
-    context.entries.compactMap { entry in
+    context.entries(ofKind: .aExpr).compactMap { entry in
       let node = entry.node
       guard entry.clause == .where || entry.clause == .joinCondition,
         node.isExpression("AEXPR_LIKE") || node.isExpression("AEXPR_ILIKE"),

@@ -21,7 +21,7 @@ struct NotInSubqueryRule: QueryRule {
     ])
 
   func check(_ context: RuleContext) -> [RuleViolation] {
-    context.entries.compactMap { entry in
+    context.entries(ofKind: .boolExpr).compactMap { entry in
       let node = entry.node
       guard node.isNot, let operand = node.list(.args).first, operand.kind == .subLink,
         operand.string(.subLinkType, is: "ANY_SUBLINK"), let offset = node.location ?? operand.location

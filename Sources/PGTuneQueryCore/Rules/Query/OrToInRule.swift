@@ -21,7 +21,7 @@ struct OrToInRule: QueryRule {
     ])
 
   func check(_ context: RuleContext) -> [RuleViolation] {
-    context.entries.compactMap { entry in
+    context.entries(ofKind: .boolExpr).compactMap { entry in
       let node = entry.node
       guard node.isOr else { return nil }
       let columns = node.list(.args).map(equalityColumn)

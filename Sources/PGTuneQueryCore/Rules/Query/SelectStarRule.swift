@@ -25,7 +25,7 @@ struct SelectStarRule: QueryRule {
     confirmedSeverity: .warning)
 
   func check(_ context: RuleContext) -> [RuleViolation] {
-    context.entries.compactMap { entry in
+    context.entries(ofKind: .columnRef).compactMap { entry in
       guard entry.clause == .select, entry.node.kind == .columnRef, entry.node.isStarColumn,
         let select = enclosingSelect(of: entry.node), !select.list(.fromClause).isEmpty,
         !isInsideExists(select), let offset = entry.node.location

@@ -20,7 +20,7 @@ struct UnionWithoutAllRule: QueryRule {
     ])
 
   func check(_ context: RuleContext) -> [RuleViolation] {
-    let unions = context.entries.filter { $0.node.kind == .selectStmt && $0.node.string(.op, is: "SETOP_UNION") }
+    let unions = context.entries(ofKind: .selectStmt).filter { $0.node.string(.op, is: "SETOP_UNION") }
     guard !unions.isEmpty else { return [] }
     // Nested unions share their subtrees: their extents are computed once, not at every level.
     let spans = LocationSpans(context.root)

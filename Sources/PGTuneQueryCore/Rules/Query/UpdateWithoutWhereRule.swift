@@ -30,8 +30,8 @@ struct UpdateWithoutWhereRule: QueryRule {
 /// anywhere in the statement (data-modifying CTEs included).
 enum WholeTableWrite {
   static func violations(in context: RuleContext, kind: NodeKind, message: String) -> [RuleViolation] {
-    context.entries.compactMap { entry in
-      guard entry.node.kind == kind, entry.node.node(.whereClause) == nil else { return nil }
+    context.entries(ofKind: kind).compactMap { entry in
+      guard entry.node.node(.whereClause) == nil else { return nil }
       return RuleViolation(
         offset: statementStart(of: entry.node, context: context), message: message,
         help: "add the WHERE condition, or `WHERE true` if every row is really meant")
