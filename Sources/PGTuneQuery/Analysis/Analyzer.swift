@@ -30,7 +30,7 @@ public struct Analyzer: Sendable {
     let configuration = configuration
     let planningExplain = planningExplain
     let rewriting = rewriting
-    var parsed = ParallelRunner.map(count: tasks.count, workers: jobs) { index in
+    var parsed: [ParsedOutcome?] = ParallelRunner.map(count: tasks.count, workers: jobs) { index in
       let (file, range) = tasks[index]
       let statement = StatementParser.parse(sources[file], range: range)
       let suppression = Suppression(statement: statement, file: fileSuppressions[file].rules)
@@ -51,27 +51,29 @@ public struct Analyzer: Sendable {
       analysis.maxCostIncrease = statement.directives.maxCostIncrease
       // DDL keeps its tree for the migration rules (few statements, small trees); the rest drop theirs.
       let isDDL = statement.root.map(Self.mayBreakAMigration) ?? false
-      return (analysis, statement.root.map(MigrationStep.init), isDDL ? statement : nil)
+      return ParsedOutcome(analysis: analysis, step: statement.root.map(MigrationStep.init), tree: isDDL ? statement : nil)
     }
     let migrationRules = enabledMigrationRules()
     var results: [FileAnalysis] = []
-    // Files from the last, each one's statements taken off the end of `parsed`: `removeLast` moves
-    // an analysis out, where slicing and mapping copied each (a dozen references, retained and
-    // later released, on the one thread that waits for the workers).
-    for (file, source) in sources.enumerated().reversed() {
+    results.reserveCapacity(sources.count)
+    var next = 0
+    for (file, source) in sources.enumerated() {
       var statements: [StatementAnalysis] = []
-      var steps: [(MigrationStep?, ParsedStatement?)] = []
+      var steps: [MigrationStep?] = []
+      var trees: [(index: Int, statement: ParsedStatement)] = []
       statements.reserveCapacity(splits[file].count)
       steps.reserveCapacity(splits[file].count)
-      for _ in 0..<splits[file].count {
-        let (analysis, step, ddl) = parsed.removeLast()
-        statements.append(analysis)
-        steps.append((step, ddl))
+      for index in 0..<splits[file].count {
+        // `take` moves each outcome out of `parsed` and leaves nil: copying an analysis (a dozen
+        // references, retained and later released) 48,000 times cost the one thread that waits.
+        guard let outcome = parsed[next].take() else { preconditionFailure("statement \(next) analyzed twice") }
+        next += 1
+        statements.append(outcome.analysis)
+        steps.append(outcome.step)
+        if let tree = outcome.tree { trees.append((index, tree)) }
       }
-      statements.reverse()
-      steps.reverse()
       if !migrationRules.isEmpty {
-        Self.reviewMigrations(&statements, steps: steps, source: source, rules: migrationRules, jobs: jobs)
+        Self.reviewMigrations(&statements, steps: steps, trees: trees, source: source, rules: migrationRules, jobs: jobs)
       }
       // A mistyped id in an ignore-file comment is reported on the statement after it.
       if let first = statements.indices.first {
@@ -80,8 +82,17 @@ public struct Analyzer: Sendable {
       }
       results.append(FileAnalysis(source: source, statements: statements))
     }
-    results.reverse()
     return results
+  }
+
+  /// What a worker hands back for one statement; optional in the array so that the waiting
+  /// thread can move each one out.
+  private struct ParsedOutcome: Sendable {
+    var analysis: StatementAnalysis
+    /// What the statement changes for the migration rules' view of the file (nil: no tree).
+    var step: MigrationStep?
+    /// The parse, kept for the DDL the migration rules review.
+    var tree: ParsedStatement?
   }
 
   /// DDL the migration rules look at; other statements are not parsed a second time.
@@ -98,24 +109,23 @@ public struct Analyzer: Sendable {
   /// tables the file created): fold each statement's step in file order, then run the rules on
   /// the DDL statements only (their trees kept from the parse), in parallel; a query file has none.
   private static func reviewMigrations(
-    _ statements: inout [StatementAnalysis], steps: [(MigrationStep?, ParsedStatement?)], source: SourceFile,
-    rules: [EnabledRule], jobs: Int
+    _ statements: inout [StatementAnalysis], steps: [MigrationStep?], trees: [(index: Int, statement: ParsedStatement)],
+    source: SourceFile, rules: [EnabledRule], jobs: Int
   ) {
-    let wanted = Set(steps.indices.filter { steps[$0].1 != nil })
-    guard !wanted.isEmpty else { return }
-    let timeline = MigrationTimeline(steps: steps.map(\.0), wanted: wanted)
-    let reviews = wanted.sorted().compactMap { index in steps[index].1.map { (index, $0, timeline.state(before: index)) } }
-    let current = statements
-    let pending = reviews
+    guard !trees.isEmpty else { return }
+    let timeline = MigrationTimeline(steps: steps, wanted: Set(trees.map(\.index)))
+    // Only the reviewed statements' suppressions go to the workers: holding on to `statements`
+    // itself would make the updates below copy the whole array.
+    let pending = trees.map { ($0.statement, timeline.state(before: $0.index), statements[$0.index].suppression) }
     let found = ParallelRunner.map(count: pending.count, workers: jobs) { position in
-      let (index, statement, state) = pending[position]
+      let (statement, state, suppression) = pending[position]
       guard let root = statement.root else { return [Finding]() }
       // The migration rules read the statement node, not the walk: no second walk of the tree.
       let context = RuleContext(source: source, statement: statement, root: root, entries: [], options: [:], migration: state)
-      return Self.findings(of: rules, in: context, suppression: current[index].suppression)
+      return Self.findings(of: rules, in: context, suppression: suppression)
     }
-    for ((index, _, _), findings) in zip(reviews, found) where !findings.isEmpty {
-      statements[index].findings = (statements[index].findings + findings).sorted(by: Finding.inSourceOrder)
+    for (tree, findings) in zip(trees, found) where !findings.isEmpty {
+      statements[tree.index].findings = (statements[tree.index].findings + findings).sorted(by: Finding.inSourceOrder)
     }
   }
 
@@ -291,11 +301,6 @@ struct FileSuppression {
   }
 }
 
-extension RuleContext {
-  func with(options: [String: ConfigValue]) -> RuleContext {
-    RuleContext(source: source, statement: statement, root: root, entries: entries, options: options, migration: migration)
-  }
-}
 
 
 /// The number of cores to use by default.

@@ -30,6 +30,13 @@ public enum CommandStatus: Int32, Sendable, Comparable {
 
 /// The status for findings: `findings` when one is at or above `failOn`.
 func findingsStatus(_ files: [FileAnalysis], failOn: Severity) -> CommandStatus {
-  let worst = files.lazy.flatMap(\.statements).flatMap(\.findings).map(\.severity).max()
-  return worst.map { $0 >= failOn } == true ? .findings : .success
+  // By index: flattening the statements copied each analysis (a dozen references retained and
+  // released) to read one severity.
+  for file in files.indices {
+    for statement in files[file].statements.indices
+    where files[file].statements[statement].findings.contains(where: { $0.severity >= failOn }) {
+      return .findings
+    }
+  }
+  return .success
 }

@@ -24,28 +24,44 @@ package enum ParallelRunner {
     _ body: @escaping @Sendable (inout Worker, Int) -> T, finish: @escaping @Sendable (inout Worker) -> Void
   ) -> [T] {
     guard count > 0 else { return [] }
-    let state = SharedState<T>(count: count)
     let threads = max(1, min(workers, count))
-    let group = DispatchGroup()
     // Small batches keep both cores busy to the end without contending on the cursor.
     let batch = fixedBatch ?? max(1, min(64, count / (threads * 8)))
-    for _ in 0..<threads {
-      group.enter()
-      WorkerThreads.shared.run {
-        var worker = makeWorker()
-        while true {
-          let start = state.cursor.add(batch, ordering: .relaxed).oldValue
-          if start >= count { break }
-          for index in start..<min(start + batch, count) {
-            state.results[index] = body(&worker, index)
+    // Each job writes its result straight into the array being made: collecting them from a
+    // side buffer afterwards moved 48,000 statement analyses on the one thread that waits.
+    return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+      let results = Slots(base: buffer.baseAddress!)
+      let cursor = Cursor()
+      let group = DispatchGroup()
+      for _ in 0..<threads {
+        group.enter()
+        WorkerThreads.shared.run {
+          var worker = makeWorker()
+          while true {
+            let start = cursor.next.add(batch, ordering: .relaxed).oldValue
+            if start >= count { break }
+            for index in start..<min(start + batch, count) {
+              (results.base + index).initialize(to: body(&worker, index))
+            }
           }
+          finish(&worker)
+          group.leave()
         }
-        finish(&worker)
-        group.leave()
       }
+      group.wait()
+      initialized = count
     }
-    group.wait()
-    return state.collect()
+  }
+
+  /// Where the jobs write their results: each slot by exactly one thread, and read only after
+  /// every thread is done (`group.wait()`).
+  private struct Slots<T>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<T>
+  }
+
+  /// The index of the next job to hand out, shared by the workers of one call.
+  private final class Cursor: Sendable {
+    let next = Atomic<Int>(0)
   }
 
   /// Threads with the big stack, kept once made: making one per call (mapping and unmapping its
@@ -91,39 +107,6 @@ package enum ParallelRunner {
     func start(_ job: @escaping @Sendable () -> Void) {
       self.job.withLock { $0 = job }
       wake.signal()
-    }
-  }
-
-  private final class SharedState<T>: @unchecked Sendable {
-    let cursor = Atomic<Int>(0)
-    /// Each index is written by exactly one thread, and read only after every thread is done.
-    let results: UnsafeMutablePointer<T?>
-    let count: Int
-    private var collected = false
-
-    init(count: Int) {
-      self.count = count
-      results = .allocate(capacity: count)
-      results.initialize(repeating: nil, count: count)
-    }
-
-    /// Moves the results out, once: copying them (a statement's analysis holds a dozen
-    /// references) cost a retain and a release per reference, on the one thread that waits.
-    func collect() -> [T] {
-      precondition(!collected, "results collected twice")
-      collected = true
-      return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-        for index in 0..<count {
-          guard let value = (results + index).move() else { preconditionFailure("job \(index) left no result") }
-          (buffer.baseAddress! + index).initialize(to: value)
-          initialized = index + 1
-        }
-      }
-    }
-
-    deinit {
-      if !collected { results.deinitialize(count: count) }
-      results.deallocate()
     }
   }
 }
