@@ -49,7 +49,8 @@ public enum CacheStatsReporter {
     }
     json.endArray()
     json.endObject()
-    return json.string + "\n"
+    json.endDocument()
+    return json.string
   }
 }
 

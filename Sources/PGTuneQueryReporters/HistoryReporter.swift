@@ -102,7 +102,8 @@ public enum HistoryReporter {
     }
     json.endArray()
     json.endObject()
-    return json.string + "\n"
+    json.endDocument()
+    return json.string
   }
 
   static func format(_ value: Double) -> String {

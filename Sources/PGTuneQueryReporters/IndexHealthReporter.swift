@@ -56,7 +56,8 @@ public enum IndexHealthReporter {
     }
     json.endArray()
     json.endObject()
-    return json.string + "\n"
+    json.endDocument()
+    return json.string
   }
 
   public static func renderSQL(_ outcome: IndexesOutcome) -> String {

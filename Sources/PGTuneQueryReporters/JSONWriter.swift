@@ -2,6 +2,8 @@
 /// one pass, so this avoids Foundation's encoders and their intermediate objects.
 public struct JSONWriter: Sendable {
   public private(set) var bytes: [UInt8] = []
+  /// What came before `bytes`: the parts joined by `appendElements(of:)` and what preceded them.
+  private var text = ""
   private var needsComma: [Bool] = [false]
   private let indentUnit: Int
   private var pretty: Bool { indentUnit > 0 }
@@ -20,16 +22,38 @@ public struct JSONWriter: Sendable {
     needsComma = Array(repeating: false, count: depth + 1)
   }
 
-  /// Appends the elements another writer made with `init(indent:elementsAtDepth:)` to the array
-  /// this writer has open.
-  public mutating func appendElements(of part: JSONWriter) {
-    guard !part.bytes.isEmpty else { return }
-    if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
-    bytes.append(contentsOf: part.bytes)
-    needsComma[needsComma.count - 1] = true
+  /// Appends the elements other writers made with `init(indent:elementsAtDepth:)`, each turned
+  /// into text where it was written (`string`, on the thread that wrote it), to the array this
+  /// writer has open. The parts are appended to the text as it is, not to `bytes`: turning 40 MB
+  /// of bytes into a string, which checks the UTF-8, took tens of milliseconds on the one thread
+  /// that joins the parts; appending strings copies them without a check.
+  public mutating func appendElements(of parts: [String]) {
+    text.reserveCapacity(text.utf8.count + bytes.count + parts.reduce(0) { $0 + $1.utf8.count + 1 } + 4096)
+    for part in parts where !part.isEmpty {
+      if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
+      flushBytes()
+      text.append(part)
+      needsComma[needsComma.count - 1] = true
+    }
   }
 
-  public var string: String { String(decoding: bytes, as: UTF8.self) }
+  /// The document so far.
+  public var string: String { text.isEmpty ? String(decoding: bytes, as: UTF8.self) : text + String(decoding: bytes, as: UTF8.self) }
+
+  /// The document, without copying what `appendElements` added (for the writer's last use).
+  public mutating func takeString() -> String {
+    flushBytes()
+    return text
+  }
+
+  private mutating func flushBytes() {
+    guard !bytes.isEmpty else { return }
+    text.append(String(decoding: bytes, as: UTF8.self))
+    bytes.removeAll(keepingCapacity: true)
+  }
+
+  /// The newline that ends a document on standard output or in a file.
+  public mutating func endDocument() { bytes.append(0x0A) }
 
   public mutating func beginObject() { openContainer(UInt8(ascii: "{")) }
   public mutating func endObject() { closeContainer(UInt8(ascii: "}")) }

@@ -244,7 +244,8 @@ public enum LogReportReporter {
     }
     ServerActivityReporter.writeJSON(report, to: &json)
     json.endObject()
-    return json.string + "\n"
+    json.endDocument()
+    return json.string
   }
 
   static func writePlans(_ plans: LoggedPlans, to json: inout JSONWriter) {

@@ -71,7 +71,8 @@ public enum SARIFReporter {
     json.endObject()
     json.endArray()
     json.endObject()
-    return json.string + "\n"
+    json.endDocument()
+    return json.string
   }
 
   private static func text(_ value: String, to json: inout JSONWriter) {

@@ -29,7 +29,7 @@ enum Terminal {
   static func write(_ text: String) {
     do {
       let shown = stdoutIsTTY ? TerminalText.sanitized(text) : text
-      try OutputFile.writeAll(Array(shown.utf8), to: STDOUT_FILENO, shownAs: "standard output")
+      try OutputFile.writeAll(shown, to: STDOUT_FILENO, shownAs: "standard output")
     } catch {
       if errno == EPIPE {
         signal(SIGPIPE, SIG_DFL)
@@ -44,7 +44,7 @@ enum Terminal {
   static func writeError(_ text: String) {
     var line = text.hasSuffix("\n") ? text : text + "\n"
     if isatty(STDERR_FILENO) == 1 { line = TerminalText.sanitized(line) }
-    try? OutputFile.writeAll(Array(line.utf8), to: STDERR_FILENO, shownAs: "standard error")
+    try? OutputFile.writeAll(line, to: STDERR_FILENO, shownAs: "standard error")
   }
 
   /// The library's diagnostics, each on a line of its own.
@@ -65,7 +65,7 @@ enum Terminal {
 
   /// Progress drawing on standard error, without a newline.
   static func writeRaw(_ text: String) {
-    try? OutputFile.writeAll(Array(text.utf8), to: STDERR_FILENO, shownAs: "standard error")
+    try? OutputFile.writeAll(text, to: STDERR_FILENO, shownAs: "standard error")
   }
 
   /// `pgtune-query: error: …` on stderr.

@@ -58,17 +58,29 @@ public enum OutputFile {
 
   /// `write(2)` until every byte is out; EINTR retried, anything else (ENOSPC, EPIPE, EIO) thrown.
   public static func writeAll(_ bytes: [UInt8], to descriptor: Int32, shownAs path: String) throws(OutputFileError) {
+    try bytes.withUnsafeBytes { writeAll($0, to: descriptor, shownAs: path) }.get()
+  }
+
+  /// The same for text, written from the string's own storage (a report of 30 MB is not copied).
+  public static func writeAll(_ text: String, to descriptor: Int32, shownAs path: String) throws(OutputFileError) {
+    var text = text
+    try text.withUTF8 { writeAll(UnsafeRawBufferPointer($0), to: descriptor, shownAs: path) }.get()
+  }
+
+  private static func writeAll(
+    _ buffer: UnsafeRawBufferPointer, to descriptor: Int32, shownAs path: String
+  ) -> Result<Void, OutputFileError> {
+    guard let base = buffer.baseAddress else { return .success(()) }
     var offset = 0
-    while offset < bytes.count {
-      let written = bytes.withUnsafeBytes { buffer in
-        buffer.baseAddress.map { Glibc.write(descriptor, $0 + offset, buffer.count - offset) } ?? 0
-      }
+    while offset < buffer.count {
+      let written = Glibc.write(descriptor, base + offset, buffer.count - offset)
       if written < 0 {
         if errno == EINTR { continue }
-        throw failure(path)
+        return .failure(failure(path))
       }
       offset += written
     }
+    return .success(())
   }
 
   private static func failure(_ path: String) -> OutputFileError {
