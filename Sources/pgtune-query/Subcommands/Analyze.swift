@@ -100,7 +100,9 @@ extension PGTuneQueryCommand {
           files: files, pool: outcome.live?.pool, cache: outcome.live?.cache, failOn: configuration.failOn ?? .error,
           style: Terminal.textStyle, workload: outcome.live?.workload, threads: request.localThreads)
         try Output.emit(format.format, report, to: output, terminalText: TextReporter.format)
+        ProcessMemory.keepUntilExit(report)
       }
+      ProcessMemory.keepUntilExit(outcome)
       database.showStatistics(outcome.live)
       Terminal.show(outcome.diagnostics)
       try outcome.status.exit()
