@@ -25,13 +25,17 @@ public struct Analyzer: Sendable {
     // `ignore-file` comments are read before any rule runs, so that suppression is decided once,
     // where each finding is made, for the static findings and for the live ones alike.
     let fileSuppressions = zip(sources, splits).map { FileSuppression.read($0, ranges: $1) }
-    let tasks = splits.enumerated().flatMap { file, ranges in ranges.map { (file, $0) } }
+    let tasks = splits.enumerated().flatMap { file, ranges in ranges.indices.map { (file, ranges[$0], isFirst: $0 == 0) } }
+    // Each file's line index is made by the worker that parses its first statement, so that the
+    // thread waiting for the workers does not make it afterwards.
+    let texts = ResultSlots<SourceText>(count: sources.count)
     let rules = enabledRules()
     let configuration = configuration
     let planningExplain = planningExplain
     let rewriting = rewriting
     var parsed: [ParsedOutcome?] = ParallelRunner.map(count: tasks.count, workers: jobs) { index in
-      let (file, range) = tasks[index]
+      let (file, range, isFirst) = tasks[index]
+      if isFirst { texts.set(file, SourceText(bytes: sources[file].bytes)) }
       let statement = StatementParser.parse(sources[file], range: range)
       let suppression = Suppression(statement: statement, file: fileSuppressions[file].rules)
       let findings = Self.check(statement, source: sources[file], rules: rules, configuration: configuration, suppression: suppression)
@@ -51,7 +55,7 @@ public struct Analyzer: Sendable {
       analysis.maxCostIncrease = statement.directives.maxCostIncrease
       // DDL keeps its tree for the migration rules (few statements, small trees); the rest drop theirs.
       let isDDL = statement.root.map(Self.mayBreakAMigration) ?? false
-      return ParsedOutcome(analysis: analysis, step: statement.root.map(MigrationStep.init), tree: isDDL ? statement : nil)
+      return (analysis, statement.root.map(MigrationStep.init), isDDL ? statement : nil)
     }
     let migrationRules = enabledMigrationRules()
     var results: [FileAnalysis] = []
@@ -66,11 +70,11 @@ public struct Analyzer: Sendable {
       for index in 0..<splits[file].count {
         // `take` moves each outcome out of `parsed` and leaves nil: copying an analysis (a dozen
         // references, retained and later released) 48,000 times cost the one thread that waits.
-        guard let outcome = parsed[next].take() else { preconditionFailure("statement \(next) analyzed twice") }
+        guard let (analysis, step, tree) = parsed[next].take() else { preconditionFailure("statement \(next) analyzed twice") }
         next += 1
-        statements.append(outcome.analysis)
-        steps.append(outcome.step)
-        if let tree = outcome.tree { trees.append((index, tree)) }
+        statements.append(analysis)
+        steps.append(step)
+        if let tree { trees.append((index, tree)) }
       }
       if !migrationRules.isEmpty {
         Self.reviewMigrations(&statements, steps: steps, trees: trees, source: source, rules: migrationRules, jobs: jobs)
@@ -80,20 +84,17 @@ public struct Analyzer: Sendable {
         let unknown = fileSuppressions[file].unknownRuleFindings(configuration: configuration)
         if !unknown.isEmpty { statements[first].findings = (statements[first].findings + unknown).sorted(by: Finding.inSourceOrder) }
       }
-      results.append(FileAnalysis(source: source, statements: statements))
+      results.append(
+        FileAnalysis(source: source, text: texts.value(file) ?? SourceText(bytes: source.bytes), statements: statements))
     }
     return results
   }
 
-  /// What a worker hands back for one statement; optional in the array so that the waiting
-  /// thread can move each one out.
-  private struct ParsedOutcome: Sendable {
-    var analysis: StatementAnalysis
-    /// What the statement changes for the migration rules' view of the file (nil: no tree).
-    var step: MigrationStep?
-    /// The parse, kept for the DDL the migration rules review.
-    var tree: ParsedStatement?
-  }
+  /// What a worker hands back for one statement: its analysis, its step for the migration rules'
+  /// view of the file (nil: no tree), and its parse when it is DDL the migration rules review.
+  /// Optional in the array so that the waiting thread can move each one out; a tuple so that
+  /// taking it apart moves its parts (reading a struct's fields copied the analysis).
+  private typealias ParsedOutcome = (analysis: StatementAnalysis, step: MigrationStep?, tree: ParsedStatement?)
 
   /// DDL the migration rules look at; other statements are not parsed a second time.
   static func mayBreakAMigration(_ root: Node) -> Bool {

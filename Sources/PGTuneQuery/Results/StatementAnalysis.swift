@@ -59,8 +59,13 @@ public struct FileAnalysis: Sendable {
   public internal(set) var statements: [StatementAnalysis]
 
   public init(source: SourceFile, statements: [StatementAnalysis]) {
+    self.init(source: source, text: SourceText(bytes: source.bytes), statements: statements)
+  }
+
+  /// With the line index already made (by a worker thread, while the others parse).
+  init(source: SourceFile, text: SourceText, statements: [StatementAnalysis]) {
     self.source = source
-    self.text = SourceText(bytes: source.bytes)
+    self.text = text
     self.statements = statements
   }
 

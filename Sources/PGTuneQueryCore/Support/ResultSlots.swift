@@ -14,4 +14,11 @@ package final class ResultSlots<Value>: @unchecked Sendable {
   }
 
   package var values: [Value] { slots.compactMap { $0 } }
+
+  /// The value set at `index`, if any.
+  package func value(_ index: Int) -> Value? {
+    lock.lock()
+    defer { lock.unlock() }
+    return slots[index]
+  }
 }
