@@ -11,7 +11,7 @@ enum Output {
   ) throws {
     guard let path else { return Terminal.write(format.render(input)) }
     do {
-      try OutputFile.write(Array(format.render(input).utf8), to: path)
+      try OutputFile.write(format.render(input), to: path)
     } catch {
       Terminal.error("cannot write the report: \(error.localizedDescription)")
       throw ExitCode(CommandStatus.usage.rawValue)

@@ -15,6 +15,15 @@ public struct OutputFileError: Error, LocalizedError, Sendable, Equatable {
 /// replace the device node with a regular file that nothing reads.
 public enum OutputFile {
   public static func write(_ bytes: [UInt8], to path: String) throws(OutputFileError) {
+    try withBytes(of: bytes) { buffer throws(OutputFileError) in try write(buffer, to: path) }
+  }
+
+  /// The same for text, written from the string's own storage (a report of 40 MB is not copied).
+  public static func write(_ text: String, to path: String) throws(OutputFileError) {
+    try withBytes(of: text) { buffer throws(OutputFileError) in try write(buffer, to: path) }
+  }
+
+  private static func write(_ bytes: UnsafeRawBufferPointer, to path: String) throws(OutputFileError) {
     let target = resolved(path)
     var info = stat()
     let exists = stat(target, &info) == 0
@@ -49,7 +58,7 @@ public enum OutputFile {
     return current
   }
 
-  private static func writeInPlace(_ bytes: [UInt8], to target: String, shownAs path: String) throws(OutputFileError) {
+  private static func writeInPlace(_ bytes: UnsafeRawBufferPointer, to target: String, shownAs path: String) throws(OutputFileError) {
     let descriptor = Glibc.open(target, O_WRONLY | O_CLOEXEC | O_APPEND)
     guard descriptor >= 0 else { throw failure(path) }
     defer { close(descriptor) }
@@ -58,29 +67,40 @@ public enum OutputFile {
 
   /// `write(2)` until every byte is out; EINTR retried, anything else (ENOSPC, EPIPE, EIO) thrown.
   public static func writeAll(_ bytes: [UInt8], to descriptor: Int32, shownAs path: String) throws(OutputFileError) {
-    try bytes.withUnsafeBytes { writeAll($0, to: descriptor, shownAs: path) }.get()
+    try withBytes(of: bytes) { buffer throws(OutputFileError) in try writeAll(buffer, to: descriptor, shownAs: path) }
   }
 
-  /// The same for text, written from the string's own storage (a report of 30 MB is not copied).
+  /// The same for text, written from the string's own storage.
   public static func writeAll(_ text: String, to descriptor: Int32, shownAs path: String) throws(OutputFileError) {
-    var text = text
-    try text.withUTF8 { writeAll(UnsafeRawBufferPointer($0), to: descriptor, shownAs: path) }.get()
+    try withBytes(of: text) { buffer throws(OutputFileError) in try writeAll(buffer, to: descriptor, shownAs: path) }
   }
 
-  private static func writeAll(
-    _ buffer: UnsafeRawBufferPointer, to descriptor: Int32, shownAs path: String
-  ) -> Result<Void, OutputFileError> {
-    guard let base = buffer.baseAddress else { return .success(()) }
+  private static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, shownAs path: String) throws(OutputFileError) {
+    guard let base = bytes.baseAddress else { return }
     var offset = 0
-    while offset < buffer.count {
-      let written = Glibc.write(descriptor, base + offset, buffer.count - offset)
+    while offset < bytes.count {
+      let written = Glibc.write(descriptor, base + offset, bytes.count - offset)
       if written < 0 {
         if errno == EINTR { continue }
-        return .failure(failure(path))
+        throw failure(path)
       }
       offset += written
     }
-    return .success(())
+  }
+
+  /// `body` over the bytes in place, its typed error kept (the closures of `withUnsafeBytes` and
+  /// `withUTF8` rethrow only untyped errors, so the error travels back as a `Result`).
+  private static func withBytes(
+    of bytes: [UInt8], _ body: (UnsafeRawBufferPointer) throws(OutputFileError) -> Void
+  ) throws(OutputFileError) {
+    try bytes.withUnsafeBytes { buffer in Result { () throws(OutputFileError) in try body(buffer) } }.get()
+  }
+
+  private static func withBytes(
+    of text: String, _ body: (UnsafeRawBufferPointer) throws(OutputFileError) -> Void
+  ) throws(OutputFileError) {
+    var text = text
+    try text.withUTF8 { utf8 in Result { () throws(OutputFileError) in try body(UnsafeRawBufferPointer(utf8)) } }.get()
   }
 
   private static func failure(_ path: String) -> OutputFileError {
