@@ -57,6 +57,15 @@ public struct Analyzer: Sendable {
       let isDDL = statement.root.map(Self.mayBreakAMigration) ?? false
       return (analysis, statement.root.map(MigrationStep.init), isDDL ? statement : nil)
     }
+    return fileAnalyses(&parsed, sources: sources, splits: splits, texts: texts, fileSuppressions: fileSuppressions)
+  }
+
+  /// The workers' outcomes, in file order, as each file's analysis: the migration rules run over
+  /// the file's DDL, and mistyped ids in its ignore-file comments are reported.
+  private func fileAnalyses(
+    _ parsed: inout [ParsedOutcome?], sources: [SourceFile], splits: [[Range<Int>]], texts: ResultSlots<SourceText>,
+    fileSuppressions: [FileSuppression]
+  ) -> [FileAnalysis] {
     let migrationRules = enabledMigrationRules()
     var results: [FileAnalysis] = []
     results.reserveCapacity(sources.count)

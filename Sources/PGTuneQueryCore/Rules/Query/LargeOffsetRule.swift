@@ -28,7 +28,7 @@ struct LargeOffsetRule: QueryRule {
   func check(_ context: RuleContext) -> [RuleViolation] {
     let threshold = context.integer(Self.thresholdOption)
     return context.entries(ofKind: .selectStmt).compactMap { entry in
-      guard entry.node.kind == .selectStmt, let offset = entry.node.node(.limitOffset),
+      guard let offset = entry.node.node(.limitOffset),
         let rows = offset.integerConstant, rows >= threshold, let location = offset.location
       else { return nil }
       return RuleViolation(

@@ -20,7 +20,7 @@ struct OrderByRandomRule: QueryRule {
 
   func check(_ context: RuleContext) -> [RuleViolation] {
     context.entries(ofKind: .sortBy).compactMap { entry in
-      guard entry.node.kind == .sortBy, let key = entry.node.node(.node), key.functionName == "random",
+      guard let key = entry.node.node(.node), key.functionName == "random",
         let offset = key.location
       else { return nil }
       return RuleViolation(

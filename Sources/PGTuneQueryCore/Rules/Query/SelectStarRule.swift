@@ -26,7 +26,7 @@ struct SelectStarRule: QueryRule {
 
   func check(_ context: RuleContext) -> [RuleViolation] {
     context.entries(ofKind: .columnRef).compactMap { entry in
-      guard entry.clause == .select, entry.node.kind == .columnRef, entry.node.isStarColumn,
+      guard entry.clause == .select, entry.node.isStarColumn,
         let select = enclosingSelect(of: entry.node), !select.list(.fromClause).isEmpty,
         !isInsideExists(select), let offset = entry.node.location
       else { return nil }
