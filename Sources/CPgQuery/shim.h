@@ -89,6 +89,111 @@ static inline PgtqParse pgtq_parse(const char *input, int fingerprinted) {
   return result;
 }
 
+/*
+ * One grammar pass for a run of whole statements (a piece of a file), then each statement's
+ * fingerprint and JSON from that one tree.
+ *
+ * Analyze used to parse every file twice: once to split it (`pg_query_split_with_parser` runs
+ * the whole grammar and keeps only the statement positions) and once per statement for its tree.
+ * Here the split's tree is the tree: each RawStmt is wrapped in a one-element list, which is what
+ * a parse of the statement alone returns, so `pg_query_fingerprint_node` gives the value
+ * `pg_query_fingerprint` gives for the statement's text (a test compares them on every statement
+ * of the corpora) and `pg_query_nodes_to_json` the same JSON but for locations, which count from
+ * the piece's start instead of the statement's, and the RawStmt's own stmt_location/stmt_len.
+ *
+ * The piece's context is a child of libpg_query's per-thread top context and stays valid while
+ * other libpg_query calls come and go on the thread (each enters and deletes a context of its
+ * own); every function here sets CurrentMemoryContext itself before allocating.
+ */
+typedef union {
+  void *ptr_value;
+  int int_value;
+  unsigned int oid_value;
+} PgtqListCell;
+
+/* PostgreSQL 15's List and RawStmt (nodes/pg_list.h, nodes/parsenodes.h). */
+typedef struct {
+  int type;
+  int length;
+  int max_length;
+  PgtqListCell *elements;
+} PgtqList;
+
+typedef struct {
+  int type;
+  void *stmt;
+  int stmt_location;
+  int stmt_len;
+} PgtqRawStmt;
+
+extern void *list_make1_impl(int tag, PgtqListCell datum);
+
+typedef struct {
+  /* The piece's RawStmt list, NULL for a piece without statements or on error. */
+  const PgtqList *statements;
+  int count;
+  size_t input_length;
+  /* malloc'd, NULL on success. */
+  PgQueryError *error;
+  void *context;
+  void *tree_context;
+} PgtqPiece;
+
+static inline PgtqPiece pgtq_parse_piece(const char *input) {
+  PgtqPiece piece = {NULL, 0, strlen(input), NULL, NULL, NULL};
+  piece.context = pg_query_enter_memory_context();
+  piece.tree_context = AllocSetContextCreateInternal(piece.context, "pgtq piece", 0, 8 * 1024, 8 * 1024 * 1024);
+  CurrentMemoryContext = piece.tree_context;
+  PgtqRawParse raw = pg_query_raw_parse(input);
+  free(raw.stderr_buffer);
+  CurrentMemoryContext = piece.context;
+  piece.error = raw.error;
+  if (raw.error == NULL && raw.tree != NULL) {
+    piece.statements = (const PgtqList *)raw.tree;
+    piece.count = piece.statements->length;
+  }
+  return piece;
+}
+
+/* The statement's bytes in the piece, as `pg_query_split_with_parser` reports them (the last
+ * statement, without a `;`, has length 0 in the tree: it runs to the end of the input). */
+static inline void pgtq_piece_range(const PgtqPiece *piece, int index, int *location, int *length) {
+  const PgtqRawStmt *statement = (const PgtqRawStmt *)piece->statements->elements[index].ptr_value;
+  *location = statement->stmt_location;
+  *length = statement->stmt_len != 0 ? statement->stmt_len : (int)(piece->input_length - statement->stmt_location);
+}
+
+/* Statement `index`'s JSON (and fingerprint) in a context of its own, freed by
+ * pgtq_release_piece_statement. After the piece's last statement the piece's tree is freed first,
+ * so that a piece of one huge statement holds its tree and its JSON no longer than a parse of
+ * the statement alone does. */
+static inline PgtqParse pgtq_piece_statement(PgtqPiece *piece, int index, int fingerprinted) {
+  PgtqParse result = {NULL, 0, 0, NULL, NULL};
+  result.context = AllocSetContextCreateInternal(piece->context, "pgtq statement", 0, 8 * 1024, 8 * 1024 * 1024);
+  CurrentMemoryContext = result.context;
+  PgtqListCell cell;
+  cell.ptr_value = piece->statements->elements[index].ptr_value;
+  void *one = list_make1_impl(piece->statements->type, cell);
+  if (fingerprinted) result.fingerprint = pg_query_fingerprint_node(one);
+  result.json = pg_query_nodes_to_json(one);
+  result.json_length = strlen(result.json);
+  if (index == piece->count - 1) {
+    MemoryContextDelete(piece->tree_context);
+    piece->tree_context = NULL;
+    piece->statements = NULL;
+    if (result.json_length > (8u << 20)) pgtq_return_freed_memory();
+  }
+  CurrentMemoryContext = piece->context;
+  return result;
+}
+
+static inline void pgtq_release_piece_statement(PgtqParse result) { MemoryContextDelete(result.context); }
+
+static inline void pgtq_release_piece(PgtqPiece piece) {
+  pg_query_exit_memory_context(piece.context);
+  if (piece.error != NULL) pg_query_free_error(piece.error);
+}
+
 static inline void pgtq_release_parse(PgtqParse result) {
   pg_query_exit_memory_context(result.context);
   if (result.error != NULL) pg_query_free_error(result.error);

@@ -8,6 +8,9 @@ public struct Analyzer: Sendable {
   public let planningExplain: Bool
   /// Rewrites; nil turns them off.
   public let rewriting: Rewriter.Options?
+  /// Parse files a piece at a time (one grammar pass for split and trees); off, every file is
+  /// split first and its statements parsed one by one. Tests compare the two.
+  package var parsesInPieces = true
 
   public init(
     configuration: Configuration = Configuration(), jobs: Int = ProcessInfoCores.count, planningExplain: Bool = false,
@@ -20,70 +23,142 @@ public struct Analyzer: Sendable {
   }
 
   public func analyze(_ sources: [SourceFile]) -> [FileAnalysis] {
-    // Splitting is sequential per file; parsing and rules run in parallel over all statements.
-    let splits = sources.map { StatementParser.split($0, workers: jobs) }
-    // `ignore-file` comments are read before any rule runs, so that suppression is decided once,
-    // where each finding is made, for the static findings and for the live ones alike.
-    let fileSuppressions = zip(sources, splits).map { FileSuppression.read($0, ranges: $1) }
-    let tasks = splits.enumerated().flatMap { file, ranges in ranges.indices.map { (file, ranges[$0], isFirst: $0 == 0) } }
-    // Each file's line index is made by the worker that parses its first statement, so that the
-    // thread waiting for the workers does not make it afterwards.
-    let texts = ResultSlots<SourceText>(count: sources.count)
     let rules = enabledRules()
-    let configuration = configuration
-    let planningExplain = planningExplain
-    let rewriting = rewriting
-    var parsed: [ParsedOutcome?] = ParallelRunner.map(count: tasks.count, workers: jobs) { index in
-      let (file, range, isFirst) = tasks[index]
+    // Each file's line index is made by the worker that parses its first piece or statement, so
+    // that the thread waiting for the workers does not make it afterwards.
+    let texts = ResultSlots<SourceText>(count: sources.count)
+    // Most files are parsed a piece at a time, the split and the statements' trees from one pass
+    // of the grammar (see `StatementParser.parsePiece`). A file with `pgtune-query:` comments is
+    // split first: its ignore-file comments must be read before any rule runs, so that
+    // suppression is decided once, where each finding is made, for static and live findings alike.
+    let pieces = sources.map { source in
+      !parsesInPieces || FileSuppression.mayHaveDirectives(source) ? [] : StatementParser.pieces(source, workers: jobs)
+    }
+    let pieceTasks = pieces.enumerated().flatMap { file, ranges in ranges.indices.map { (file, ranges[$0], isFirst: $0 == 0) } }
+    let fromPieces: [[ParsedOutcome?]?] = ParallelRunner.map(
+      count: pieceTasks.count, workers: jobs, batch: 1, makeWorker: {},
+      { _, index in
+        let (file, range, isFirst) = pieceTasks[index]
+        if isFirst { texts.set(file, SourceText(bytes: sources[file].bytes)) }
+        return StatementParser.parsePiece(sources[file], range: range) { statement -> ParsedOutcome? in
+          outcome(of: statement, in: sources[file], fileRules: [], rules: rules)
+        }
+      }, finish: { _ in })
+    var outcomes = Outcomes(pieces: fromPieces, files: sources.count)
+
+    // What the pieces did not give is split first, then parsed a statement at a time: the files
+    // with directives, and each other file from its first piece that does not parse on (a syntax
+    // error, or a cut that fell inside a string or a function body).
+    var rest: [[Range<Int>]] = []
+    var fileSuppressions: [FileSuppression] = []
+    var task = 0
+    for (file, source) in sources.enumerated() {
+      var parsedTo: Int? = nil
+      for piece in pieces[file] {
+        if parsedTo == nil {
+          if fromPieces[task] != nil { outcomes.parsedPieces[file].append(task) } else { parsedTo = piece.lowerBound }
+        }
+        task += 1
+      }
+      if pieces[file].isEmpty {
+        let ranges = StatementParser.split(source, workers: jobs)
+        rest.append(ranges)
+        fileSuppressions.append(FileSuppression.read(source, ranges: ranges))
+      } else {
+        rest.append(parsedTo.map { StatementParser.split(source, from: $0) } ?? [])
+        fileSuppressions.append(FileSuppression())
+      }
+    }
+    let restTasks = rest.enumerated().flatMap { file, ranges in
+      ranges.indices.map { (file, ranges[$0], isFirst: $0 == 0 && pieces[file].isEmpty) }
+    }
+    let suppressedByFile = fileSuppressions.map(\.rules)
+    outcomes.rest = ParallelRunner.map(count: restTasks.count, workers: jobs) { index -> ParsedOutcome? in
+      let (file, range, isFirst) = restTasks[index]
       if isFirst { texts.set(file, SourceText(bytes: sources[file].bytes)) }
       let statement = StatementParser.parse(sources[file], range: range)
-      let suppression = Suppression(statement: statement, file: fileSuppressions[file].rules)
-      let findings = Self.check(statement, source: sources[file], rules: rules, configuration: configuration, suppression: suppression)
-      var analysis = StatementAnalysis(
-        range: statement.range, start: statement.start, fingerprint: statement.fingerprint, error: statement.error,
-        findings: findings, suppression: suppression)
-      if planningExplain {
-        analysis.explainPlan = ExplainPlan(statement)
-        // Read while the tree is at hand: the analysis cache keys on these tables.
-        analysis.tables = statement.root.map(TableNames.init(in:))
-      }
-      if let rewriting, let root = statement.root {
-        analysis.rewrites = Rewriter.rewrites(
-          for: root, findings: Set(analysis.findings.map(\.rule)), catalog: nil, options: rewriting)
-      }
-      analysis.name = statement.directives.name
-      analysis.maxCostIncrease = statement.directives.maxCostIncrease
-      // DDL keeps its tree for the migration rules (few statements, small trees); the rest drop theirs.
-      let isDDL = statement.root.map(Self.mayBreakAMigration) ?? false
-      return (analysis, statement.root.map(MigrationStep.init), isDDL ? statement : nil)
+      return outcome(of: statement, in: sources[file], fileRules: suppressedByFile[file], rules: rules)
     }
-    return fileAnalyses(&parsed, sources: sources, splits: splits, texts: texts, fileSuppressions: fileSuppressions)
+    outcomes.restCounts = rest.map(\.count)
+    return fileAnalyses(&outcomes, sources: sources, texts: texts, fileSuppressions: fileSuppressions)
+  }
+
+  /// One statement's analysis on a worker: the rules, and what else the run asks for.
+  private func outcome(of statement: ParsedStatement, in source: SourceFile, fileRules: Set<String>, rules: [EnabledRule])
+    -> ParsedOutcome
+  {
+    let suppression = Suppression(statement: statement, file: fileRules)
+    let findings = Self.check(statement, source: source, rules: rules, configuration: configuration, suppression: suppression)
+    var analysis = StatementAnalysis(
+      range: statement.range, start: statement.start, fingerprint: statement.fingerprint, error: statement.error,
+      findings: findings, suppression: suppression)
+    if planningExplain {
+      analysis.explainPlan = ExplainPlan(statement)
+      // Read while the tree is at hand: the analysis cache keys on these tables.
+      analysis.tables = statement.root.map(TableNames.init(in:))
+    }
+    if let rewriting, let root = statement.root {
+      analysis.rewrites = Rewriter.rewrites(
+        for: root, findings: Set(analysis.findings.map(\.rule)), catalog: nil, options: rewriting)
+    }
+    analysis.name = statement.directives.name
+    analysis.maxCostIncrease = statement.directives.maxCostIncrease
+    // DDL keeps its tree for the migration rules (few statements, small trees); the rest drop theirs.
+    let isDDL = statement.root.map(Self.mayBreakAMigration) ?? false
+    return (analysis, statement.root.map(MigrationStep.init), isDDL ? statement : nil)
+  }
+
+  /// The workers' outcomes, to be moved out file by file in file order: `take` leaves nil
+  /// behind, because copying an analysis (a dozen references, retained and later released)
+  /// 48,000 times cost the one thread that waits.
+  private struct Outcomes {
+    /// By piece, in file order; nil for a piece that did not parse.
+    var pieces: [[ParsedOutcome?]?]
+    /// Per file, the pieces whose outcomes count: those before its first piece that did not parse.
+    var parsedPieces: [[Int]]
+    /// The statements parsed one at a time, in file order, and how many of them each file has.
+    var rest: [ParsedOutcome?] = []
+    var restCounts: [Int] = []
+    private var restNext = 0
+
+    init(pieces: [[ParsedOutcome?]?], files: Int) {
+      self.pieces = pieces
+      parsedPieces = Array(repeating: [], count: files)
+    }
+
+    mutating func take(file: Int, _ body: (ParsedOutcome) -> Void) {
+      for piece in parsedPieces[file] {
+        guard var outcomes = pieces[piece].take() else { continue }
+        for index in outcomes.indices {
+          guard let outcome = outcomes[index].take() else { continue }
+          body(outcome)
+        }
+      }
+      for _ in 0..<restCounts[file] {
+        guard let outcome = rest[restNext].take() else { preconditionFailure("statement \(restNext) analyzed twice") }
+        restNext += 1
+        body(outcome)
+      }
+    }
   }
 
   /// The workers' outcomes, in file order, as each file's analysis: the migration rules run over
   /// the file's DDL, and mistyped ids in its ignore-file comments are reported.
   private func fileAnalyses(
-    _ parsed: inout [ParsedOutcome?], sources: [SourceFile], splits: [[Range<Int>]], texts: ResultSlots<SourceText>,
-    fileSuppressions: [FileSuppression]
+    _ outcomes: inout Outcomes, sources: [SourceFile], texts: ResultSlots<SourceText>, fileSuppressions: [FileSuppression]
   ) -> [FileAnalysis] {
     let migrationRules = enabledMigrationRules()
     var results: [FileAnalysis] = []
     results.reserveCapacity(sources.count)
-    var next = 0
     for (file, source) in sources.enumerated() {
       var statements: [StatementAnalysis] = []
       var steps: [MigrationStep?] = []
       var trees: [(index: Int, statement: ParsedStatement)] = []
-      statements.reserveCapacity(splits[file].count)
-      steps.reserveCapacity(splits[file].count)
-      for index in 0..<splits[file].count {
-        // `take` moves each outcome out of `parsed` and leaves nil: copying an analysis (a dozen
-        // references, retained and later released) 48,000 times cost the one thread that waits.
-        guard let (analysis, step, tree) = parsed[next].take() else { preconditionFailure("statement \(next) analyzed twice") }
-        next += 1
+      outcomes.take(file: file) { outcome in
+        let (analysis, step, tree) = outcome
+        if let tree { trees.append((statements.count, tree)) }
         statements.append(analysis)
         steps.append(step)
-        if let tree { trees.append((index, tree)) }
       }
       if !migrationRules.isEmpty {
         Self.reviewMigrations(&statements, steps: steps, trees: trees, source: source, rules: migrationRules, jobs: jobs)
@@ -246,72 +321,6 @@ final class EnabledRule: Sendable {
     }
   }
 }
-
-/// The rules `-- pgtune-query: ignore-file …` comments silence in one file.
-struct FileSuppression {
-  var rules: Set<String> = []
-  var directives: [SuppressionDirective] = []
-
-  /// Reads the comments between statements (and after the last one); a file without the marker
-  /// anywhere costs one byte search.
-  static func read(_ source: SourceFile, ranges: [Range<Int>]) -> FileSuppression {
-    guard source.bytes.count >= SuppressionDirective.marker.utf8.count, contains(source.bytes, SuppressionDirective.marker)
-    else { return FileSuppression() }
-    return source.withNulTerminated { text in
-      var result = FileSuppression()
-      var gaps = ranges.map { $0.lowerBound..<SQLTrivia.skipLeading(text, in: $0).start }
-      gaps.append((ranges.last?.upperBound ?? 0)..<source.bytes.count)
-      for gap in gaps where !gap.isEmpty {
-        let comments = SQLTrivia.comments(text, in: gap)
-        for directive in SuppressionDirective.parse(comments: comments, in: text) where directive.kind == .file {
-          result.directives.append(directive)
-          result.rules.formUnion(directive.rules.isEmpty ? AllRules.ids : Set(directive.rules))
-        }
-      }
-      return result
-    }
-  }
-
-  /// Whether `word` occurs in `bytes`: memchr for its first byte, then a comparison.
-  private static func contains(_ bytes: [UInt8], _ word: String) -> Bool {
-    let needle = Array(word.utf8)
-    guard let first = needle.first else { return true }
-    return bytes.withUnsafeBufferPointer { haystack -> Bool in
-      guard let base = haystack.baseAddress else { return false }
-      var position = 0
-      while position + needle.count <= haystack.count {
-        guard let found = memchr(base + position, Int32(first), haystack.count - position - needle.count + 1) else {
-          return false
-        }
-        let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-        if memcmp(base + index, needle, needle.count) == 0 { return true }
-        position = index + 1
-      }
-      return false
-    }
-  }
-
-  /// A violation for each id in `directive` that names no rule, with the closest id.
-  static func unknownRules(in directive: SuppressionDirective) -> [RuleViolation] {
-    directive.rules.filter { !AllRules.ids.contains($0) }.map { id in
-      RuleViolation(
-        offset: directive.offset,
-        message: "the ignore comment names '\(id)', which is no rule\(Suggestion.hint(for: id, in: AllRules.ids.sorted())): it silences nothing",
-        help: "`pgtune-query rules` lists the rule ids")
-    }
-  }
-
-  func unknownRuleFindings(configuration: Configuration) -> [Finding] {
-    let description = DirectiveFindings.unknownRule
-    guard configuration.isEnabled(description.id) else { return [] }
-    let severity = configuration.rules[description.id]?.severity ?? description.defaultSeverity
-    return directives.flatMap(Self.unknownRules).map {
-      Finding(rule: description.id, severity: severity, message: $0.message, offset: $0.offset, help: $0.help)
-    }
-  }
-}
-
-
 
 /// The number of cores to use by default.
 public enum ProcessInfoCores {

@@ -27,10 +27,15 @@ enum ParseTreeDecoder {
   ///   - json: libpg_query's JSON for `text`; the tree keeps none of it (string values are copied).
   ///   - text: the exact bytes that were parsed (needed to repair lost negative integers).
   ///   - baseOffset: where `text` starts in its source file.
-  static func decode(json: UnsafeBufferPointer<UInt8>, text: UnsafeBufferPointer<UInt8>, baseOffset: Int)
-    throws(Malformed) -> SyntaxTree
-  {
+  ///   - absentLocation: what a node's left-out location reads as, in `text`. libpg_query leaves
+  ///     out a location of 0: the start of the text, or a node PostgreSQL made without one (an
+  ///     `ALTER CONSTRAINT`'s Constraint). A statement parsed alone reads it as its own start;
+  ///     one parsed with others in a piece passes where it starts, so that it reads the same.
+  static func decode(
+    json: UnsafeBufferPointer<UInt8>, text: UnsafeBufferPointer<UInt8>, baseOffset: Int, absentLocation: Int = 0
+  ) throws(Malformed) -> SyntaxTree {
     var state = State(jsonLength: json.count)
+    state.absentLocation = Int32(truncatingIfNeeded: absentLocation)
     try state.run(json)
     let lostIntegers = IntegerRepair.repair(
       nodes: &state.nodes, fields: &state.fields, zeroIntegers: state.zeroIntegers, text: text)
@@ -49,6 +54,7 @@ enum ParseTreeDecoder {
     var stack: [Frame] = []
     var zeroIntegers: [Int32] = []
     var position = 0
+    var absentLocation: Int32 = 0
 
     init(jsonLength: Int) {
       if jsonLength > Self.largeJSON {
@@ -107,7 +113,7 @@ enum ParseTreeDecoder {
     }
 
     private mutating func openNode(kind: NodeKind, parent: Int32, parentField: FieldName?, wrapped: Bool) {
-      nodes.append(SyntaxTree.RawNode(kind: kind, parentField: parentField, parent: parent))
+      nodes.append(SyntaxTree.RawNode(kind: kind, parentField: parentField, parent: parent, location: SyntaxTree.RawNode.unread))
       stack.append(
         Frame(
           isObject: true, node: Int32(nodes.count - 1), kind: kind, wrapped: wrapped, field: nil,
@@ -124,7 +130,12 @@ enum ParseTreeDecoder {
         fields.append(contentsOf: fieldScratch[frame.scratchStart...])
         fieldScratch.removeSubrange(frame.scratchStart...)
       }
-      if nodes[index].location < 0 && frame.kind.hasLocationField { nodes[index].location = 0 }
+      // libpg_query writes PostgreSQL's "unknown" (-1) as it is and leaves a zero out: only an
+      // absent field is `absentLocation`. (Reading -1 so too put such nodes, a SortBy without
+      // USING, at the start of the parsed text, which is the start of a whole piece of a file.)
+      if nodes[index].location == SyntaxTree.RawNode.unread {
+        nodes[index].location = frame.kind.hasLocationField ? absentLocation : -1
+      }
       if count == 0 && frame.kind == .integer { zeroIntegers.append(frame.node) }
       if frame.wrapped {
         skipSpace(bytes)

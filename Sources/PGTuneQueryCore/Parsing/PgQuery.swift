@@ -51,6 +51,53 @@ enum PgQuery {
     return .success(body(bytes, fingerprinted ? fingerprintText(result.fingerprint) : nil))
   }
 
+  /// Parses a run of whole statements in one pass of the grammar and hands `body` the piece: each
+  /// statement's range in `text` and, on request, its JSON tree and fingerprint (see
+  /// `pgtq_parse_piece`). Fails, without calling `body`, when the text does not parse as a whole.
+  static func withParsedPiece<T>(_ text: UnsafePointer<CChar>, _ body: (inout ParsedPiece) -> T) -> Result<T, PgQueryError> {
+    var raw = pgtq_parse_piece(text)
+    defer { pgtq_release_piece(raw) }
+    if let error = raw.error { return .failure(makeError(error, input: text)) }
+    return withUnsafeMutablePointer(to: &raw) { pointer in
+      var piece = ParsedPiece(raw: pointer)
+      return .success(body(&piece))
+    }
+  }
+
+  /// A parsed piece, valid inside `withParsedPiece` only.
+  struct ParsedPiece: ~Copyable {
+    fileprivate let raw: UnsafeMutablePointer<PgtqPiece>
+    /// Ranges in the piece's text; all read before any statement's tree is asked for, because
+    /// the piece's tree is freed with its last statement's JSON.
+    let ranges: [Range<Int>]
+
+    fileprivate init(raw: UnsafeMutablePointer<PgtqPiece>) {
+      self.raw = raw
+      let count = Int(raw.pointee.count)
+      var ranges: [Range<Int>] = []
+      ranges.reserveCapacity(count)
+      for index in 0..<count {
+        var location: Int32 = 0
+        var length: Int32 = 0
+        pgtq_piece_range(raw, Int32(index), &location, &length)
+        ranges.append(Int(location)..<Int(location + length))
+      }
+      self.ranges = ranges
+    }
+
+    /// Statement `index`'s JSON parse tree (locations count from the piece's start) and, with
+    /// `fingerprinted`, its fingerprint; gone when `body` returns. Each index once, in order.
+    mutating func withStatementTree<T>(
+      _ index: Int, fingerprinted: Bool, _ body: (UnsafeBufferPointer<UInt8>, String?) -> T
+    ) -> T {
+      let result = pgtq_piece_statement(raw, Int32(index), fingerprinted ? 1 : 0)
+      defer { pgtq_release_piece_statement(result) }
+      let bytes = UnsafeBufferPointer(
+        start: UnsafeRawPointer(result.json).assumingMemoryBound(to: UInt8.self), count: result.json_length)
+      return body(bytes, fingerprinted ? fingerprintText(result.fingerprint) : nil)
+    }
+  }
+
   /// Gives the kernel back the memory malloc keeps after libpg_query freed a large parse (the
   /// split of a file of many megabytes), so that the next large allocation does not add to it.
   static func returnFreedMemory() { pgtq_return_freed_memory() }

@@ -34,6 +34,38 @@ enum StatementSplitter {
 
   static let parallelSplitMinimum = 256 << 10
 
+  /// Pieces of a file to parse whole (`StatementParser.parsePiece`), cut where `splitInPieces`
+  /// cuts: enough of them for every worker to stay busy to the end, none so small that its
+  /// setup shows, none so large that its tree costs memory (a piece's tree lives until its last
+  /// statement is analyzed). A cut that is not between statements makes a piece fail to parse;
+  /// the caller then splits from that piece on.
+  static func pieces(_ text: UnsafeBufferPointer<UInt8>, workers: Int) -> [Range<Int>] {
+    let length = text.count - 1
+    let size = min(max(length / max(1, workers * 16), pieceMinimum), pieceMaximum)
+    var cuts = [0]
+    var next = size
+    while next < length - pieceMinimum / 2, let cut = cutPoint(text, near: next), cut < length {
+      cuts.append(cut)
+      next = cut + size
+    }
+    cuts.append(length)
+    return zip(cuts, cuts.dropFirst()).map { $0..<$1 }
+  }
+
+  static let pieceMinimum = 16 << 10
+  static let pieceMaximum = 1 << 20
+
+  /// The statements from `start` (a place between statements) to the end, as `split` finds
+  /// them in a file that begins there.
+  static func split(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> [Range<Int>] {
+    let length = text.count - 1
+    let parsed = withCString(text, start..<length) { PgQuery.splitWithParser($0) }
+    if case .success(let ranges) = parsed {
+      return ranges.map { ($0.lowerBound + start)..<($0.upperBound + start) }
+    }
+    return splitWithTokens(text, in: start..<length)
+  }
+
   /// Splitting is the one sequential pass over a file, so a large file is cut into pieces at a
   /// `;` that ends a line (with no `--` before it on that line) and the pieces are split at once.
   /// A cut that falls inside a string, a comment, a dollar-quoted body or parentheses leaves a
@@ -74,10 +106,13 @@ enum StatementSplitter {
       } else if byte == UInt8(ascii: ";") && position > lineStart {
         var next = position + 1
         while next < length && (text[next] == 0x20 || text[next] == 0x09 || text[next] == 0x0D) { next += 1 }
-        let endsLine = next < length && text[next] == 0x0A
-        let line = UnsafeBufferPointer(rebasing: text[lineStart..<position])
-        let hasLineComment = zip(line, line.dropFirst()).contains { $0 == UInt8(ascii: "-") && $1 == UInt8(ascii: "-") }
-        if endsLine && !hasLineComment && lineStart > start { return position + 1 }
+        // The line is searched for `--` only at a `;` that ends it: at every `;` of a
+        // one-line dump of many statements, that search was quadratic.
+        if next < length && text[next] == 0x0A && lineStart > start {
+          let line = UnsafeBufferPointer(rebasing: text[lineStart..<position])
+          let hasLineComment = zip(line, line.dropFirst()).contains { $0 == UInt8(ascii: "-") && $1 == UInt8(ascii: "-") }
+          if !hasLineComment { return position + 1 }
+        }
       }
       position += 1
     }

@@ -15,6 +15,9 @@ public final class SyntaxTree: @unchecked Sendable {
     var parent: Int32
     var firstField: Int32 = 0
     var location: Int32 = -1
+
+    /// While decoding: no location field read yet.
+    static let unread = Int32.min
   }
 
   enum RawValue {

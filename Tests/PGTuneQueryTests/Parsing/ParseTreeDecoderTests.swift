@@ -21,6 +21,20 @@ import Testing
     #expect(constant.integerConstant == expected)
   }
 
+  /// libpg_query writes PostgreSQL's "no location" (-1) and leaves a location of 0 out: -1 reads
+  /// as none, an absent one as the start of the statement (whose first token is at 0).
+  @Test func unknownAndAbsentLocations() throws {
+    let statements = StatementParser.parse(sql: "SELECT 1;\n  SELECT a FROM t ORDER BY a;\nALTER TABLE t ALTER CONSTRAINT c DEFERRABLE")
+    let sortBy = try #require(statements[1].root?.list(.sortClause).first)
+    #expect(sortBy.kind == .sortBy)
+    #expect(sortBy.location == nil)
+    #expect(sortBy.node(.node)?.location == 37)
+    let constraint = try #require(statements[2].root?.list(.cmds).first?.node(.def))
+    #expect(constraint.kind == .constraint)
+    #expect(constraint.location == statements[2].range.lowerBound)
+    #expect(try #require(statements[0].root?.list(.targetList).first).location == 7)
+  }
+
   @Test func typedFieldsWithoutStringMatching() throws {
     let statement = try #require(
       StatementParser.parse(sql: "SELECT a.id FROM public.accounts AS a WHERE a.email = 'x' LIMIT 10").first?.root)

@@ -14,6 +14,7 @@ struct SelectStarRule: QueryRule {
       "SELECT a.id, ↓b.* FROM accounts a JOIN orders b ON b.account_id = a.id",
       "SELECT id FROM (SELECT ↓* FROM accounts) AS s",
       "INSERT INTO archive SELECT ↓* FROM accounts WHERE closed",
+      "TABLE ↓accounts",
     ],
     nonTriggering: [
       "SELECT id, email FROM accounts",
@@ -28,8 +29,10 @@ struct SelectStarRule: QueryRule {
     context.entries(ofKind: .columnRef).compactMap { entry in
       guard entry.clause == .select, entry.node.isStarColumn,
         let select = enclosingSelect(of: entry.node), !select.list(.fromClause).isEmpty,
-        !isInsideExists(select), let offset = entry.node.location
+        !isInsideExists(select)
       else { return nil }
+      // `TABLE t` is `SELECT * FROM t` with a `*` PostgreSQL gives no location: the table's.
+      let offset = entry.node.location ?? select.list(.fromClause).first?.location ?? context.statement.start
       return RuleViolation(
         offset: offset, message: Self.message,
         help: "list the columns the caller needs; it also lets PostgreSQL use an index-only scan")
