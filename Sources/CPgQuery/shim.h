@@ -170,11 +170,14 @@ static inline void pgtq_piece_range(const PgtqPiece *piece, int index, int *loca
 static inline PgtqParse pgtq_piece_statement(PgtqPiece *piece, int index, int fingerprinted) {
   PgtqParse result = {NULL, 0, 0, NULL, NULL};
   result.context = AllocSetContextCreateInternal(piece->context, "pgtq statement", 0, 8 * 1024, 8 * 1024 * 1024);
-  CurrentMemoryContext = result.context;
+  /* The list and the fingerprint's scratch (its buffers and hash tables: tens of MB for a 10 MB
+   * IN list) in the tree's context, freed with the tree, so that only the JSON outlives it. */
+  CurrentMemoryContext = piece->tree_context;
   PgtqListCell cell;
   cell.ptr_value = piece->statements->elements[index].ptr_value;
   void *one = list_make1_impl(piece->statements->type, cell);
   if (fingerprinted) result.fingerprint = pg_query_fingerprint_node(one);
+  CurrentMemoryContext = result.context;
   result.json = pg_query_nodes_to_json(one);
   result.json_length = strlen(result.json);
   if (index == piece->count - 1) {

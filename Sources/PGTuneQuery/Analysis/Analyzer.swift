@@ -34,38 +34,25 @@ public struct Analyzer: Sendable {
     let pieces = sources.map { source in
       !parsesInPieces || FileSuppression.mayHaveDirectives(source) ? [] : StatementParser.pieces(source, workers: jobs)
     }
-    let pieceTasks = pieces.enumerated().flatMap { file, ranges in ranges.indices.map { (file, ranges[$0], isFirst: $0 == 0) } }
-    let fromPieces: [[ParsedOutcome?]?] = ParallelRunner.map(
-      count: pieceTasks.count, workers: jobs, batch: 1, makeWorker: {},
-      { _, index in
-        let (file, range, isFirst) = pieceTasks[index]
-        if isFirst { texts.set(file, SourceText(bytes: sources[file].bytes)) }
-        return StatementParser.parsePiece(sources[file], range: range) { statement -> ParsedOutcome? in
-          outcome(of: statement, in: sources[file], fileRules: [], rules: rules)
-        }
-      }, finish: { _ in })
-    var outcomes = Outcomes(pieces: fromPieces, files: sources.count)
+    let fromPieces = PieceParsing.parse(
+      sources, pieces: pieces, workers: jobs, startingFile: { texts.set($0, SourceText(bytes: sources[$0].bytes)) }
+    ) { file, statement -> ParsedOutcome? in
+      outcome(of: statement, in: sources[file], fileRules: [], rules: rules)
+    }
+    var outcomes = Outcomes(pieces: fromPieces.map(\.outcomes))
 
     // What the pieces did not give is split first, then parsed a statement at a time: the files
-    // with directives, and each other file from its first piece that does not parse on (a syntax
-    // error, or a cut that fell inside a string or a function body).
+    // with directives, and each other file from its first piece that does not parse (a syntax
+    // error in it, see `PieceParsing`).
     var rest: [[Range<Int>]] = []
     var fileSuppressions: [FileSuppression] = []
-    var task = 0
     for (file, source) in sources.enumerated() {
-      var parsedTo: Int? = nil
-      for piece in pieces[file] {
-        if parsedTo == nil {
-          if fromPieces[task] != nil { outcomes.parsedPieces[file].append(task) } else { parsedTo = piece.lowerBound }
-        }
-        task += 1
-      }
       if pieces[file].isEmpty {
         let ranges = StatementParser.split(source, workers: jobs)
         rest.append(ranges)
         fileSuppressions.append(FileSuppression.read(source, ranges: ranges))
       } else {
-        rest.append(parsedTo.map { StatementParser.split(source, from: $0) } ?? [])
+        rest.append(fromPieces[file].splitFrom.map { StatementParser.split(source, from: $0) } ?? [])
         fileSuppressions.append(FileSuppression())
       }
     }
@@ -112,25 +99,21 @@ public struct Analyzer: Sendable {
   /// behind, because copying an analysis (a dozen references, retained and later released)
   /// 48,000 times cost the one thread that waits.
   private struct Outcomes {
-    /// By piece, in file order; nil for a piece that did not parse.
-    var pieces: [[ParsedOutcome?]?]
-    /// Per file, the pieces whose outcomes count: those before its first piece that did not parse.
-    var parsedPieces: [[Int]]
+    /// Per file, what its pieces gave, piece by piece.
+    var pieces: [[[ParsedOutcome?]]]
     /// The statements parsed one at a time, in file order, and how many of them each file has.
     var rest: [ParsedOutcome?] = []
     var restCounts: [Int] = []
     private var restNext = 0
 
-    init(pieces: [[ParsedOutcome?]?], files: Int) {
-      self.pieces = pieces
-      parsedPieces = Array(repeating: [], count: files)
-    }
+    init(pieces: [[[ParsedOutcome?]]]) { self.pieces = pieces }
 
     mutating func take(file: Int, _ body: (ParsedOutcome) -> Void) {
-      for piece in parsedPieces[file] {
-        guard var outcomes = pieces[piece].take() else { continue }
-        for index in outcomes.indices {
-          guard let outcome = outcomes[index].take() else { continue }
+      var filePieces: [[ParsedOutcome?]] = []
+      swap(&filePieces, &pieces[file])
+      for piece in filePieces.indices {
+        for index in filePieces[piece].indices {
+          guard let outcome = filePieces[piece][index].take() else { preconditionFailure("statement analyzed twice") }
           body(outcome)
         }
       }

@@ -64,9 +64,12 @@ public enum StatementParser {
   /// Splits and parses the whole statements at `range` of `source` (a piece of a file that starts
   /// and ends between statements) in one pass of the grammar, handing each statement to `body` in
   /// order, fingerprinted; the same statements, ranges and trees as `split` then `parse` give,
-  /// with half the parsing. Nil, without calling `body`, when the piece does not parse as a whole:
-  /// a syntax error in it, or a cut that was not between statements after all.
-  package static func parsePiece<T>(_ source: SourceFile, range: Range<Int>, _ body: (ParsedStatement) -> T) -> [T]? {
+  /// with half the parsing. Fails, without calling `body`, when the piece does not parse as a
+  /// whole: a syntax error in it, or a cut that was not between statements after all (the error's
+  /// offset counts from the start of the file).
+  package static func parsePiece<T>(_ source: SourceFile, range: Range<Int>, _ body: (ParsedStatement) -> T)
+    -> Result<[T], PgQueryError>
+  {
     source.withNulTerminated { text in
       let pieceBytes = UnsafeBufferPointer(rebasing: text[range])
       let parsed = StatementSplitter.withCString(text, range) { cString in
@@ -84,7 +87,9 @@ public enum StatementParser {
           return results
         }
       }
-      return try? parsed.get()
+      return parsed.mapError { error in
+        PgQueryError(message: error.message, byteOffset: error.byteOffset.map { range.lowerBound + $0 })
+      }
     }
   }
 

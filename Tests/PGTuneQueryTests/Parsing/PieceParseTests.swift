@@ -11,7 +11,7 @@ import Testing
 @Suite struct PieceParseTests {
   /// A statement as the rules see it: range, start, fingerprint, error, and every node of its tree
   /// with its kind, absolute location and the field that holds it.
-  private struct Shape: Equatable, CustomStringConvertible {
+  private struct Shape: Equatable, Sendable, CustomStringConvertible {
     var range: Range<Int>
     var start: Int
     var fingerprint: String?
@@ -39,17 +39,12 @@ import Testing
     StatementParser.split(source).map { Shape(StatementParser.parse(source, range: $0)) }
   }
 
-  /// The pieces that parse, in order, up to the first that does not (as `analyze` keeps them),
-  /// and where that one starts.
+  /// What `analyze` keeps of the pieces (see `PieceParsing`), and where it splits the rest.
   private func byPieces(_ source: SourceFile, workers: Int) -> (shapes: [Shape], failedAt: Int?) {
-    var shapes: [Shape] = []
-    for piece in StatementParser.pieces(source, workers: workers) {
-      guard let parsed = StatementParser.parsePiece(source, range: piece, Shape.init) else {
-        return (shapes, piece.lowerBound)
-      }
-      shapes += parsed
-    }
-    return (shapes, nil)
+    let file = PieceParsing.parse(
+      [source], pieces: [StatementParser.pieces(source, workers: workers)], workers: workers, startingFile: { _ in }
+    ) { _, statement in Shape(statement) }[0]
+    return (file.outcomes.flatMap { $0 }, file.splitFrom)
   }
 
   /// Pieces and the statements that follow a failed piece, against split-then-parse.
@@ -110,25 +105,62 @@ import Testing
     #expect(errors.first.map { analyzed.text.position(ofByte: $0.start).line } == 3_001)
   }
 
-  /// Lines that end with `;` inside a string, a dollar-quoted body, a comment and a BEGIN ATOMIC
-  /// body: wherever a cut falls in them, the piece before it does not parse, and the file still
-  /// gives every statement once.
-  @Test func cutsInsideStringsBodiesAndCommentsAreCaught() {
-    let longLines = (0..<2_000).map { "line \($0);" }.joined(separator: "\n")
-    let file = source(
-      ordinary(500)
-        + "INSERT INTO notes VALUES ('\(longLines)');\n"
-        + ordinary(500, from: 500)
-        + "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $body$\nBEGIN\n\(longLines)\nRETURN 1;\nEND\n$body$;\n"
-        + ordinary(500, from: 1_000)
-        + "/* \(longLines) */\nSELECT 1;\n"
-        + "CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC\n"
-        + (0..<2_000).map { "SELECT \($0);" }.joined(separator: "\n") + "\nEND;\n"
-        + ordinary(500, from: 1_500))
-    let (pieces, mismatches, failedAt) = compare(file, workers: 2)
-    #expect(pieces > 4)
-    #expect(failedAt != nil)
+  /// Text with lines that end with `;` inside a string, a dollar-quoted body, a comment, a
+  /// BEGIN ATOMIC body and a function body long enough to span many pieces; the ranges of those.
+  private func constructs(bodyLines: Int) -> (sql: String, inside: [Range<Int>]) {
+    let lines = { (count: Int) in (0..<count).map { "line \($0);" }.joined(separator: "\n") }
+    var sql = ""
+    var inside: [Range<Int>] = []
+    func add(_ open: String, _ body: String, _ close: String) {
+      sql += open
+      inside.append(sql.utf8.count..<(sql.utf8.count + body.utf8.count))
+      sql += body + close
+    }
+    sql += ordinary(500)
+    add("INSERT INTO notes VALUES ('", lines(2_000), "');\n")
+    sql += ordinary(500, from: 500)
+    add("CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $body$\nBEGIN\n", lines(2_000), "\nRETURN 1;\nEND\n$body$;\n")
+    sql += ordinary(500, from: 1_000)
+    add("/* ", lines(2_000), " */\nSELECT 1;\n")
+    add(
+      "CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC\n",
+      (0..<2_000).map { "SELECT \($0);" }.joined(separator: "\n"), "\nEND;\n")
+    sql += ordinary(500, from: 1_500)
+    add("CREATE FUNCTION h() RETURNS int LANGUAGE plpgsql AS $$\nBEGIN\n", lines(bodyLines), "\nRETURN 1;\nEND\n$$;\n")
+    sql += ordinary(500, from: 2_000)
+    return (sql, inside)
+  }
+
+  /// Wherever a cut falls inside one of them, the piece before it does not parse and is joined
+  /// to the next; the file gives every statement once, and none is split the old way.
+  @Test func cutsInsideStringsBodiesAndCommentsAreJoined() {
+    let (sql, inside) = constructs(bodyLines: 30_000)
+    let file = source(sql)
+    let cuts = StatementParser.pieces(file, workers: 2).map(\.lowerBound)
+    for construct in inside { #expect(cuts.contains { construct.contains($0) }, "no cut in \(construct)") }
+    let (_, mismatches, failedAt) = compare(file, workers: 2)
+    #expect(failedAt == nil)
     #expect(mismatches.isEmpty, "\(mismatches)")
+  }
+
+  /// A syntax error after pieces that had to be joined: what comes before its piece is kept as
+  /// the pieces gave it (the old way would split the BEGIN ATOMIC body at every `;` of a file
+  /// that does not parse), and the file is split the old way from its piece only.
+  @Test func aSyntaxErrorAfterJoinedPieces() {
+    let (valid, _) = constructs(bodyLines: 3_000)
+    let sql = valid + "SELEC broken;\n" + ordinary(1_000, from: 3_000)
+    let file = source(sql)
+    let (shapes, failedAt) = byPieces(file, workers: 2)
+    let failed = try? #require(failedAt)
+    #expect(failed.map { $0 > valid.utf8.count / 2 && $0 <= valid.utf8.count } == true, "\(failedAt ?? -1)")
+    let validShapes = splitThenParse(source(valid))
+    #expect(shapes.count < validShapes.count)
+    #expect(shapes == Array(validShapes.prefix(shapes.count)))
+    let analyzed = Analyzer(jobs: 2).analyze([file])[0]
+    #expect(analyzed.statements.count == validShapes.count + 1 + 1_000)
+    #expect(analyzed.statements.map(\.range).prefix(validShapes.count).elementsEqual(validShapes.map(\.range)))
+    let errors = analyzed.statements.filter { $0.error != nil }
+    #expect(errors.map(\.start) == [valid.utf8.count])
   }
 
   @Test func emptyAndCommentOnlyFilesHaveNoStatements() {

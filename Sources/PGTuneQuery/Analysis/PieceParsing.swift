@@ -1,0 +1,116 @@
+import PGTuneQueryCore
+
+/// Parses files a piece at a time on every core, each piece's split and trees from one pass of
+/// the grammar (`StatementParser.parsePiece`), and says where a file must be split the old way.
+///
+/// A piece is cut at a `;` that ends a line: usually between statements, sometimes inside a
+/// string, a comment or a function body. A piece whose text stops inside one fails at its end
+/// ("unterminated …", "… at end of input"); it is joined to the next piece and parsed again, in
+/// rounds, until it parses or fails some other way. Pieces are trusted in order: a piece that
+/// starts between statements and parses ends between statements (text that stops inside a
+/// construct does not parse), so each file keeps its pieces up to the first one that fails for
+/// another reason (a syntax error), and is split and parsed a statement at a time from there.
+package enum PieceParsing {
+  package struct File<Outcome> {
+    /// The statements' outcomes, in order, piece after piece.
+    package var outcomes: [[Outcome]] = []
+    /// Where the pieces stopped short of the end of the file: split and parse from here.
+    package var splitFrom: Int?
+  }
+
+  private enum State<Outcome> {
+    case pending
+    case parsed([Outcome])
+    case failed(stopsInside: Bool)
+  }
+
+  private struct Segment<Outcome> {
+    var range: Range<Int>
+    var state: State<Outcome> = .pending
+  }
+
+  /// Rounds of joining after the first parse; each round halves, at worst, the pieces a long
+  /// function body was cut into. Past it, the file is split the old way from there.
+  static let joinRounds = 8
+
+  /// - Parameters:
+  ///   - pieces: for each file, pieces to parse (`StatementParser.pieces`); none, to split it all.
+  ///   - startingFile: called on the worker that parses a file's first piece, before it does.
+  ///   - body: makes a statement's outcome, on the worker that parsed it.
+  package static func parse<Outcome: Sendable>(
+    _ sources: [SourceFile], pieces: [[Range<Int>]], workers: Int, startingFile: @escaping @Sendable (Int) -> Void,
+    _ body: @escaping @Sendable (Int, ParsedStatement) -> Outcome
+  ) -> [File<Outcome>] {
+    var segments: [[Segment<Outcome>]] = pieces.map { $0.map { Segment(range: $0) } }
+    for round in 0...joinRounds {
+      let tasks = segments.indices.flatMap { file in
+        segments[file].indices.compactMap { index -> (file: Int, index: Int, range: Range<Int>)? in
+          guard case .pending = segments[file][index].state else { return nil }
+          return (file, index, segments[file][index].range)
+        }
+      }
+      if tasks.isEmpty { break }
+      let results = ParallelRunner.map(count: tasks.count, workers: workers, batch: 1, makeWorker: {}, { _, task in
+        let (file, index, range) = tasks[task]
+        if round == 0 && index == 0 { startingFile(file) }
+        return StatementParser.parsePiece(sources[file], range: range) { body(file, $0) }
+      }, finish: { _ in })
+      for (task, result) in zip(tasks, results) {
+        segments[task.file][task.index].state =
+          switch result {
+          case .success(let outcomes): .parsed(outcomes)
+          case .failure(let error): .failed(stopsInside: stopsInside(error))
+          }
+      }
+      segments = segments.map { joined($0, allowed: round < joinRounds) }
+    }
+    return segments.map { list in
+      var file = File<Outcome>()
+      for segment in list {
+        guard case .parsed(let outcomes) = segment.state else {
+          file.splitFrom = segment.range.lowerBound
+          break
+        }
+        file.outcomes.append(outcomes)
+      }
+      return file
+    }
+  }
+
+  /// Each failed segment that stops inside a construct joined to the failed ones after it and
+  /// the next one (a function body cut in three fails in its first piece at its end and in the
+  /// next two where they start), to parse again. A segment that fails otherwise is a syntax
+  /// error only if every segment before it parsed: then what follows it is dropped, to be split
+  /// the old way; else it may have failed only for starting inside something, and waits.
+  private static func joined<Outcome>(_ list: [Segment<Outcome>], allowed: Bool) -> [Segment<Outcome>] {
+    var result: [Segment<Outcome>] = []
+    var allParsed = true
+    var index = 0
+    while index < list.count {
+      let segment = list[index]
+      index += 1
+      guard case .failed(let stopsInside) = segment.state else {
+        result.append(segment)
+        continue
+      }
+      if stopsInside && allowed && index < list.count {
+        var end = index + 1
+        while end < list.count, case .failed = list[end - 1].state, case .failed = list[end].state { end += 1 }
+        result.append(Segment(range: segment.range.lowerBound..<list[end - 1].range.upperBound))
+        index = end
+        allParsed = false
+        continue
+      }
+      result.append(segment)
+      if allParsed { break }
+      allParsed = false
+    }
+    return result
+  }
+
+  /// Whether the error is one of text that stops inside a string, a comment, parentheses or a
+  /// body: PostgreSQL's scanner says "unterminated …", its grammar "… at end of input".
+  static func stopsInside(_ error: PgQueryError) -> Bool {
+    error.message.hasPrefix("unterminated") || error.message.hasSuffix("at end of input")
+  }
+}
