@@ -11,7 +11,7 @@ import Testing
   /// far, within seconds, and the frozen statement said to be a timeout.
   @Test(.enabled(if: ScratchPostgres.available && getuid() == 0, "needs root to run a scratch server"))
   func frozenServerEndsWithinTheClientTimeout() throws {
-    let server = try ScratchPostgres(port: 55_492)
+    let server = try ScratchPostgres(port: 25_492)
     defer { server.stop() }
     let sql = (1...300).map { "SELECT pg_sleep(0.05), \($0)" }.joined(separator: ";\n")
     let started = Date()

@@ -199,7 +199,7 @@ struct DatabaseFaultTests {
   /// printed, the rest are errors, exit status 3, and the run ends promptly.
   @Test(.enabled(if: ScratchPostgres.available && getuid() == 0, "needs root to run a scratch server"))
   func serverStoppedMidRun() throws {
-    let server = try ScratchPostgres(port: 55_490)
+    let server = try ScratchPostgres(port: 25_490)
     defer { server.stop() }
     let sql = (1...40).map { _ in "SELECT pg_sleep(0.1)" }.joined(separator: ";\n")
     let result = try runPGTuneQuery(

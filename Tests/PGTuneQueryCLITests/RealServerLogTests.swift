@@ -19,7 +19,7 @@ struct RealServerLogTests {
 
     static func produce() throws -> ServerLogs {
       let server = try ScratchPostgres(
-        port: 55_460 + Int(getpid() % 20),
+        port: 25_460 + Int(getpid() % 20),
         settings: [
           "logging_collector=on", "log_destination='stderr,csvlog,jsonlog'", "log_directory=log",
           "log_min_duration_statement=0", "lc_messages=C",

@@ -9,7 +9,7 @@ import Testing
 struct ServerActivityLogTests {
   @Test func connectionsCheckpointsAndAutovacuumFromARealServer() throws {
     let server = try ScratchPostgres(
-      port: 55_494,
+      port: 25_494,
       settings: [
         "logging_collector=on", "log_directory=log", "log_filename='server.log'", "lc_messages=C",
         "log_line_prefix='%m [%p] %q%u@%d '", "log_connections=on", "log_disconnections=on", "log_checkpoints=on",

@@ -81,8 +81,11 @@ public final class ScratchPostgres: @unchecked Sendable {
   public var dsn: String { "host=127.0.0.1 port=\(port) user=postgres dbname=postgres" }
   private static let bin = "/usr/lib/postgresql/15/bin"
 
-  /// `settings` are extra `-c name=value` server options.
+  /// `settings` are extra `-c name=value` server options. Take `port` below 32768: Linux hands
+  /// out 32768–60999 to client sockets, and one of the suite's hundreds of connections holding
+  /// the port made the server fail to start (seen once on 55490).
   public init(port: Int, settings: [String] = []) throws {
+    precondition(port < 32_768, "a scratch server's port must be outside the ephemeral range")
     self.port = port
     directory = "/tmp/pgtune-query-test/scratch-\(port)"
     // A server left behind by an interrupted run (frozen, even) would hold the port.
@@ -179,6 +182,7 @@ public final class ScratchRedis: @unchecked Sendable {
 
   /// `settings` are extra `-c name=value` server options.
   public init(port: Int, settings: [String] = []) throws {
+    precondition(port < 32_768, "a scratch server's port must be outside the ephemeral range (see ScratchPostgres)")
     self.port = port
     directory = "/tmp/pgtune-query-test/scratch-redis-\(port)"
     try? FileManager.default.removeItem(atPath: directory)

@@ -48,7 +48,7 @@ struct TieredStoreTests {
 
   @Test(.enabled(if: ScratchRedis.available, "redis-server not installed"))
   func redisKilledMidRunGivesOneWarningAndTheSameResults() throws {
-    let redis = try ScratchRedis(port: 56_400 + Int(getpid() % 50))
+    let redis = try ScratchRedis(port: 26_400 + Int(getpid() % 50))
     let warnings = WarningSink()
     let sqlite = try SQLiteTier(path: SQLiteTierTests.scratchPath())
     let store = TieredStore(tiers: [MemoryTier(maxEntries: 5), sqlite, try RedisTier(url: redis.url)], warnings: warnings)
