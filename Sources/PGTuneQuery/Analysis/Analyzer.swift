@@ -108,20 +108,34 @@ public struct Analyzer: Sendable {
 
     init(pieces: [[[ParsedOutcome?]]]) { self.pieces = pieces }
 
-    mutating func take(file: Int, _ body: (ParsedOutcome) -> Void) {
+    /// File `file`'s statements, moved out in order, with their migration steps and the DDL
+    /// trees by statement index. (Handed to a closure, each outcome was borrowed, and taking it
+    /// apart there copied every analysis on the thread that waits.)
+    mutating func take(file: Int) -> (
+      statements: [StatementAnalysis], steps: [MigrationStep?], trees: [(index: Int, statement: ParsedStatement)]
+    ) {
       var filePieces: [[ParsedOutcome?]] = []
       swap(&filePieces, &pieces[file])
+      let count = filePieces.reduce(0) { $0 + $1.count } + restCounts[file]
+      var statements: [StatementAnalysis] = []
+      var steps: [MigrationStep?] = []
+      var trees: [(index: Int, statement: ParsedStatement)] = []
+      statements.reserveCapacity(count)
+      steps.reserveCapacity(count)
+      func add(_ outcome: consuming ParsedOutcome?) {
+        guard let (analysis, step, tree) = outcome else { preconditionFailure("statement analyzed twice") }
+        if let tree { trees.append((statements.count, tree)) }
+        statements.append(analysis)
+        steps.append(step)
+      }
       for piece in filePieces.indices {
-        for index in filePieces[piece].indices {
-          guard let outcome = filePieces[piece][index].take() else { preconditionFailure("statement analyzed twice") }
-          body(outcome)
-        }
+        for index in filePieces[piece].indices { add(filePieces[piece][index].take()) }
       }
       for _ in 0..<restCounts[file] {
-        guard let outcome = rest[restNext].take() else { preconditionFailure("statement \(restNext) analyzed twice") }
+        add(rest[restNext].take())
         restNext += 1
-        body(outcome)
       }
+      return (statements, steps, trees)
     }
   }
 
@@ -134,15 +148,7 @@ public struct Analyzer: Sendable {
     var results: [FileAnalysis] = []
     results.reserveCapacity(sources.count)
     for (file, source) in sources.enumerated() {
-      var statements: [StatementAnalysis] = []
-      var steps: [MigrationStep?] = []
-      var trees: [(index: Int, statement: ParsedStatement)] = []
-      outcomes.take(file: file) { outcome in
-        let (analysis, step, tree) = outcome
-        if let tree { trees.append((statements.count, tree)) }
-        statements.append(analysis)
-        steps.append(step)
-      }
+      var (statements, steps, trees) = outcomes.take(file: file)
       if !migrationRules.isEmpty {
         Self.reviewMigrations(&statements, steps: steps, trees: trees, source: source, rules: migrationRules, jobs: jobs)
       }

@@ -117,14 +117,14 @@ import Testing
       sql += body + close
     }
     sql += ordinary(500)
-    add("INSERT INTO notes VALUES ('", lines(2_000), "');\n")
+    add("INSERT INTO notes VALUES ('", lines(5_000), "');\n")
     sql += ordinary(500, from: 500)
-    add("CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $body$\nBEGIN\n", lines(2_000), "\nRETURN 1;\nEND\n$body$;\n")
+    add("CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $body$\nBEGIN\n", lines(5_000), "\nRETURN 1;\nEND\n$body$;\n")
     sql += ordinary(500, from: 1_000)
-    add("/* ", lines(2_000), " */\nSELECT 1;\n")
+    add("/* ", lines(5_000), " */\nSELECT 1;\n")
     add(
       "CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC\n",
-      (0..<2_000).map { "SELECT \($0);" }.joined(separator: "\n"), "\nEND;\n")
+      (0..<5_000).map { "SELECT \($0);" }.joined(separator: "\n"), "\nEND;\n")
     sql += ordinary(500, from: 1_500)
     add("CREATE FUNCTION h() RETURNS int LANGUAGE plpgsql AS $$\nBEGIN\n", lines(bodyLines), "\nRETURN 1;\nEND\n$$;\n")
     sql += ordinary(500, from: 2_000)
