@@ -207,6 +207,7 @@ public final class SQLiteTier: StoreTier, @unchecked Sendable {
   }
 
   /// Runs `body`; damage found on the way moves the file aside, rebuilds it and runs `body` again.
+  @discardableResult
   private func run<T>(_ body: (SQLiteDatabase) throws(SQLiteError) -> T) throws(StoreError) -> T {
     lock.lock()
     defer { lock.unlock() }

@@ -23,7 +23,7 @@ public enum Redaction {
   /// `password=secret` / `password='se cret'` in a conninfo.
   static func redactKeywordPasswords(_ text: String) -> String {
     guard let range = text.range(of: "password=") else { return text }
-    var output = String(text[..<range.upperBound]) + "***"
+    let output = String(text[..<range.upperBound]) + "***"
     var rest = text[range.upperBound...]
     if rest.first == "'" {
       rest = rest.dropFirst()

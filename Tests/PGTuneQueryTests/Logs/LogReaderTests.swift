@@ -12,7 +12,7 @@ import Testing
   /// Through a file, not a pipe: a pipe holds 64 KB, and writing more before reading blocks.
   private func report(bytes: [UInt8]) -> (LogReport, LogDiagnosis) {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("pgtq-log-\(UUID().uuidString)").path
-    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
     defer { try? FileManager.default.removeItem(atPath: path) }
     guard let handle = FileHandle(forReadingAtPath: path) else { return (LogReport(), LogReader().read(.nullDevice).1) }
     return LogReader().read(handle)
