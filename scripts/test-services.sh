@@ -75,6 +75,18 @@ stop_all() {
   fi
   # A daemon started before the pid file could be written (older runs) is found by its command line.
   pkill -f "memcached -d -l 127.0.0.1 -p $memcached_port " 2>/dev/null || true
+  # kill and SHUTDOWN return before the daemons have gone: a start right after a stop found the
+  # old memcached's port still open, kept it, and the tests met it closing.
+  wait_closed "Redis" "$redis_port"
+  wait_closed "Memcached" "$memcached_port"
+}
+
+wait_closed() { # description, port
+  local end=$((SECONDS + deadline_seconds))
+  while tcp_open "$2"; do
+    if ((SECONDS >= end)); then echo "test-services: $1 still listens on $2 after ${deadline_seconds}s" >&2; return 1; fi
+    sleep 0.1
+  done
 }
 
 print_env() {
