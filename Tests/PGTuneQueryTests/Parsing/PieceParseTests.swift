@@ -192,6 +192,27 @@ import Testing
     }
   }
 
+  /// The whole analysis of both shared corpora (84,000 statements), by pieces and the old way:
+  /// the same statements, fingerprints, findings at the same places, and rewrites.
+  @Test(.enabled(if: Repository.shared != nil, "../shared/corpus is not present"))
+  func corporaAnalyzeAlikeByPiecesAndByStatements() throws {
+    for name in ["corpus-pg15.sql", "corpus-adhoc.sql"] {
+      let url = try #require(Repository.shared).appendingPathComponent("corpus/\(name)")
+      let source = try SourceFile.read(path: url.path)
+      var old = Analyzer(jobs: 2)
+      old.parsesInPieces = false
+      let want = old.analyze([source])[0].statements
+      let got = Analyzer(jobs: 2).analyze([source])[0].statements
+      #expect(got.count == want.count, "\(name)")
+      let differing = zip(got, want).enumerated().filter { _, pair in
+        pair.0.range != pair.1.range || pair.0.fingerprint != pair.1.fingerprint || pair.0.findings != pair.1.findings
+          || pair.0.rewrites != pair.1.rewrites
+      }
+      #expect(differing.isEmpty, "\(name): \(differing.count) statements differ, first at \(differing.first?.0 ?? -1)")
+      #expect(got.flatMap(\.findings).count > 2_000, "\(name)")
+    }
+  }
+
   /// Every statement of both shared corpora.
   @Test(.enabled(if: Repository.shared != nil, "../shared/corpus is not present"))
   func corporaGiveWhatSplitThenParseGives() throws {
