@@ -33,6 +33,12 @@ package enum PieceParsing {
   /// function body was cut into. Past it, the file is split the old way from there.
   static let joinRounds = 8
 
+  /// The longest a joined segment may grow: one raw tree of a megabyte of SQL already takes a
+  /// hundred or more, and a file whose cuts all fall inside strings would otherwise be joined
+  /// into one tree of the whole file. Past it the file is split the old way from there (one
+  /// statement's tree at a time).
+  package static let joinedMaximum = 1 << 20
+
   /// - Parameters:
   ///   - pieces: for each file, pieces to parse (`StatementParser.pieces`); none, to split it all.
   ///   - startingFile: called on the worker that parses a file's first piece, before it does.
@@ -93,9 +99,15 @@ package enum PieceParsing {
         result.append(segment)
         continue
       }
-      if stopsInside && allowed && index < list.count {
+      if stopsInside && allowed && index < list.count
+        && list[index].range.upperBound - segment.range.lowerBound <= joinedMaximum
+      {
         var end = index + 1
-        while end < list.count, case .failed = list[end - 1].state, case .failed = list[end].state { end += 1 }
+        while end < list.count, case .failed = list[end - 1].state, case .failed = list[end].state,
+          list[end].range.upperBound - segment.range.lowerBound <= joinedMaximum
+        {
+          end += 1
+        }
         result.append(Segment(range: segment.range.lowerBound..<list[end - 1].range.upperBound))
         index = end
         allParsed = false

@@ -46,12 +46,47 @@ enum StatementSplitter {
     let size = min(max(length / max(1, workers * 8), pieceMinimum), pieceMaximum)
     var cuts = [0]
     var next = size
-    while next < length - pieceMinimum / 2, let cut = cutPoint(text, near: next), cut < length {
+    while next < length - pieceMinimum / 2,
+      let cut = cutPoint(text, near: next, limit: next + 4 * pieceMaximum)
+        ?? cutWithinLine(text, pieceStart: cuts[cuts.count - 1], near: next),
+      cut < length
+    {
       cuts.append(cut)
       next = cut + size
     }
     cuts.append(length)
     return zip(cuts, cuts.dropFirst()).map { $0..<$1 }
+  }
+
+  /// For text without a `;` that ends a line nearby (many statements on one long line): the
+  /// offset after the first `;` at or after `near` outside quotes and with no `--` before it on
+  /// its line, read from `pieceStart`, the previous cut. That cut was outside quotes and comments
+  /// (or its piece will not parse), so the one pass from there knows whether a `--` or a quote
+  /// makes the `;` part of a comment or a string: `''` inside a string closes and reopens it,
+  /// which leaves the count right. What the pass cannot see (an `E'\''` escape, a dollar-quoted
+  /// or block-commented `;`) makes a cut that fails at its end and is joined (`PieceParsing`).
+  static func cutWithinLine(_ text: UnsafeBufferPointer<UInt8>, pieceStart: Int, near: Int) -> Int? {
+    let length = text.count - 1
+    var inLineComment = false
+    var quote: UInt8 = 0
+    var position = pieceStart
+    while position < length {
+      let byte = text[position]
+      if byte == 0x0A {
+        inLineComment = false
+      } else if inLineComment {
+      } else if quote != 0 {
+        if byte == quote { quote = 0 }
+      } else if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
+        quote = byte
+      } else if byte == UInt8(ascii: "-") && position + 1 < length && text[position + 1] == UInt8(ascii: "-") {
+        inLineComment = true
+      } else if byte == UInt8(ascii: ";") && position >= near {
+        return position + 1
+      }
+      position += 1
+    }
+    return nil
   }
 
   static let pieceMinimum = 4 << 10
@@ -96,12 +131,13 @@ enum StatementSplitter {
     return combined
   }
 
-  /// The offset just after the first suitable `;` at or after `start`.
-  private static func cutPoint(_ text: UnsafeBufferPointer<UInt8>, near start: Int) -> Int? {
+  /// The offset just after the first suitable `;` at or after `start` (and before `limit`).
+  private static func cutPoint(_ text: UnsafeBufferPointer<UInt8>, near start: Int, limit: Int = .max) -> Int? {
     let length = text.count - 1
     var lineStart = start
     var position = start
-    while position < length {
+    let end = min(length, limit)
+    while position < end {
       let byte = text[position]
       if byte == 0x0A {
         lineStart = position + 1

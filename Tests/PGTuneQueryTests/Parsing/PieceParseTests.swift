@@ -143,6 +143,16 @@ import Testing
     #expect(mismatches.isEmpty, "\(mismatches)")
   }
 
+  /// A body longer than the pieces may be joined to (`PieceParsing.joinedMaximum`): its file is
+  /// split the old way from the piece where it starts, and loses nothing.
+  @Test func aBodyPastTheJoinLimitIsSplitTheOldWay() {
+    let (sql, inside) = constructs(bodyLines: 120_000)
+    #expect(inside.last.map { $0.count > PieceParsing.joinedMaximum } == true)
+    let (_, mismatches, failedAt) = compare(source(sql), workers: 2)
+    #expect(failedAt.map { $0 <= inside.last!.lowerBound } == true)
+    #expect(mismatches.isEmpty, "\(mismatches)")
+  }
+
   /// A syntax error after pieces that had to be joined: what comes before its piece is kept as
   /// the pieces gave it (the old way would split the BEGIN ATOMIC body at every `;` of a file
   /// that does not parse), and the file is split the old way from its piece only.
@@ -161,6 +171,21 @@ import Testing
     #expect(analyzed.statements.map(\.range).prefix(validShapes.count).elementsEqual(validShapes.map(\.range)))
     let errors = analyzed.statements.filter { $0.error != nil }
     #expect(errors.map(\.start) == [valid.utf8.count])
+  }
+
+  /// Many statements on one line (a minified dump) are still cut, on every core; a `;` after a
+  /// `--` on its line is never a cut, and one inside a string is joined.
+  @Test func statementsOnOneLongLineAreCut() {
+    let oneLine = (0..<20_000).map { "SELECT a FROM t\($0 % 7) WHERE b = '\($0);x''y' OR \"a;\" IS NULL;" }
+      .joined(separator: " ")
+    let file = source(oneLine + " -- a note; with; semicolons; " + oneLine + "\n" + ordinary(200))
+    let pieces = StatementParser.pieces(file, workers: 2)
+    #expect(pieces.count > 16)
+    // Cut outside the quotes: every piece parses as it is, none had to be joined.
+    #expect(pieces.allSatisfy { StatementParser.parsePiece(file, range: $0) { _ in 0 }.isSuccess })
+    let (_, mismatches, failedAt) = compare(file, workers: 2)
+    #expect(failedAt == nil)
+    #expect(mismatches.isEmpty, "\(mismatches)")
   }
 
   @Test func emptyAndCommentOnlyFilesHaveNoStatements() {
@@ -223,5 +248,12 @@ import Testing
       #expect(pieces > 16, "\(name)")
       #expect(mismatches.isEmpty, "\(name): \(mismatches)")
     }
+  }
+}
+
+extension Result {
+  fileprivate var isSuccess: Bool {
+    if case .success = self { return true }
+    return false
   }
 }
