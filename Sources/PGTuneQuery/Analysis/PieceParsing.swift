@@ -3,8 +3,8 @@ import PGTuneQueryCore
 /// Parses files a piece at a time on every core, each piece's split and trees from one pass of
 /// the grammar (`StatementParser.parsePiece`), and says where a file must be split the old way.
 ///
-/// A piece is cut at a `;` that ends a line: usually between statements, sometimes inside a
-/// string, a comment or a function body. A piece whose text stops inside one fails at its end
+/// A piece is cut at a `;` that ends a line (on a long line, one outside quotes): usually between
+/// statements, sometimes inside a string, a comment or a function body. A piece whose text stops inside one fails at its end
 /// ("unterminated …", "… at end of input"); it is joined to the next piece and parsed again, in
 /// rounds, until it parses or fails some other way. Pieces are trusted in order: a piece that
 /// starts between statements and parses ends between statements (text that stops inside a
@@ -29,12 +29,12 @@ package enum PieceParsing {
     var state: State<Outcome> = .pending
   }
 
-  /// Rounds of joining after the first parse; each round halves, at worst, the pieces a long
-  /// function body was cut into. Past it, the file is split the old way from there.
+  /// Rounds of joining after the first parse (a body cut in many pieces is joined in one: its
+  /// pieces all fail). Past them, the file is split the old way from there.
   static let joinRounds = 8
 
-  /// The longest a joined segment may grow: one raw tree of a megabyte of SQL already takes a
-  /// hundred or more, and a file whose cuts all fall inside strings would otherwise be joined
+  /// The longest a joined segment may grow: the raw tree of a megabyte of SQL takes a hundred
+  /// megabytes or more, and a file whose cuts all fall inside strings would otherwise be joined
   /// into one tree of the whole file. Past it the file is split the old way from there (one
   /// statement's tree at a time).
   package static let joinedMaximum = 1 << 20
