@@ -66,6 +66,20 @@ import Testing
 
   private func source(_ sql: String) -> SourceFile { SourceFile(name: "t.sql", bytes: Array(sql.utf8)) }
 
+  private func sharedCorpora() throws -> [(name: String, source: SourceFile)] {
+    try ["corpus-pg15.sql", "corpus-adhoc.sql"].map { name in
+      let url = try #require(Repository.shared).appendingPathComponent("corpus/\(name)")
+      return (name, try SourceFile.read(path: url.path))
+    }
+  }
+
+  /// The file's statement analyses by pieces (`got`) and split first (`want`), on 2 workers.
+  private func analyzedByPiecesAndByStatements(_ file: SourceFile) -> (got: [StatementAnalysis], want: [StatementAnalysis]) {
+    var old = Analyzer(jobs: 2)
+    old.parsesInPieces = false
+    return (Analyzer(jobs: 2).analyze([file])[0].statements, old.analyze([file])[0].statements)
+  }
+
   /// A file of `count` ordinary statements, one per line, large enough to be cut in pieces.
   private func ordinary(_ count: Int, from first: Int = 0) -> String {
     (first..<first + count).map { "SELECT a, b FROM t\($0 % 7) WHERE a = \($0) OR b IS NULL;\n" }.joined()
@@ -203,11 +217,7 @@ import Testing
     let sql = Array(repeating: shop, count: 40).joined(separator: "\n") + ordinary(2_000)
     let directives = "-- pgtune-query: ignore-file select-star\n" + sql
     for (name, text) in [("plain", sql), ("with directives", directives)] {
-      let file = source(text)
-      var old = Analyzer(jobs: 2)
-      old.parsesInPieces = false
-      let want = old.analyze([file])[0].statements
-      let got = Analyzer(jobs: 2).analyze([file])[0].statements
+      let (got, want) = analyzedByPiecesAndByStatements(source(text))
       #expect(got.count == want.count, "\(name)")
       #expect(got.map(\.range) == want.map(\.range), "\(name)")
       #expect(got.map(\.fingerprint) == want.map(\.fingerprint), "\(name)")
@@ -221,13 +231,8 @@ import Testing
   /// the same statements, fingerprints, findings at the same places, and rewrites.
   @Test(.enabled(if: Repository.shared != nil, "../shared/corpus is not present"))
   func corporaAnalyzeAlikeByPiecesAndByStatements() throws {
-    for name in ["corpus-pg15.sql", "corpus-adhoc.sql"] {
-      let url = try #require(Repository.shared).appendingPathComponent("corpus/\(name)")
-      let source = try SourceFile.read(path: url.path)
-      var old = Analyzer(jobs: 2)
-      old.parsesInPieces = false
-      let want = old.analyze([source])[0].statements
-      let got = Analyzer(jobs: 2).analyze([source])[0].statements
+    for (name, source) in try sharedCorpora() {
+      let (got, want) = analyzedByPiecesAndByStatements(source)
       #expect(got.count == want.count, "\(name)")
       let differing = zip(got, want).enumerated().filter { _, pair in
         pair.0.range != pair.1.range || pair.0.fingerprint != pair.1.fingerprint || pair.0.findings != pair.1.findings
@@ -241,9 +246,7 @@ import Testing
   /// Every statement of both shared corpora.
   @Test(.enabled(if: Repository.shared != nil, "../shared/corpus is not present"))
   func corporaGiveWhatSplitThenParseGives() throws {
-    for name in ["corpus-pg15.sql", "corpus-adhoc.sql"] {
-      let url = try #require(Repository.shared).appendingPathComponent("corpus/\(name)")
-      let source = try SourceFile.read(path: url.path)
+    for (name, source) in try sharedCorpora() {
       let (pieces, mismatches, _) = compare(source, workers: 2)
       #expect(pieces > 16, "\(name)")
       #expect(mismatches.isEmpty, "\(name): \(mismatches)")
