@@ -25,11 +25,7 @@ enum StatementSplitter {
     if workers > 1, length >= parallelSplitMinimum, let ranges = splitInPieces(text, pieces: workers) {
       return ranges
     }
-    let cString = UnsafeRawPointer(text.baseAddress!).assumingMemoryBound(to: CChar.self)
-    if case .success(let ranges) = PgQuery.splitWithParser(cString) {
-      return ranges
-    }
-    return splitWithTokens(text, in: 0..<length)
+    return split(text, from: 0)
   }
 
   static let parallelSplitMinimum = 256 << 10
@@ -241,6 +237,11 @@ enum StatementSplitter {
   static func withCString<T>(
     _ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ body: (UnsafePointer<CChar>) -> T
   ) -> T {
+    // A range that runs to the text's own NUL (a file's last piece, the rest of a file, a file
+    // of one huge statement) is handed over where it is: no copy of up to the whole file.
+    if let base = text.baseAddress, range.upperBound == text.count - 1, text[range.upperBound] == 0 {
+      return body(UnsafeRawPointer(base + range.lowerBound).assumingMemoryBound(to: CChar.self))
+    }
     var copy = [CChar](repeating: 0, count: range.count + 1)
     copy.withUnsafeMutableBufferPointer { destination in
       UnsafeMutableRawBufferPointer(destination).copyMemory(
