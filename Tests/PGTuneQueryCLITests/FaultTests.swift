@@ -139,6 +139,18 @@ extension FaultTests {
     let bom = try runPGTuneQuery(["analyze", "-"], stdin: Data([0xEF, 0xBB, 0xBF] + Array("SELECT a FROM t WHERE b = NULL;".utf8)))
     #expect(bom.stdout.hasPrefix("<stdin>:1:25: error: [compare-to-null]"), "\(bom.stdout)")
     #expect(!bom.stdout.contains("syntax-error"))
+    // A pipe named as a file (`<(…)`, /dev/stdin) is read to its end, not refused as unreadable.
+    let piped = try runShell(
+      "\(pgtuneQueryBinary.path) analyze <(printf 'SELECT 1;\\nSELECT a FROM t WHERE b = NULL;\\n') /dev/stdin < /dev/null")
+    #expect(piped.status == 1, "\(piped.stderr)")
+    #expect(piped.stdout.contains(":2:25: error: [compare-to-null]"), "\(piped.stdout)")
+    #expect(piped.stdout.contains("2 statements analyzed"), "\(piped.stdout)")
+    // A file with a byte order mark: columns count from after it.
+    let path = NSTemporaryDirectory() + "pgtq-bom-\(getpid()).sql"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try Data([0xEF, 0xBB, 0xBF] + Array("SELECT a FROM t WHERE b = NULL;".utf8)).write(to: URL(fileURLWithPath: path))
+    let bomFile = try runPGTuneQuery(["analyze", path])
+    #expect(bomFile.stdout.hasPrefix("\(path):1:25: error: [compare-to-null]"), "\(bomFile.stdout)")
     // A conninfo libpq cannot read is a usage error (2), checked before connecting, password hidden.
     let typo = try runPGTuneQuery(["analyze", "--dsn", "host=127.0.0.1 dbnam=x", "-"], stdin: Data("SELECT 1".utf8))
     #expect(typo.status == 2)

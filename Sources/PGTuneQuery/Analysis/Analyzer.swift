@@ -35,11 +35,12 @@ public struct Analyzer: Sendable {
       !parsesInPieces || FileSuppression.mayHaveDirectives(source) ? [] : StatementParser.pieces(source, workers: jobs)
     }
     let fromPieces = PieceParsing.parse(
-      sources, pieces: pieces, workers: jobs, startingFile: { texts.set($0, SourceText(bytes: sources[$0].bytes)) }
-    ) { file, statement -> ParsedOutcome? in
-      outcome(of: statement, in: sources[file], fileRules: [], rules: rules)
+      sources, pieces: pieces, workers: jobs, startingFile: { texts.set($0, SourceText(bytes: sources[$0].bytes)) },
+      newPiece: { Chunk() }
+    ) { chunk, file, statement in
+      add(statement, in: sources[file], fileRules: [], rules: rules, to: &chunk)
     }
-    var outcomes = Outcomes(pieces: fromPieces.map(\.outcomes))
+    var chunks = fromPieces.map(\.pieces)
 
     // What the pieces did not give is split first, then parsed a statement at a time: the files
     // with directives, and each other file from its first piece that does not parse (a syntax
@@ -56,24 +57,37 @@ public struct Analyzer: Sendable {
         fileSuppressions.append(FileSuppression())
       }
     }
-    let restTasks = rest.enumerated().flatMap { file, ranges in
-      ranges.indices.map { (file, ranges[$0], isFirst: $0 == 0 && pieces[file].isEmpty) }
+    // In runs of consecutive statements of a file, each run a chunk like a piece's.
+    let runs = rest.enumerated().flatMap { file, ranges in
+      stride(from: 0, to: ranges.count, by: Self.statementsPerRun).map {
+        (file: file, positions: $0..<min($0 + Self.statementsPerRun, ranges.count))
+      }
     }
     let suppressedByFile = fileSuppressions.map(\.rules)
-    outcomes.rest = ParallelRunner.map(count: restTasks.count, workers: jobs) { index -> ParsedOutcome? in
-      let (file, range, isFirst) = restTasks[index]
-      if isFirst { texts.set(file, SourceText(bytes: sources[file].bytes)) }
-      let statement = StatementParser.parse(sources[file], range: range)
-      return outcome(of: statement, in: sources[file], fileRules: suppressedByFile[file], rules: rules)
+    let restRanges = rest
+    let restChunks = ParallelRunner.map(count: runs.count, workers: jobs) { run -> Chunk in
+      let (file, positions) = runs[run]
+      if positions.lowerBound == 0 && pieces[file].isEmpty { texts.set(file, SourceText(bytes: sources[file].bytes)) }
+      var chunk = Chunk()
+      for position in positions {
+        let statement = StatementParser.parse(sources[file], range: restRanges[file][position])
+        add(statement, in: sources[file], fileRules: suppressedByFile[file], rules: rules, to: &chunk)
+      }
+      return chunk
     }
-    outcomes.restCounts = rest.map(\.count)
-    return fileAnalyses(&outcomes, sources: sources, texts: texts, fileSuppressions: fileSuppressions)
+    for (run, chunk) in zip(runs, restChunks) { chunks[run.file].append(chunk) }
+    return fileAnalyses(&chunks, sources: sources, texts: texts, fileSuppressions: fileSuppressions)
   }
 
-  /// One statement's analysis on a worker: the rules, and what else the run asks for.
-  private func outcome(of statement: ParsedStatement, in source: SourceFile, fileRules: Set<String>, rules: [EnabledRule])
-    -> ParsedOutcome
-  {
+  /// Statements split the old way are handed to the workers this many at a time.
+  private static let statementsPerRun = 32
+
+  /// One statement's analysis on a worker (the rules, and what else the run asks for), added to
+  /// the chunk of the file it belongs to.
+  private func add(
+    _ statement: ParsedStatement, in source: SourceFile, fileRules: Set<String>, rules: [EnabledRule],
+    to chunk: inout Chunk
+  ) {
     let suppression = Suppression(statement: statement, file: fileRules)
     let findings = Self.check(statement, source: source, rules: rules, configuration: configuration, suppression: suppression)
     var analysis = StatementAnalysis(
@@ -90,67 +104,47 @@ public struct Analyzer: Sendable {
     }
     analysis.name = statement.directives.name
     analysis.maxCostIncrease = statement.directives.maxCostIncrease
-    // DDL keeps its tree for the migration rules (few statements, small trees); the rest drop theirs.
-    let isDDL = statement.root.map(Self.mayBreakAMigration) ?? false
-    return (analysis, statement.root.map(MigrationStep.init), isDDL ? statement : nil)
-  }
-
-  /// The workers' outcomes, to be moved out file by file in file order: `take` leaves nil
-  /// behind, because copying an analysis (a dozen references, retained and later released)
-  /// 48,000 times cost the one thread that waits.
-  private struct Outcomes {
-    /// Per file, what its pieces gave, piece by piece.
-    var pieces: [[[ParsedOutcome?]]]
-    /// The statements parsed one at a time, in file order, and how many of them each file has.
-    var rest: [ParsedOutcome?] = []
-    var restCounts: [Int] = []
-    private var restNext = 0
-
-    init(pieces: [[[ParsedOutcome?]]]) { self.pieces = pieces }
-
-    /// File `file`'s statements, moved out in order, with their migration steps and the DDL
-    /// trees by statement index. (Handed to a closure, each outcome was borrowed, and taking it
-    /// apart there copied every analysis on the thread that waits.)
-    mutating func take(file: Int) -> (
-      statements: [StatementAnalysis], steps: [MigrationStep?], trees: [(index: Int, statement: ParsedStatement)]
-    ) {
-      var filePieces: [[ParsedOutcome?]] = []
-      swap(&filePieces, &pieces[file])
-      let count = filePieces.reduce(0) { $0 + $1.count } + restCounts[file]
-      var statements: [StatementAnalysis] = []
-      var steps: [MigrationStep?] = []
-      var trees: [(index: Int, statement: ParsedStatement)] = []
-      statements.reserveCapacity(count)
-      steps.reserveCapacity(count)
-      func add(_ outcome: consuming ParsedOutcome?) {
-        guard let (analysis, step, tree) = outcome else { preconditionFailure("statement analyzed twice") }
-        if let tree { trees.append((statements.count, tree)) }
-        statements.append(analysis)
-        steps.append(step)
-      }
-      for piece in filePieces.indices {
-        for index in filePieces[piece].indices { add(filePieces[piece][index].take()) }
-      }
-      for _ in 0..<restCounts[file] {
-        add(rest[restNext].take())
-        restNext += 1
-      }
-      return (statements, steps, trees)
+    let index = chunk.analyses.count
+    if let root = statement.root {
+      let step = MigrationStep(root)
+      if !step.isNoOp { chunk.steps.append((index, step)) }
+      // DDL keeps its tree for the migration rules (few statements, small trees); the rest drop theirs.
+      if Self.mayBreakAMigration(root) { chunk.trees.append((index, statement)) }
     }
+    chunk.analyses.append(analysis)
   }
 
-  /// The workers' outcomes, in file order, as each file's analysis: the migration rules run over
-  /// the file's DDL, and mistyped ids in its ignore-file comments are reported.
+  /// What the workers give for a run of consecutive statements of one file (a piece, or a run of
+  /// those split the old way): the analyses, to be moved into the file's array without copies
+  /// (copying 48,000 analyses, a dozen references each, cost the one thread that waits), and
+  /// for the migration rules the steps that do something and the DDL trees, by index in the chunk.
+  private struct Chunk: Sendable {
+    var analyses = MovableBuffer<StatementAnalysis>()
+    var steps: [(index: Int, step: MigrationStep)] = []
+    var trees: [(index: Int, statement: ParsedStatement)] = []
+  }
+
+  /// The workers' chunks, file by file in file order, as each file's analysis: the migration
+  /// rules run over the file's DDL, and mistyped ids in its ignore-file comments are reported.
   private func fileAnalyses(
-    _ outcomes: inout Outcomes, sources: [SourceFile], texts: ResultSlots<SourceText>, fileSuppressions: [FileSuppression]
+    _ chunks: inout [[Chunk]], sources: [SourceFile], texts: ResultSlots<SourceText>, fileSuppressions: [FileSuppression]
   ) -> [FileAnalysis] {
     let migrationRules = enabledMigrationRules()
     var results: [FileAnalysis] = []
     results.reserveCapacity(sources.count)
     for (file, source) in sources.enumerated() {
-      var (statements, steps, trees) = outcomes.take(file: file)
+      var fileChunks: [Chunk] = []
+      swap(&fileChunks, &chunks[file])
+      var offsets: [Int] = []
+      offsets.reserveCapacity(fileChunks.count)
+      var total = 0
+      for chunk in fileChunks {
+        offsets.append(total)
+        total += chunk.analyses.count
+      }
+      var statements = [StatementAnalysis](moving: fileChunks.map(\.analyses))
       if !migrationRules.isEmpty {
-        Self.reviewMigrations(&statements, steps: steps, trees: trees, source: source, rules: migrationRules, jobs: jobs)
+        Self.reviewMigrations(&statements, chunks: fileChunks, offsets: offsets, source: source, rules: migrationRules, jobs: jobs)
       }
       // A mistyped id in an ignore-file comment is reported on the statement after it.
       if let first = statements.indices.first {
@@ -163,12 +157,6 @@ public struct Analyzer: Sendable {
     return results
   }
 
-  /// What a worker hands back for one statement: its analysis, its step for the migration rules'
-  /// view of the file (nil: no tree), and its parse when it is DDL the migration rules review.
-  /// Optional in the array so that the waiting thread can move each one out; a tuple so that
-  /// taking it apart moves its parts (reading a struct's fields copied the analysis).
-  private typealias ParsedOutcome = (analysis: StatementAnalysis, step: MigrationStep?, tree: ParsedStatement?)
-
   /// DDL the migration rules look at; other statements are not parsed a second time.
   static func mayBreakAMigration(_ root: Node) -> Bool {
     switch root.kind {
@@ -180,26 +168,31 @@ public struct Analyzer: Sendable {
   }
 
   /// The migration rules need what came before in the file (a BEGIN, a SET lock_timeout, the
-  /// tables the file created): fold each statement's step in file order, then run the rules on
-  /// the DDL statements only (their trees kept from the parse), in parallel; a query file has none.
+  /// tables the file created): fold the steps in file order, then run the rules on the DDL
+  /// statements only (their trees kept from the parse), in parallel; a query file has none.
   private static func reviewMigrations(
-    _ statements: inout [StatementAnalysis], steps: [MigrationStep?], trees: [(index: Int, statement: ParsedStatement)],
-    source: SourceFile, rules: [EnabledRule], jobs: Int
+    _ statements: inout [StatementAnalysis], chunks: [Chunk], offsets: [Int], source: SourceFile, rules: [EnabledRule],
+    jobs: Int
   ) {
-    guard !trees.isEmpty else { return }
-    let timeline = MigrationTimeline(steps: steps, wanted: Set(trees.map(\.index)))
+    let reviewed = chunks.indices.flatMap { chunk in chunks[chunk].trees.indices.map { (chunk: chunk, tree: $0) } }
+    guard !reviewed.isEmpty else { return }
+    let indices = reviewed.map { offsets[$0.chunk] + chunks[$0.chunk].trees[$0.tree].index }
+    let steps = chunks.indices.flatMap { chunk in chunks[chunk].steps.map { (offsets[chunk] + $0.index, $0.step) } }
+    let timeline = MigrationTimeline(steps: steps, wanted: indices)
     // Only the reviewed statements' suppressions go to the workers: holding on to `statements`
     // itself would make the updates below copy the whole array.
-    let pending = trees.map { ($0.statement, timeline.state(before: $0.index), statements[$0.index].suppression) }
-    let found = ParallelRunner.map(count: pending.count, workers: jobs) { position in
-      let (statement, state, suppression) = pending[position]
+    let suppressions = indices.map { statements[$0].suppression }
+    let found = ParallelRunner.map(count: reviewed.count, workers: jobs) { position in
+      let statement = chunks[reviewed[position].chunk].trees[reviewed[position].tree].statement
       guard let root = statement.root else { return [Finding]() }
       // The migration rules read the statement node, not the walk: no second walk of the tree.
-      let context = RuleContext(source: source, statement: statement, root: root, entries: [], options: [:], migration: state)
-      return Self.findings(of: rules, in: context, suppression: suppression)
+      let context = RuleContext(
+        source: source, statement: statement, root: root, entries: [], options: [:],
+        migration: timeline.state(before: indices[position]))
+      return Self.findings(of: rules, in: context, suppression: suppressions[position])
     }
-    for (tree, findings) in zip(trees, found) where !findings.isEmpty {
-      statements[tree.index].findings = (statements[tree.index].findings + findings).sorted(by: Finding.inSourceOrder)
+    for (index, findings) in zip(indices, found) where !findings.isEmpty {
+      statements[index].findings = (statements[index].findings + findings).sorted(by: Finding.inSourceOrder)
     }
   }
 

@@ -11,22 +11,22 @@ import PGTuneQueryCore
 /// construct does not parse), so each file keeps its pieces up to the first one that fails for
 /// another reason (a syntax error), and is split and parsed a statement at a time from there.
 package enum PieceParsing {
-  package struct File<Outcome> {
-    /// The statements' outcomes, in order, piece after piece.
-    package var outcomes: [[Outcome]] = []
+  package struct File<Piece> {
+    /// What each piece that parsed gave (its statements folded by `add`), in order.
+    package var pieces: [Piece] = []
     /// Where the pieces stopped short of the end of the file: split and parse from here.
     package var splitFrom: Int?
   }
 
-  private enum State<Outcome> {
+  private enum State<Piece> {
     case pending
-    case parsed([Outcome])
+    case parsed(Piece)
     case failed(stopsInside: Bool)
   }
 
-  private struct Segment<Outcome> {
+  private struct Segment<Piece> {
     var range: Range<Int>
-    var state: State<Outcome> = .pending
+    var state: State<Piece> = .pending
   }
 
   /// Rounds of joining after the first parse (a body cut in many pieces is joined in one: its
@@ -42,12 +42,13 @@ package enum PieceParsing {
   /// - Parameters:
   ///   - pieces: for each file, pieces to parse (`StatementParser.pieces`); none, to split it all.
   ///   - startingFile: called on the worker that parses a file's first piece, before it does.
-  ///   - body: makes a statement's outcome, on the worker that parsed it.
-  package static func parse<Outcome: Sendable>(
+  ///   - newPiece: what a piece's statements are folded into, made for each piece.
+  ///   - add: folds a statement of file `file` into its piece's result, on the worker that parsed it.
+  package static func parse<Piece: Sendable>(
     _ sources: [SourceFile], pieces: [[Range<Int>]], workers: Int, startingFile: @escaping @Sendable (Int) -> Void,
-    _ body: @escaping @Sendable (Int, ParsedStatement) -> Outcome
-  ) -> [File<Outcome>] {
-    var segments: [[Segment<Outcome>]] = pieces.map { $0.map { Segment(range: $0) } }
+    newPiece: @escaping @Sendable () -> Piece, _ add: @escaping @Sendable (inout Piece, _ file: Int, ParsedStatement) -> Void
+  ) -> [File<Piece>] {
+    var segments: [[Segment<Piece>]] = pieces.map { $0.map { Segment(range: $0) } }
     for round in 0...joinRounds {
       let tasks = segments.indices.flatMap { file in
         segments[file].indices.compactMap { index -> (file: Int, index: Int, range: Range<Int>)? in
@@ -59,25 +60,25 @@ package enum PieceParsing {
       let results = ParallelRunner.map(count: tasks.count, workers: workers, batch: 1, makeWorker: {}, { _, task in
         let (file, index, range) = tasks[task]
         if round == 0 && index == 0 { startingFile(file) }
-        return StatementParser.parsePiece(sources[file], range: range) { body(file, $0) }
+        return StatementParser.parsePiece(sources[file], range: range, into: newPiece()) { add(&$0, file, $1) }
       }, finish: { _ in })
       for (task, result) in zip(tasks, results) {
         segments[task.file][task.index].state =
           switch result {
-          case .success(let outcomes): .parsed(outcomes)
+          case .success(let piece): .parsed(piece)
           case .failure(let error): .failed(stopsInside: stopsInside(error))
           }
       }
       segments = segments.map { joined($0, allowed: round < joinRounds) }
     }
     return segments.map { list in
-      var file = File<Outcome>()
+      var file = File<Piece>()
       for segment in list {
-        guard case .parsed(let outcomes) = segment.state else {
+        guard case .parsed(let piece) = segment.state else {
           file.splitFrom = segment.range.lowerBound
           break
         }
-        file.outcomes.append(outcomes)
+        file.pieces.append(piece)
       }
       return file
     }
@@ -88,8 +89,8 @@ package enum PieceParsing {
   /// next two where they start), to parse again. A segment that fails otherwise is a syntax
   /// error only if every segment before it parsed: then what follows it is dropped, to be split
   /// the old way; else it may have failed only for starting inside something, and waits.
-  private static func joined<Outcome>(_ list: [Segment<Outcome>], allowed: Bool) -> [Segment<Outcome>] {
-    var result: [Segment<Outcome>] = []
+  private static func joined<Piece>(_ list: [Segment<Piece>], allowed: Bool) -> [Segment<Piece>] {
+    var result: [Segment<Piece>] = []
     var allParsed = true
     var index = 0
     while index < list.count {

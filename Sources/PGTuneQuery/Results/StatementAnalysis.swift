@@ -10,9 +10,9 @@ public struct StatementAnalysis: Sendable {
   /// Findings after configuration and ignore comments, ordered by position.
   public internal(set) var findings: [Finding]
   /// How the statement may be EXPLAINed (computed when a database is given).
-  public internal(set) var explainPlan: ExplainPlan?
+  @OutOfLine public internal(set) var explainPlan: ExplainPlan? = nil
   /// The plan, when the statement was EXPLAINed (or read from a plan file).
-  public internal(set) var plan: ExplainResult?
+  @OutOfLine public internal(set) var plan: ExplainResult? = nil
   /// Whether `plan` comes from EXPLAIN ANALYZE.
   public internal(set) var planAnalyzed = false
   /// Indexes worth creating for this statement (live analysis).

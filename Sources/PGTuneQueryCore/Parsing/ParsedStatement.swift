@@ -62,29 +62,29 @@ public enum StatementParser {
   }
 
   /// Splits and parses the whole statements at `range` of `source` (a piece of a file that starts
-  /// and ends between statements) in one pass of the grammar, handing each statement to `body` in
-  /// order, fingerprinted; the same statements, ranges and trees as `split` then `parse` give,
-  /// with half the parsing. Fails, without calling `body`, when the piece does not parse as a
+  /// and ends between statements) in one pass of the grammar, handing each statement in order,
+  /// fingerprinted, to `add`, which folds it into the piece's result (starting from `initial`);
+  /// the same statements, ranges and trees as `split` then `parse` give, with half the parsing.
+  /// Fails, without calling `add`, when the piece does not parse as a
   /// whole: a syntax error in it, or a cut that was not between statements after all (the error's
   /// offset counts from the start of the file).
-  package static func parsePiece<T>(_ source: SourceFile, range: Range<Int>, _ body: (ParsedStatement) -> T)
-    -> Result<[T], PgQueryError>
-  {
+  package static func parsePiece<Piece>(
+    _ source: SourceFile, range: Range<Int>, into initial: Piece, _ add: (inout Piece, ParsedStatement) -> Void
+  ) -> Result<Piece, PgQueryError> {
     source.withNulTerminated { text in
       let pieceBytes = UnsafeBufferPointer(rebasing: text[range])
       let parsed = StatementSplitter.withCString(text, range) { cString in
         PgQuery.withParsedPiece(cString) { piece in
-          var results: [T] = []
-          results.reserveCapacity(piece.ranges.count)
+          var result = initial
           for (index, local) in piece.ranges.enumerated() {
             let statementRange = (local.lowerBound + range.lowerBound)..<(local.upperBound + range.lowerBound)
             let decoded = piece.withStatementTree(index, fingerprinted: true) { json, fingerprint in
               decode(
                 json, fingerprint: fingerprint, text: pieceBytes, baseOffset: range.lowerBound, absentLocation: local.lowerBound)
             }
-            results.append(body(statement(text, range: statementRange, decoded: decoded)))
+            add(&result, statement(text, range: statementRange, decoded: decoded))
           }
-          return results
+          return result
         }
       }
       return parsed.mapError { error in

@@ -3,21 +3,32 @@ import Foundation
 /// The bytes of one input (a file or standard input) and the name to show for it.
 public struct SourceFile: Sendable {
   public let name: String
+  /// The text. Its storage holds a NUL after the last byte, in capacity past `count` (see
+  /// `withNulTerminated`): every statement of a large file can then be handed to libpg_query in
+  /// place, and the file is held once, not twice.
   public let bytes: [UInt8]
-  /// The same bytes and a NUL, kept once so that every statement of a large file can be handed to
-  /// libpg_query without copying the whole file again.
-  private let nulTerminated: [UInt8]
 
   /// A leading UTF-8 byte order mark (Windows editors write one) is dropped: it is not SQL, and
   /// left in it made the first statement a syntax error at 1:1. Columns count from after it.
   public init(name: String, bytes: [UInt8]) {
+    self.init(name: name, nulTerminated: Self.withTrailingNul(bytes[...]))
+  }
+
+  private init(name: String, nulTerminated bytes: [UInt8]) {
     self.name = name
-    let text = bytes.starts(with: Self.byteOrderMark) ? Array(bytes.dropFirst(Self.byteOrderMark.count)) : bytes
-    self.bytes = text
-    self.nulTerminated = text + [0]
+    self.bytes = bytes
   }
 
   static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+  /// `text` without a leading byte order mark, in an array whose capacity holds a NUL after it.
+  private static func withTrailingNul(_ text: ArraySlice<UInt8>) -> [UInt8] {
+    let body = text.starts(with: byteOrderMark) ? text.dropFirst(byteOrderMark.count) : text
+    return [UInt8](unsafeUninitializedCapacity: body.count + 1) { buffer, initialized in
+      initialized = buffer.initialize(fromContentsOf: body)
+      buffer[initialized] = 0
+    }
+  }
 
   /// Reads a file and checks that it is SQL text: readable, not a directory, not binary, UTF-8.
   public static func read(path: String, displayName: String? = nil) throws(SourceError) -> SourceFile {
@@ -29,17 +40,59 @@ public struct SourceFile: Sendable {
     if isDirectory.boolValue {
       throw SourceError(file: name, message: "is a directory; pass the SQL files in it (e.g. \(name)/*.sql)")
     }
-    guard let data = FileManager.default.contents(atPath: path) else {
+    guard let bytes = readAll(path) else {
       throw SourceError(file: name, message: "cannot be read (check its permissions)")
     }
-    let source = SourceFile(name: name, bytes: [UInt8](data))
+    let source = SourceFile(name: name, nulTerminated: bytes)
     try source.validate()
     return source
   }
 
+  /// A file's bytes (byte order mark dropped) in an array with room for the NUL; nil when it
+  /// cannot be opened or read. A regular file is read straight into an array of its size
+  /// (reading through `Data` copied a large file twice more); a pipe or a device (`<(…)`,
+  /// /dev/stdin) is read to its end.
+  private static func readAll(_ path: String) -> [UInt8]? {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else { return nil }
+    guard status.st_mode & S_IFMT == S_IFREG else {
+      var bytes: [UInt8] = []
+      var chunk = [UInt8](repeating: 0, count: 1 << 16)
+      while true {
+        let count = chunk.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
+        if count < 0 && errno == EINTR { continue }
+        if count < 0 { return nil }
+        if count == 0 { return withTrailingNul(bytes[...]) }
+        bytes += chunk[..<count]
+      }
+    }
+    let size = Int(status.st_size)
+    var failed = false
+    var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, initialized in
+      guard let base = buffer.baseAddress else { return }
+      while initialized < size {
+        let count = Foundation.read(descriptor, base + initialized, size - initialized)
+        if count < 0 && errno == EINTR { continue }
+        if count <= 0 {
+          // An error, or a file that shrank while it was read: what was read is what there is.
+          failed = count < 0
+          break
+        }
+        initialized += count
+      }
+      buffer[initialized] = 0
+    }
+    if failed { return nil }
+    if bytes.starts(with: byteOrderMark) { bytes = withTrailingNul(bytes[...]) }
+    return bytes
+  }
+
   /// Rejects input that cannot be SQL: a NUL byte (binary file) or invalid UTF-8.
   public func validate() throws(SourceError) {
-    if let nul = bytes.firstIndex(of: 0) {
+    if let nul = Self.firstNul(bytes) {
       let position = SourceText(bytes: bytes).position(ofByte: nul)
       throw SourceError(
         file: name, message: "\(position): binary data (NUL byte), not SQL text")
@@ -49,6 +102,14 @@ public struct SourceFile: Sendable {
       throw SourceError(
         file: name,
         message: "\(position): invalid UTF-8 (byte 0x\(String(bytes[bad], radix: 16))); convert the file to UTF-8")
+    }
+  }
+
+  /// `memchr`: scanning a large file byte by byte for a NUL took milliseconds.
+  private static func firstNul(_ bytes: [UInt8]) -> Int? {
+    bytes.withUnsafeBytes { raw in
+      guard let base = raw.baseAddress, let found = memchr(base, 0, raw.count) else { return nil }
+      return UnsafeRawPointer(found) - base
     }
   }
 
@@ -91,8 +152,16 @@ public struct SourceFile: Sendable {
     return nil
   }
 
+  /// The bytes and the NUL after them. The NUL sits in the array's capacity past its count: the
+  /// array is never mutated (`bytes` is a constant, and a copy someone mutates gets storage of
+  /// its own while this one holds the buffer), so it stays there.
   package func withNulTerminated<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
-    nulTerminated.withUnsafeBufferPointer(body)
+    bytes.withUnsafeBufferPointer { text in
+      guard let base = text.baseAddress, bytes.capacity > text.count, base[text.count] == 0 else {
+        return (bytes + [0]).withUnsafeBufferPointer(body)
+      }
+      return body(UnsafeBufferPointer(start: base, count: text.count + 1))
+    }
   }
 }
 

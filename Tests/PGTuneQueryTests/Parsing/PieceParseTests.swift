@@ -42,9 +42,10 @@ import Testing
   /// What `analyze` keeps of the pieces (see `PieceParsing`), and where it splits the rest.
   private func byPieces(_ source: SourceFile, workers: Int) -> (shapes: [Shape], failedAt: Int?) {
     let file = PieceParsing.parse(
-      [source], pieces: [StatementParser.pieces(source, workers: workers)], workers: workers, startingFile: { _ in }
-    ) { _, statement in Shape(statement) }[0]
-    return (file.outcomes.flatMap { $0 }, file.splitFrom)
+      [source], pieces: [StatementParser.pieces(source, workers: workers)], workers: workers, startingFile: { _ in },
+      newPiece: { [Shape]() }
+    ) { shapes, _, statement in shapes.append(Shape(statement)) }[0]
+    return (file.pieces.flatMap { $0 }, file.splitFrom)
   }
 
   /// Pieces and the statements that follow a failed piece, against split-then-parse.
@@ -196,7 +197,7 @@ import Testing
     let pieces = StatementParser.pieces(file, workers: 2)
     #expect(pieces.count > 16)
     // Cut outside the quotes: every piece parses as it is, none had to be joined.
-    #expect(pieces.allSatisfy { StatementParser.parsePiece(file, range: $0) { _ in 0 }.isSuccess })
+    #expect(pieces.allSatisfy { StatementParser.parsePiece(file, range: $0, into: 0) { count, _ in count += 1 }.isSuccess })
     let (_, mismatches, failedAt) = compare(file, workers: 2)
     #expect(failedAt == nil)
     #expect(mismatches.isEmpty, "\(mismatches)")

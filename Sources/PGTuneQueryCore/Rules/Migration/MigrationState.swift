@@ -61,14 +61,21 @@ public final class MigrationTimeline: @unchecked Sendable {
   private var flagsBefore: [Int: (Bool, Bool, Bool)] = [:]
 
   /// - Parameters:
-  ///   - steps: each statement's step (nil: it did not parse).
-  ///   - wanted: the statements whose state is kept.
-  public init(steps: [MigrationStep?], wanted: Set<Int>) {
+  ///   - steps: the steps that do something (`isNoOp` false), by statement index, ascending;
+  ///     a statement that did not parse has none.
+  ///   - wanted: the statements whose state is kept, ascending.
+  public init(steps: [(index: Int, step: MigrationStep)], wanted: [Int]) {
     var flags = (inTransaction: false, lockTimeoutSet: false, lockTaken: false)
-    for index in steps.indices {
-      if wanted.contains(index) { flagsBefore[index] = flags }
-      // Most statements of a query file are a step with no effect and no lock: nothing to fold.
-      guard let step = steps[index], step.lock != nil || step.effect != .none else { continue }
+    var nextWanted = wanted.startIndex
+    func keep(through index: Int) {
+      while nextWanted < wanted.endIndex, wanted[nextWanted] <= index {
+        flagsBefore[wanted[nextWanted]] = flags
+        nextWanted += 1
+      }
+    }
+    // Most statements of a query file are a step that does nothing: they are not in `steps`.
+    for (index, step) in steps where !step.isNoOp {
+      keep(through: index)
       if !flags.lockTimeoutSet, MigrationState(position: index, timeline: self, flags: flags).blocks(step) {
         flags.lockTaken = true
       }
@@ -83,6 +90,7 @@ public final class MigrationTimeline: @unchecked Sendable {
       case .none: break
       }
     }
+    keep(through: .max)
   }
 
   /// The state before statement `index` (one of those asked for).
@@ -112,6 +120,9 @@ public struct MigrationStep: Sendable, Equatable {
 
   public let effect: Effect
   public let lock: LockedTable?
+
+  /// Neither changes the state nor waits for a table lock (most statements of a query file).
+  public var isNoOp: Bool { effect == .none && lock == nil }
 
   /// Read off the statement's root node; only a handful of statement kinds have an effect.
   public init(_ root: Node) {
