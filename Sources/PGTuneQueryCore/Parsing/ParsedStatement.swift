@@ -48,8 +48,8 @@ public enum StatementParser {
     source.withNulTerminated { text in
       let statementBytes = UnsafeBufferPointer(rebasing: text[range])
       let parse = StatementSplitter.withCString(text, range) { cString in
-        PgQuery.withParseTree(cString, fingerprinted: fingerprinted) { json, fingerprint in
-          decode(json, fingerprint: fingerprint, text: statementBytes, baseOffset: range.lowerBound)
+        PgQuery.withParseTree(cString, fingerprinted: false) { json, _ in
+          decode(json, text: statementBytes, baseOffset: range.lowerBound, fingerprint: fingerprinted ? cString : nil)
         }
       }
       switch parse {
@@ -78,9 +78,12 @@ public enum StatementParser {
           var result = initial
           for (index, local) in piece.ranges.enumerated() {
             let statementRange = (local.lowerBound + range.lowerBound)..<(local.upperBound + range.lowerBound)
-            let decoded = piece.withStatementTree(index, fingerprinted: true) { json, fingerprint in
-              decode(
-                json, fingerprint: fingerprint, text: pieceBytes, baseOffset: range.lowerBound, absentLocation: local.lowerBound)
+            let decoded = piece.withStatementTree(index, fingerprinted: false) { json, _ in
+              StatementSplitter.withCString(text, statementRange) { statementText in
+                decode(
+                  json, text: pieceBytes, baseOffset: range.lowerBound, absentLocation: local.lowerBound,
+                  fingerprint: statementText)
+              }
             }
             add(&result, statement(text, range: statementRange, decoded: decoded))
           }
@@ -95,15 +98,18 @@ public enum StatementParser {
 
   private typealias Decoded = Result<(tree: SyntaxTree, fingerprint: String?), ParseTreeDecoder.Malformed>
 
+  /// The tree, and with `fingerprint` (the statement's text) its fingerprint: computed from the
+  /// tree (`QueryFingerprint`), or by libpg_query from the text when the tree lacks what it reads.
   private static func decode(
-    _ json: UnsafeBufferPointer<UInt8>, fingerprint: String?, text: UnsafeBufferPointer<UInt8>, baseOffset: Int,
-    absentLocation: Int = 0
+    _ json: UnsafeBufferPointer<UInt8>, text: UnsafeBufferPointer<UInt8>, baseOffset: Int, absentLocation: Int = 0,
+    fingerprint statementText: UnsafePointer<CChar>?
   ) -> Decoded {
     Result { () throws(ParseTreeDecoder.Malformed) in
-      (
-        try ParseTreeDecoder.decode(json: json, text: text, baseOffset: baseOffset, absentLocation: absentLocation),
-        fingerprint
-      )
+      let tree = try ParseTreeDecoder.decode(json: json, text: text, baseOffset: baseOffset, absentLocation: absentLocation)
+      guard let statementText else { return (tree, nil) }
+      let fingerprint =
+        QueryFingerprint.hash(tree).map(PgQuery.fingerprintText) ?? (try? PgQuery.fingerprint(statementText).get())
+      return (tree, fingerprint)
     }
   }
 

@@ -102,6 +102,12 @@ enum PgQuery {
   /// split of a file of many megabytes), so that the next large allocation does not add to it.
   static func returnFreedMemory() { pgtq_return_freed_memory() }
 
+  /// libpg_query's 64-bit XXH3 of `bytes` with `seed`: the hash its fingerprint takes of the
+  /// walk's tokens (see `QueryFingerprint`).
+  static func xxh3(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
+    XXH3_64bits_withSeed(bytes.baseAddress, bytes.count, seed)
+  }
+
   /// The 16 lower-case hex digits `pg_query_fingerprint` prints for a hash.
   static func fingerprintText(_ hash: UInt64) -> String {
     let digits = String(hash, radix: 16)
