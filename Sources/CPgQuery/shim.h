@@ -7,15 +7,13 @@
 #endif
 
 /*
- * One parse for the tree and the fingerprint, and the tree's JSON without a copy.
+ * The tree's JSON without a copy, from one parse.
  *
- * `pg_query_parse` and `pg_query_fingerprint` each run PostgreSQL's grammar over the statement;
- * analyze needs both, and the second parse was a fifth of its work. libpg_query 15-4.0.0 exports
- * the internals both are built from (declared in its pg_query_internal.h, which needs PostgreSQL's
- * own headers, so they are declared here with layout-identical types). This does what the two
- * public calls do, once: raw parse, `pg_query_fingerprint_node` on the tree (the function
- * `pg_query_fingerprint` runs), the tree as JSON. A test compares the result with
- * `pg_query_fingerprint` on every statement of the corpora.
+ * libpg_query 15-4.0.0 exports the internals its public calls are built from (declared in its
+ * pg_query_internal.h, which needs PostgreSQL's own headers, so they are declared here with
+ * layout-identical types): raw parse, the tree as JSON, memory contexts. The fingerprint is not
+ * taken here: QueryFingerprint computes it from the decoded tree (libpg_query's walk was a sixth
+ * of analyze's time), with `pg_query_fingerprint` as the fallback and the test's reference.
  *
  * Memory: the raw tree is built in a child context that is deleted as soon as the JSON is
  * written, and the JSON is handed out where libpg_query wrote it (no `strdup`) until
@@ -36,7 +34,6 @@ typedef struct {
 
 extern PgtqRawParse pg_query_raw_parse(const char *input);
 extern char *pg_query_nodes_to_json(const void *obj);
-extern uint64_t pg_query_fingerprint_node(const void *node);
 /* The xxHash libpg_query's fingerprint is computed with (its copy, exported by the library). */
 extern uint64_t XXH3_64bits_withSeed(const void *input, size_t length, uint64_t seed);
 extern void *pg_query_enter_memory_context(void);
@@ -53,8 +50,6 @@ typedef struct {
   /* The parse tree as libpg_query's JSON, NULL on error; valid until pgtq_release_parse. */
   const char *json;
   size_t json_length;
-  /* libpg_query's fingerprint (version 3) of the same tree; 0 when not asked for. */
-  uint64_t fingerprint;
   /* malloc'd, NULL on success. */
   PgQueryError *error;
   void *context;
@@ -67,8 +62,8 @@ static inline void pgtq_return_freed_memory(void) {
 #endif
 }
 
-static inline PgtqParse pgtq_parse(const char *input, int fingerprinted) {
-  PgtqParse result = {NULL, 0, 0, NULL, NULL};
+static inline PgtqParse pgtq_parse(const char *input) {
+  PgtqParse result = {NULL, 0, NULL, NULL};
   result.context = pg_query_enter_memory_context();
   /* ALLOCSET_DEFAULT_SIZES */
   void *tree_context = AllocSetContextCreateInternal(result.context, "pgtq raw tree", 0, 8 * 1024, 8 * 1024 * 1024);
@@ -77,7 +72,6 @@ static inline PgtqParse pgtq_parse(const char *input, int fingerprinted) {
   free(raw.stderr_buffer);
   result.error = raw.error;
   if (raw.error == NULL) {
-    if (fingerprinted) result.fingerprint = pg_query_fingerprint_node(raw.tree);
     /* The JSON in the outer context, so that deleting the tree leaves it. */
     CurrentMemoryContext = result.context;
     result.json = pg_query_nodes_to_json(raw.tree);
@@ -94,15 +88,15 @@ static inline PgtqParse pgtq_parse(const char *input, int fingerprinted) {
 
 /*
  * One grammar pass for a run of whole statements (a piece of a file), then each statement's
- * fingerprint and JSON from that one tree.
+ * JSON from that one tree.
  *
  * Analyze used to parse every file twice: once to split it (`pg_query_split_with_parser` runs
  * the whole grammar and keeps only the statement positions) and once per statement for its tree.
  * Here the split's tree is the tree: each RawStmt is wrapped in a one-element list, which is what
- * a parse of the statement alone returns, so `pg_query_fingerprint_node` gives the value
- * `pg_query_fingerprint` gives for the statement's text (a test compares them on every statement
- * of the corpora) and `pg_query_nodes_to_json` the same JSON but for locations, which count from
- * the piece's start instead of the statement's, and the RawStmt's own stmt_location/stmt_len.
+ * a parse of the statement alone returns, so `pg_query_nodes_to_json` gives the same JSON but
+ * for locations, which count from the piece's start instead of the statement's, and the RawStmt's
+ * own stmt_location/stmt_len (a test compares trees and fingerprints on every statement of the
+ * corpora).
  *
  * The piece's context is a child of libpg_query's per-thread top context and stays valid while
  * other libpg_query calls come and go on the thread (each enters and deletes a context of its
@@ -140,13 +134,12 @@ typedef struct {
   PgQueryError *error;
   void *context;
   void *tree_context;
-  /* Reset, not deleted, after each statement (see pgtq_piece_statement); children of `context`. */
-  void *fingerprint_context;
+  /* Reset, not deleted, after each statement (see pgtq_piece_statement); a child of `context`. */
   void *json_context;
 } PgtqPiece;
 
 static inline PgtqPiece pgtq_parse_piece(const char *input) {
-  PgtqPiece piece = {NULL, 0, strlen(input), NULL, NULL, NULL, NULL, NULL};
+  PgtqPiece piece = {NULL, 0, strlen(input), NULL, NULL, NULL, NULL};
   piece.context = pg_query_enter_memory_context();
   piece.tree_context = AllocSetContextCreateInternal(piece.context, "pgtq piece", 0, 8 * 1024, 8 * 1024 * 1024);
   CurrentMemoryContext = piece.tree_context;
@@ -169,31 +162,26 @@ static inline void pgtq_piece_range(const PgtqPiece *piece, int index, int *loca
   *length = statement->stmt_len != 0 ? statement->stmt_len : (int)(piece->input_length - statement->stmt_location);
 }
 
-/* Statement `index`'s JSON (and fingerprint), the JSON valid until pgtq_release_piece_statement.
- * After the piece's last statement the piece's tree is freed first, so that a piece of one huge
- * statement holds its tree and its JSON no longer than a parse of the statement alone does.
+/* Statement `index`'s JSON, valid until pgtq_release_piece_statement. After the piece's last
+ * statement the piece's tree is freed first, so that a piece of one huge statement holds its tree
+ * and its JSON no longer than a parse of the statement alone does.
  *
- * The fingerprint's scratch (an 8 KB hash table, zeroed, and the list items' hashes; tens of MB
- * for a 10 MB IN list) and the JSON are written in two contexts of the piece that are reset, not
- * deleted, after each statement: their first block stays allocated and warm. A context made and
- * deleted per statement took fresh memory every time, and zeroing it and its page faults were a
- * third of the fingerprint's time. A reset frees what a huge statement added past that block. */
-static inline PgtqParse pgtq_piece_statement(PgtqPiece *piece, int index, int fingerprinted) {
-  PgtqParse result = {NULL, 0, 0, NULL, NULL};
+ * The one-element list and the JSON are written in a context of the piece that is reset, not
+ * deleted, after each statement: its first block stays allocated and warm (a context made and
+ * deleted per statement took fresh memory every time). A reset frees what a huge statement added
+ * past that block. */
+static inline PgtqParse pgtq_piece_statement(PgtqPiece *piece, int index) {
+  PgtqParse result = {NULL, 0, NULL, NULL};
   if (piece->json_context == NULL) {
-    piece->fingerprint_context = AllocSetContextCreateInternal(piece->context, "pgtq fingerprint", 0, 64 * 1024, 8 * 1024 * 1024);
     piece->json_context = AllocSetContextCreateInternal(piece->context, "pgtq statement", 0, 64 * 1024, 8 * 1024 * 1024);
   }
   result.context = piece->json_context;
-  CurrentMemoryContext = piece->fingerprint_context;
+  CurrentMemoryContext = result.context;
   PgtqListCell cell;
   cell.ptr_value = piece->statements->elements[index].ptr_value;
   void *one = list_make1_impl(piece->statements->type, cell);
-  if (fingerprinted) result.fingerprint = pg_query_fingerprint_node(one);
-  CurrentMemoryContext = result.context;
   result.json = pg_query_nodes_to_json(one);
   result.json_length = strlen(result.json);
-  MemoryContextReset(piece->fingerprint_context);
   if (index == piece->count - 1) {
     MemoryContextDelete(piece->tree_context);
     piece->tree_context = NULL;

@@ -48,7 +48,7 @@ public enum StatementParser {
     source.withNulTerminated { text in
       let statementBytes = UnsafeBufferPointer(rebasing: text[range])
       let parse = StatementSplitter.withCString(text, range) { cString in
-        PgQuery.withParseTree(cString, fingerprinted: false) { json, _ in
+        PgQuery.withParseTree(cString) { json in
           decode(json, text: statementBytes, baseOffset: range.lowerBound, fingerprint: fingerprinted ? cString : nil)
         }
       }
@@ -78,7 +78,7 @@ public enum StatementParser {
           var result = initial
           for (index, local) in piece.ranges.enumerated() {
             let statementRange = (local.lowerBound + range.lowerBound)..<(local.upperBound + range.lowerBound)
-            let decoded = piece.withStatementTree(index, fingerprinted: false) { json, _ in
+            let decoded = piece.withStatementTree(index) { json in
               StatementSplitter.withCString(text, statementRange) { statementText in
                 decode(
                   json, text: pieceBytes, baseOffset: range.lowerBound, absentLocation: local.lowerBound,

@@ -39,21 +39,20 @@ struct ScanToken: Equatable, Sendable {
 enum PgQuery {
   /// Parses one or more statements and hands libpg_query's JSON parse tree (UTF-8 bytes) to
   /// `body` where libpg_query wrote it: no copy, and gone when `body` returns (see `pgtq_parse`).
-  /// With `fingerprinted`, `pg_query_fingerprint`'s value comes from the same parse.
   static func withParseTree<T>(
-    _ text: UnsafePointer<CChar>, fingerprinted: Bool, _ body: (UnsafeBufferPointer<UInt8>, String?) -> T
+    _ text: UnsafePointer<CChar>, _ body: (UnsafeBufferPointer<UInt8>) -> T
   ) -> Result<T, PgQueryError> {
-    let result = pgtq_parse(text, fingerprinted ? 1 : 0)
+    let result = pgtq_parse(text)
     defer { pgtq_release_parse(result) }
     if let error = result.error { return .failure(makeError(error, input: text)) }
     guard let json = result.json else { return .failure(PgQueryError(message: "libpg_query returned no parse tree", byteOffset: nil)) }
     let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(json).assumingMemoryBound(to: UInt8.self), count: result.json_length)
-    return .success(body(bytes, fingerprinted ? fingerprintText(result.fingerprint) : nil))
+    return .success(body(bytes))
   }
 
   /// Parses a run of whole statements in one pass of the grammar and hands `body` the piece: each
-  /// statement's range in `text` and, on request, its JSON tree and fingerprint (see
-  /// `pgtq_parse_piece`). Fails, without calling `body`, when the text does not parse as a whole.
+  /// statement's range in `text` and, on request, its JSON tree (see `pgtq_parse_piece`). Fails,
+  /// without calling `body`, when the text does not parse as a whole.
   static func withParsedPiece<T>(_ text: UnsafePointer<CChar>, _ body: (inout ParsedPiece) -> T) -> Result<T, PgQueryError> {
     var raw = pgtq_parse_piece(text)
     defer { pgtq_release_piece(raw) }
@@ -85,16 +84,14 @@ enum PgQuery {
       self.ranges = ranges
     }
 
-    /// Statement `index`'s JSON parse tree (locations count from the piece's start) and, with
-    /// `fingerprinted`, its fingerprint; gone when `body` returns. Each index once, in order.
-    mutating func withStatementTree<T>(
-      _ index: Int, fingerprinted: Bool, _ body: (UnsafeBufferPointer<UInt8>, String?) -> T
-    ) -> T {
-      let result = pgtq_piece_statement(raw, Int32(index), fingerprinted ? 1 : 0)
+    /// Statement `index`'s JSON parse tree (locations count from the piece's start); gone when
+    /// `body` returns. Each index once, in order.
+    mutating func withStatementTree<T>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+      let result = pgtq_piece_statement(raw, Int32(index))
       defer { pgtq_release_piece_statement(result) }
       let bytes = UnsafeBufferPointer(
         start: UnsafeRawPointer(result.json).assumingMemoryBound(to: UInt8.self), count: result.json_length)
-      return body(bytes, fingerprinted ? fingerprintText(result.fingerprint) : nil)
+      return body(bytes)
     }
   }
 

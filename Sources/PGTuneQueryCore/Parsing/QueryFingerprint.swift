@@ -158,13 +158,14 @@ package enum QueryFingerprint {
         for item in items { node(listItems[item], parent: parent, field: field, depth: depth + 1) }
         return
       }
-      // Each item's bytes and hash; then the items in order of their hashes, each hash once.
+      // Each item's bytes and hash; then the items in order of their hashes, each hash once. An
+      // item that writes nothing (a constant of an IN list) adds nothing wherever it sorts.
       var hashed: [(hash: UInt64, range: Range<Int>)] = []
-      hashed.reserveCapacity(items.count)
       let base = itemBytes.count
       for item in items {
         let mark = bytes.count
         node(listItems[item], parent: parent, field: field, depth: depth + 1)
+        guard bytes.count > mark else { continue }
         let written = bytes.written(from: mark)
         hashed.append((PgQuery.xxh3(written, seed: version), itemBytes.count..<itemBytes.count + written.count))
         itemBytes.append(written)
