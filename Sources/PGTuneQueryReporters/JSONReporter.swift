@@ -23,6 +23,14 @@ public enum JSONReporter {
     _ files: [FileAnalysis], pool: PoolStatistics? = nil, check: CheckSummary? = nil, cache: CacheTotals? = nil,
     workload: WorkloadAdvice? = nil, pretty: Bool = false, threads: Int = ProcessInfoCores.count
   ) -> String {
+    segments(files, pool: pool, check: check, cache: cache, workload: workload, pretty: pretty, threads: threads).joined()
+  }
+
+  /// The same document in the pieces it is made of, to be written one after another.
+  public static func segments(
+    _ files: [FileAnalysis], pool: PoolStatistics? = nil, check: CheckSummary? = nil, cache: CacheTotals? = nil,
+    workload: WorkloadAdvice? = nil, pretty: Bool = false, threads: Int = ProcessInfoCores.count
+  ) -> [String] {
     var json = JSONWriter(indent: pretty ? 2 : 0)
     json.beginObject()
     json.field("schema_version", schemaVersion)
@@ -75,7 +83,7 @@ public enum JSONReporter {
     }
     json.endObject()
     json.endDocument()
-    return json.takeString()
+    return json.takeSegments()
   }
 
   /// The statements' objects, written in parts on `threads` cores (statements are independent; one
@@ -268,7 +276,10 @@ extension JSONReporter {
 }
 
 extension JSONReporter {
-  public static let format = OutputFormat<AnalysisReport>(name: "json", summary: "the versioned JSON contract") {
-    render($0.files, pool: $0.pool, check: $0.check, cache: $0.cache, workload: $0.workload, threads: $0.threads)
-  }
+  public static let format = OutputFormat<AnalysisReport>(
+    name: "json", summary: "the versioned JSON contract",
+    render: { render($0.files, pool: $0.pool, check: $0.check, cache: $0.cache, workload: $0.workload, threads: $0.threads) },
+    renderSegments: {
+      segments($0.files, pool: $0.pool, check: $0.check, cache: $0.cache, workload: $0.workload, threads: $0.threads)
+    })
 }

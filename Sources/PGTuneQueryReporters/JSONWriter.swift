@@ -2,8 +2,9 @@
 /// one pass, so this avoids Foundation's encoders and their intermediate objects.
 public struct JSONWriter: Sendable {
   public private(set) var bytes: [UInt8] = []
-  /// What came before `bytes`: the parts joined by `appendElements(of:)` and what preceded them.
-  private var text = ""
+  /// What came before `bytes`, in order: the parts added by `appendElements(of:)` (kept as they
+  /// are, not copied) and what was written between them.
+  private var segments: [String] = []
   private var needsComma: [Bool] = [false]
   private let indentUnit: Int
   private var pretty: Bool { indentUnit > 0 }
@@ -24,31 +25,37 @@ public struct JSONWriter: Sendable {
 
   /// Appends the elements other writers made with `init(indent:elementsAtDepth:)`, each turned
   /// into text where it was written (`string`, on the thread that wrote it), to the array this
-  /// writer has open. The parts are appended to the text as it is, not to `bytes`: turning 40 MB
-  /// of bytes into a string, which checks the UTF-8, took tens of milliseconds on the one thread
-  /// that joins the parts; appending strings copies them without a check.
+  /// writer has open. The parts are kept as they are, not copied into `bytes`: turning 40 MB of
+  /// bytes into a string, which checks the UTF-8, took tens of milliseconds on the one thread that
+  /// joins the parts, and `takeSegments` hands them out without joining them at all.
   public mutating func appendElements(of parts: [String]) {
-    text.reserveCapacity(text.utf8.count + bytes.count + parts.reduce(0) { $0 + $1.utf8.count + 1 } + 4096)
     for part in parts where !part.isEmpty {
       if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
       flushBytes()
-      text.append(part)
+      segments.append(part)
       needsComma[needsComma.count - 1] = true
     }
   }
 
   /// The document so far.
-  public var string: String { text.isEmpty ? String(decoding: bytes, as: UTF8.self) : text + String(decoding: bytes, as: UTF8.self) }
+  public var string: String { segments.joined() + String(decoding: bytes, as: UTF8.self) }
 
-  /// The document, without copying what `appendElements` added (for the writer's last use).
+  /// The document (for the writer's last use).
   public mutating func takeString() -> String {
     flushBytes()
-    return text
+    return segments.count == 1 ? segments[0] : segments.joined()
+  }
+
+  /// The document as the pieces it was made of, in order, for output that writes them one after
+  /// another: a report of 15 MB is never copied into one string.
+  public mutating func takeSegments() -> [String] {
+    flushBytes()
+    return segments
   }
 
   private mutating func flushBytes() {
     guard !bytes.isEmpty else { return }
-    text.append(String(decoding: bytes, as: UTF8.self))
+    segments.append(String(decoding: bytes, as: UTF8.self))
     bytes.removeAll(keepingCapacity: true)
   }
 

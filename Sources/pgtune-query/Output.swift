@@ -9,9 +9,9 @@ enum Output {
   static func emit<Input>(
     _ format: OutputFormat<Input>, _ input: Input, to path: String?, terminalText: OutputFormat<Input>? = nil
   ) throws {
-    guard let path else { return Terminal.write(format.render(input)) }
+    guard let path else { return Terminal.write(segments: format.segments(input)) }
     do {
-      try OutputFile.write(format.render(input), to: path)
+      try OutputFile.write(parts: format.segments(input), to: path)
     } catch {
       Terminal.error("cannot write the report: \(error.localizedDescription)")
       throw ExitCode(CommandStatus.usage.rawValue)

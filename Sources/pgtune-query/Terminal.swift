@@ -26,10 +26,15 @@ enum Terminal {
   /// Writes to standard output. A reader that went away (`| head`) ends the process quietly by
   /// SIGPIPE, like other Unix tools; any other failure (a full disk, a closed descriptor) is a
   /// one-line error and exit status 2 — never a trap.
-  static func write(_ text: String) {
+  static func write(_ text: String) { write(segments: [text]) }
+
+  /// A document in pieces, written one after another (a JSON report is never joined first).
+  static func write(segments: [String]) {
     do {
-      let shown = stdoutIsTTY ? TerminalText.sanitized(text) : text
-      try OutputFile.writeAll(shown, to: STDOUT_FILENO, shownAs: "standard output")
+      for segment in segments {
+        let shown = stdoutIsTTY ? TerminalText.sanitized(segment) : segment
+        try OutputFile.writeAll(shown, to: STDOUT_FILENO, shownAs: "standard output")
+      }
     } catch {
       if errno == EPIPE {
         signal(SIGPIPE, SIG_DFL)

@@ -66,6 +66,13 @@ import Testing
     let full = try runShell("\(pgtuneQueryBinary.path) analyze \(shop) > /dev/full")
     #expect(full.status == 2)
     #expect(full.stderr.contains("cannot write to standard output: No space left on device"))
+    // The JSON document goes out in pieces; a full device is the same one-line error.
+    let fullJSON = try runShell("\(pgtuneQueryBinary.path) analyze --format json \(shop) > /dev/full")
+    #expect(fullJSON.status == 2)
+    #expect(fullJSON.stderr.contains("cannot write to standard output: No space left on device"), "\(fullJSON.stderr)")
+    let fullOutput = try runPGTuneQuery(["analyze", "--format", "json", "--output", "/dev/full", shop])
+    #expect(fullOutput.status == 2)
+    #expect(fullOutput.stderr.contains("/dev/full: No space left on device"), "\(fullOutput.stderr)")
     let closed = try runShell("\(pgtuneQueryBinary.path) analyze \(shop) >&-")
     #expect(closed.status == 2)
     #expect(closed.stderr.contains("cannot write to standard output"))

@@ -34,6 +34,21 @@ import Testing
     #expect(summary == ["statements": 2, "errors": 1, "findings": 3])
   }
 
+  /// Output writes a large document in the pieces it was written in (never joined): the pieces,
+  /// one after another, are exactly the document `render` gives, on one thread or several.
+  @Test func segmentsAreTheDocumentInPieces() throws {
+    let sql = (0..<5_000).map { "SELECT * FROM t\($0 % 7) WHERE a = \($0);" }.joined(separator: "\n")
+    let files = [analyze(sql, name: "big.sql")]
+    for threads in [1, 2] {
+      let whole = JSONReporter.render(files, threads: threads)
+      let segments = JSONReporter.segments(files, threads: threads)
+      #expect(segments.count > 3, "\(segments.count) segments")
+      #expect(segments.joined() == whole)
+      #expect(JSONReporter.format.segments(AnalysisReport(files: files, threads: threads)).joined() == whole)
+      #expect((try JSONSerialization.jsonObject(with: Data(whole.utf8)) as? [String: Any]) != nil)
+    }
+  }
+
   @Test func stringsAreEscaped() throws {
     let object = try report("SELECT 'tab\there \"quoted\" back\\\\slash é\u{01}' AS x")
     let statements = try #require(object["statements"] as? [[String: Any]])

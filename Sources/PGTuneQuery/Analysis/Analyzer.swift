@@ -261,9 +261,13 @@ public struct Analyzer: Sendable {
   /// The rules' violations as findings: suppression and the configured severity applied.
   private static func findings(of rules: [EnabledRule], in context: RuleContext, suppression: Suppression) -> [Finding] {
     var findings: [Finding] = []
-    for enabled in rules where suppression.admits(enabled.id) {
-      let ruleContext = enabled.options.isEmpty ? context : context.with(options: enabled.options)
-      for violation in enabled.rule.check(ruleContext) {
+    // Most statements silence nothing: then no rule id is looked up. Options are read only for
+    // the rules that have some (each test of the dictionary retained and released it).
+    let admitsAll = suppression.admitsAll
+    for enabled in rules where admitsAll || suppression.admits(enabled.id) {
+      let violations = enabled.hasOptions ? enabled.rule.check(context.with(options: enabled.options)) : enabled.rule.check(context)
+      guard !violations.isEmpty else { continue }
+      for violation in violations {
         findings.append(
           Finding(
             rule: enabled.id, severity: enabled.severity, message: violation.message, offset: violation.offset,
@@ -284,12 +288,14 @@ final class EnabledRule: Sendable {
   let id: String
   let severity: Severity
   let options: [String: ConfigValue]
+  let hasOptions: Bool
 
   init(rule: any QueryRule, id: String, severity: Severity, options: [String: ConfigValue]) {
     self.rule = rule
     self.id = id
     self.severity = severity
     self.options = options
+    hasOptions = !options.isEmpty
   }
 
   static func all(_ types: [any QueryRule.Type], configuration: Configuration) -> [EnabledRule] {

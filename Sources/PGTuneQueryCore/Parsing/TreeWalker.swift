@@ -26,39 +26,44 @@ public struct WalkEntry: Sendable {
 public enum TreeWalker {
   /// Every node below and including `root`, in pre-order.
   public static func walk(_ root: Node) -> [WalkEntry] {
+    let tree = root.tree
     var result: [WalkEntry] = []
-    result.reserveCapacity(root.tree.nodeCount)
+    result.reserveCapacity(tree.nodeCount)
     var stack: [WalkEntry] = [
       WalkEntry(node: root, clause: .statement, access: initialAccess(root.kind))
     ]
-    let tree = root.tree
-    while let entry = stack.popLast() {
-      result.append(entry)
-      // The children pushed last to first (fields, then list items, in reverse), so that the
-      // first child is visited first — read off the tree's arrays, without gathering them in a
-      // list of nodes first (a retain and a release per node more).
-      let raw = tree.nodes[Int(entry.node.index)]
-      let kind = raw.kind
-      var position = Int(raw.firstField) + Int(raw.fieldCount) - 1
-      while position >= Int(raw.firstField) {
-        let field = tree.fields[position]
-        position -= 1
-        func push(_ index: Int32) {
-          let child = Node(tree: tree, index: index)
-          stack.append(
-            WalkEntry(
-              node: child, clause: clause(of: field.name, in: kind) ?? entry.clause,
-              access: access(of: child, field: field.name, parent: entry)))
-        }
-        switch field.value {
-        case .node(let child): push(child)
-        case .list(let start, let count):
-          var item = Int(start + count) - 1
-          while item >= Int(start) {
-            push(tree.listItems[item])
-            item -= 1
+    // The tree's arrays read through pointers, and each entry moved into the result after its
+    // fields are read: reading them through the class and copying the entry retained and
+    // released the tree and its arrays for every node.
+    tree.nodes.withUnsafeBufferPointer { nodes in
+      tree.fields.withUnsafeBufferPointer { fields in
+        tree.listItems.withUnsafeBufferPointer { listItems in
+          while let entry = stack.popLast() {
+            let raw = nodes[Int(entry.node.index)]
+            let (parentClause, parentAccess) = (entry.clause, entry.access)
+            result.append(entry)
+            // The children pushed last to first (fields, then list items, in reverse), so that
+            // the first child is visited first.
+            let kind = raw.kind
+            var position = Int(raw.firstField) + Int(raw.fieldCount) - 1
+            while position >= Int(raw.firstField) {
+              let field = fields[position]
+              position -= 1
+              let clause = clause(of: field.name, in: kind) ?? parentClause
+              let access = access(field: field.name, parent: kind, parentAccess: parentAccess)
+              switch field.value {
+              case .node(let child):
+                stack.append(WalkEntry(node: Node(tree: tree, index: child), clause: clause, access: access))
+              case .list(let start, let count):
+                var item = Int(start + count) - 1
+                while item >= Int(start) {
+                  stack.append(WalkEntry(node: Node(tree: tree, index: listItems[item]), clause: clause, access: access))
+                  item -= 1
+                }
+              default: break
+              }
+            }
           }
-        default: break
         }
       }
     }
@@ -72,18 +77,18 @@ public enum TreeWalker {
     }
   }
 
-  private static func access(of child: Node, field: FieldName, parent: WalkEntry) -> Access {
-    switch (parent.node.kind, field) {
+  private static func access(field: FieldName, parent: NodeKind, parentAccess: Access) -> Access {
+    switch (parent, field) {
     case (.insertStmt, .relation), (.updateStmt, .relation), (.deleteStmt, .relation),
       (.mergeStmt, .relation):
       return .write
-    case (_, _) where parent.access == .write:
+    case (_, _) where parentAccess == .write:
       // Only the target RangeVar itself is written; what hangs below it (alias) is not a read.
       return .write
     case (.insertStmt, _), (.updateStmt, _), (.deleteStmt, _), (.mergeStmt, _):
       return .read
     default:
-      return parent.access
+      return parentAccess
     }
   }
 
@@ -130,13 +135,14 @@ public struct EntriesByKind: Sendable {
     let kinds = NodeKind.allCases.count
     var starts = [Int32](repeating: 0, count: kinds + 1)
     var order = [Int32](repeating: 0, count: entries.count)
+    // Each entry's node index read in place: copying an entry out retained and released its tree.
     tree.nodes.withUnsafeBufferPointer { nodes in
       entries.withUnsafeBufferPointer { entries in
-        for entry in entries { starts[Int(nodes[Int(entry.node.index)].kind.rawValue) + 1] += 1 }
+        for position in entries.indices { starts[Int(nodes[Int(entries[position].node.index)].kind.rawValue) + 1] += 1 }
         for kind in 0..<kinds { starts[kind + 1] += starts[kind] }
         var next = starts
-        for (position, entry) in entries.enumerated() {
-          let kind = Int(nodes[Int(entry.node.index)].kind.rawValue)
+        for position in entries.indices {
+          let kind = Int(nodes[Int(entries[position].node.index)].kind.rawValue)
           order[Int(next[kind])] = Int32(position)
           next[kind] += 1
         }

@@ -12,6 +12,9 @@ public struct Suppression: Sendable, Equatable {
   }
 
   public func admits(_ rule: String) -> Bool { !all && (rules.isEmpty || !rules.contains(rule)) }
+
+  /// Nothing is silenced (most statements).
+  public var admitsAll: Bool { !all && rules.isEmpty }
 }
 
 extension Finding {

@@ -15,21 +15,34 @@ public struct OutputFileError: Error, LocalizedError, Sendable, Equatable {
 /// replace the device node with a regular file that nothing reads.
 public enum OutputFile {
   public static func write(_ bytes: [UInt8], to path: String) throws(OutputFileError) {
-    try withBytes(of: bytes) { buffer throws(OutputFileError) in try write(buffer, to: path) }
+    try write(to: path) { descriptor throws(OutputFileError) in try writeAll(bytes, to: descriptor, shownAs: path) }
   }
 
   /// The same for text, written from the string's own storage (a report of 40 MB is not copied).
   public static func write(_ text: String, to path: String) throws(OutputFileError) {
-    try withBytes(of: text) { buffer throws(OutputFileError) in try write(buffer, to: path) }
+    try write(to: path) { descriptor throws(OutputFileError) in try writeAll(text, to: descriptor, shownAs: path) }
   }
 
-  private static func write(_ bytes: UnsafeRawBufferPointer, to path: String) throws(OutputFileError) {
+  /// The same for a document in parts, written one after another (never joined into one string).
+  public static func write(parts: [String], to path: String) throws(OutputFileError) {
+    try write(to: path) { descriptor throws(OutputFileError) in
+      for part in parts { try writeAll(part, to: descriptor, shownAs: path) }
+    }
+  }
+
+  /// Opens what `path` names as the rules above say, has `emit` write to it, and puts it in place.
+  private static func write(
+    to path: String, _ emit: (Int32) throws(OutputFileError) -> Void
+  ) throws(OutputFileError) {
     let target = resolved(path)
     var info = stat()
     let exists = stat(target, &info) == 0
     if exists && (info.st_mode & S_IFMT) == S_IFDIR { throw OutputFileError(path: path, reason: "is a directory") }
     if exists && (info.st_mode & S_IFMT) != S_IFREG {
-      try writeInPlace(bytes, to: target, shownAs: path)
+      let descriptor = Glibc.open(target, O_WRONLY | O_CLOEXEC | O_APPEND)
+      guard descriptor >= 0 else { throw failure(path) }
+      defer { close(descriptor) }
+      try emit(descriptor)
       return
     }
     let directory = (target as NSString).deletingLastPathComponent
@@ -37,12 +50,16 @@ public enum OutputFile {
     let mode = exists ? info.st_mode & 0o7777 : 0o644
     let descriptor = Glibc.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
     guard descriptor >= 0 else { throw OutputFileError(path: path, reason: String(cString: strerror(errno))) }
+    var closed = false
     do throws(OutputFileError) {
-      try writeAll(bytes, to: descriptor, shownAs: path)
+      try emit(descriptor)
       guard fsync(descriptor) == 0 || errno == EINVAL else { throw failure(path) }
+      closed = true
       guard close(descriptor) == 0 else { throw failure(path) }
       guard rename(temporary, target) == 0 else { throw failure(path) }
     } catch {
+      // A full disk: the descriptor is not leaked, and no half-written file is left beside the target.
+      if !closed { close(descriptor) }
       unlink(temporary)
       throw error
     }
@@ -56,13 +73,6 @@ public enum OutputFile {
       current = link.hasPrefix("/") ? link : ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(link)
     }
     return current
-  }
-
-  private static func writeInPlace(_ bytes: UnsafeRawBufferPointer, to target: String, shownAs path: String) throws(OutputFileError) {
-    let descriptor = Glibc.open(target, O_WRONLY | O_CLOEXEC | O_APPEND)
-    guard descriptor >= 0 else { throw failure(path) }
-    defer { close(descriptor) }
-    try writeAll(bytes, to: descriptor, shownAs: path)
   }
 
   /// `write(2)` until every byte is out; EINTR retried, anything else (ENOSPC, EPIPE, EIO) thrown.

@@ -8,13 +8,23 @@ public struct OutputFormat<Input>: Sendable {
   /// The format only makes sense with a database (index suggestions need one).
   public let needsDatabase: Bool
   public let render: @Sendable (Input) -> String
+  /// The same document in pieces, for formats whose documents run to megabytes: output writes
+  /// them one after another instead of joining them first. Nil: `render`'s one string.
+  public let renderSegments: (@Sendable (Input) -> [String])?
 
-  public init(name: String, summary: String, needsDatabase: Bool = false, render: @escaping @Sendable (Input) -> String) {
+  public init(
+    name: String, summary: String, needsDatabase: Bool = false, render: @escaping @Sendable (Input) -> String,
+    renderSegments: (@Sendable (Input) -> [String])? = nil
+  ) {
     self.name = name
     self.summary = summary
     self.needsDatabase = needsDatabase
     self.render = render
+    self.renderSegments = renderSegments
   }
+
+  /// The document as `renderSegments` gives it, else as one segment.
+  public func segments(_ input: Input) -> [String] { renderSegments?(input) ?? [render(input)] }
 }
 
 /// Everything the statement reporters (`analyze`, `check`) may show.
