@@ -14,6 +14,34 @@ import Testing
     #expect(decoded == ["a\"b\\c\nd\re\tf\u{1}g\u{1F}h\u{7F}é😀"])
   }
 
+  /// Strings are scanned eight bytes at a time: an escape at every offset within a word, runs of
+  /// them, multi-byte characters across word boundaries all come back as they went in.
+  @Test func escapesAtEveryPositionOfAWord() throws {
+    let specials: [Character] = ["\"", "\\", "\n", "\t", "\u{1}", "\u{1F}", "é", "😀", " ", "!", "#", "\u{7F}"]
+    var generator = SystemRandomNumberGenerator()
+    var strings: [String] = []
+    for length in 0..<40 {
+      for special in specials {
+        for position in 0..<max(1, length) {
+          var text = String(repeating: "a", count: length)
+          if length > 0 {
+            text = String(text.prefix(position)) + String(special) + String(text.dropFirst(position + 1))
+          }
+          strings.append(text)
+        }
+      }
+    }
+    for _ in 0..<500 {
+      strings.append(String((0..<Int.random(in: 0..<64, using: &generator)).map { _ in specials.randomElement(using: &generator)! }))
+    }
+    var json = JSONWriter()
+    json.beginArray()
+    for text in strings { json.value(text) }
+    json.endArray()
+    let decoded = try #require(try JSONSerialization.jsonObject(with: Data(json.string.utf8)) as? [String])
+    #expect(decoded == strings)
+  }
+
   @Test func partsJoinIntoTheSameDocumentAsOneWriter() {
     var whole = JSONWriter(indent: 2)
     whole.beginObject()
