@@ -49,7 +49,9 @@ public enum StatementParser {
       let statementBytes = UnsafeBufferPointer(rebasing: text[range])
       let parse = StatementSplitter.withCString(text, range) { cString in
         PgQuery.withParseTree(cString) { json in
-          decode(json, text: statementBytes, baseOffset: range.lowerBound, fingerprint: fingerprinted ? cString : nil)
+          decode(
+            json, text: statementBytes, baseOffset: range.lowerBound,
+            fingerprint: fingerprinted ? { try? PgQuery.fingerprint(cString).get() } : nil)
         }
       }
       switch parse {
@@ -79,10 +81,8 @@ public enum StatementParser {
           for (index, local) in piece.ranges.enumerated() {
             let statementRange = (local.lowerBound + range.lowerBound)..<(local.upperBound + range.lowerBound)
             let decoded = piece.withStatementTree(index) { json in
-              StatementSplitter.withCString(text, statementRange) { statementText in
-                decode(
-                  json, text: pieceBytes, baseOffset: range.lowerBound, absentLocation: local.lowerBound,
-                  fingerprint: statementText)
+              decode(json, text: pieceBytes, baseOffset: range.lowerBound, absentLocation: local.lowerBound) {
+                StatementSplitter.withCString(text, statementRange) { try? PgQuery.fingerprint($0).get() }
               }
             }
             add(&result, statement(text, range: statementRange, decoded: decoded))
@@ -98,18 +98,19 @@ public enum StatementParser {
 
   private typealias Decoded = Result<(tree: SyntaxTree, fingerprint: String?), ParseTreeDecoder.Malformed>
 
-  /// The tree, and with `fingerprint` (the statement's text) its fingerprint: computed from the
-  /// tree (`QueryFingerprint`), or by libpg_query from the text when the tree lacks what it reads.
+  /// The tree, and with `libpgQueryFingerprint` its fingerprint: computed from the tree
+  /// (`QueryFingerprint`), or by that closure (libpg_query over the statement's text) when the
+  /// tree lacks what the fingerprint reads. The closure makes the statement's C string only then.
   private static func decode(
     _ json: UnsafeBufferPointer<UInt8>, text: UnsafeBufferPointer<UInt8>, baseOffset: Int, absentLocation: Int = 0,
-    fingerprint statementText: UnsafePointer<CChar>?
+    fingerprint libpgQueryFingerprint: (() -> String?)?
   ) -> Decoded {
     Result { () throws(ParseTreeDecoder.Malformed) in
-      let tree = try ParseTreeDecoder.decode(json: json, text: text, baseOffset: baseOffset, absentLocation: absentLocation)
-      guard let statementText else { return (tree, nil) }
-      let fingerprint =
-        QueryFingerprint.hash(tree).map(PgQuery.fingerprintText) ?? (try? PgQuery.fingerprint(statementText).get())
-      return (tree, fingerprint)
+      let tree = try ParseTreeDecoder.decode(
+        json: json, text: text, baseOffset: baseOffset, absentLocation: absentLocation,
+        consumed: { PgQuery.discard($0, of: json) })
+      guard let libpgQueryFingerprint else { return (tree, nil) }
+      return (tree, QueryFingerprint.hash(tree).map(PgQuery.fingerprintText) ?? libpgQueryFingerprint())
     }
   }
 

@@ -95,6 +95,21 @@ enum PgQuery {
     }
   }
 
+  /// Gives the kernel the whole pages of libpg_query's JSON in `range` of `bytes`, which the
+  /// decoder has read and will not read again: a 60 MB JSON kept to the end of its decoding,
+  /// beside the tree it was becoming, was a third of a huge statement's peak memory. Only pages
+  /// inside the range (so inside the buffer, never the allocator's header before it) are given
+  /// back; they read as zeros if touched, and the buffer is freed as usual afterwards.
+  static func discard(_ range: Range<Int>, of bytes: UnsafeBufferPointer<UInt8>) {
+    guard let base = bytes.baseAddress, range.upperBound <= bytes.count else { return }
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    let address = Int(bitPattern: base)
+    let start = (address + range.lowerBound + page - 1) / page * page
+    let end = (address + range.upperBound) / page * page
+    guard end > start, let pages = UnsafeMutableRawPointer(bitPattern: start) else { return }
+    _ = madvise(pages, end - start, Int32(MADV_DONTNEED))
+  }
+
   /// Gives the kernel back the memory malloc keeps after libpg_query freed a large parse (the
   /// split of a file of many megabytes), so that the next large allocation does not add to it.
   static func returnFreedMemory() { pgtq_return_freed_memory() }

@@ -85,6 +85,30 @@ import Testing
     #expect(entries.filter { $0.node.kind == .aConst }.count == 5_000)
   }
 
+  /// A JSON of many megabytes is given back to the kernel as the decoder reads it: what was read
+  /// is never read again, so every value, early and late, survives, by piece and by statement.
+  @Test func aHugeStatementDecodesWhileItsJSONIsGivenBack() throws {
+    let values = (0..<250_001).map { $0 % 3 == 0 ? "'v\($0)'" : String($0 - 7) }
+    let sql = "SELECT 'first', x FROM t WHERE a IN (" + values.joined(separator: ", ") + ") AND b = 'last'"
+    let source = SourceFile(name: "huge.sql", bytes: Array((sql + ";\n").utf8))
+    let byPiece = try StatementParser.parsePiece(source, range: 0..<source.bytes.count, into: [ParsedStatement]()) {
+      $0.append($1)
+    }.get()
+    for statement in [try #require(byPiece.first), StatementParser.parse(source, range: 0..<sql.utf8.count)] {
+      let root = try #require(statement.root, "\(statement.error?.message ?? "")")
+      #expect(root.list(.targetList).first?.node(.val)?.stringConstant == "first")
+      let conditions = try #require(root.node(.whereClause)?.list(.args))
+      let list = try #require(conditions.first?.node(.rexpr)).list(.items)
+      #expect(list.count == values.count)
+      #expect(list.first?.stringConstant == "v0")
+      #expect(list[1].integerConstant == -6)
+      let last = try #require(list.last?.integerConstant)
+      #expect(last == Int64(250_000 - 7), "\(last)")
+      #expect(conditions.last?.node(.rexpr)?.stringConstant == "last")
+      #expect(statement.fingerprint == (try SQLText.fingerprint(sql)))
+    }
+  }
+
   @Test func unrecoverableIntegersAreFlagged() throws {
     let tree = try #require(StatementParser.parse(sql: "CREATE SEQUENCE s INCREMENT -1").first?.tree)
     #expect(tree.hasUnrecoverableIntegers)
