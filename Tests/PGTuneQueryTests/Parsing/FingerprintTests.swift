@@ -52,6 +52,10 @@ import Testing
       "ALTER TABLE t ALTER COLUMN a SET STATISTICS -1", "SELECT * FROM t WHERE a = 'it''s' AND b = E'tab\\tnew\\nline'",
       "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT * FROM r",
       "SELECT count(*) FILTER (WHERE a > 0) OVER (PARTITION BY b ORDER BY c) FROM t GROUP BY GROUPING SETS ((a), ())",
+      // Past 100 levels of nesting libpg_query's walk stops: a deep left-leaning sum, and a deep
+      // nest of parenthesized subqueries.
+      "SELECT " + (0..<300).map { "c\($0 % 5)" }.joined(separator: " + ") + " FROM t",
+      String(repeating: "SELECT * FROM (", count: 60) + "SELECT a FROM t" + String(repeating: ") s", count: 60),
     ]
     for sql in statements {
       let expected = try SQLText.fingerprint(sql)
