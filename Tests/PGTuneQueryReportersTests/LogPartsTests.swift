@@ -28,6 +28,24 @@ import Testing
     }
   }
 
+  /// A cut between an ERROR line and its STATEMENT line: the statement still reaches the error,
+  /// which was counted in the part before the cut (it was lost, and the report in parts differed).
+  @Test func aCutBetweenAnErrorAndItsStatement() throws {
+    var text = ""
+    for index in 0..<200 {
+      let prefix = "2024-05-01 10:00:\(String(format: "%02d", index % 60)).000 UTC [\(300 + index % 3)] app@shop "
+      // A new kind of error each time (numbers and quoted names are folded into one kind), so
+      // that each error's statement is the first its kind gets.
+      let word = String(index, radix: 26).map { Character(UnicodeScalar(UInt8(ascii: "a") + UInt8(String($0), radix: 26)!)) }
+      text += prefix + "ERROR:  function f_\(String(word))() does not exist\n"
+      text += prefix + "STATEMENT:  SELECT * FROM t\(index % 7) WHERE id = \(index)\n"
+      text += prefix + "LOG:  duration: 1.000 ms  statement: SELECT \(index % 5)\n"
+    }
+    let path = try Self.write(text, suffix: "log")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    for parts in [2, 3, 9, 40] { try expectSameReport(path, parts: parts, minimumPartBytes: 256) }
+  }
+
   /// A cut inside a quoted csv field (a line that looks like a record start but is inside a
   /// message) is found after the read, and the file is read as one.
   @Test func aCutInsideAQuotedCsvFieldFallsBackToOneRead() throws {

@@ -11,6 +11,8 @@ import Foundation
 enum LogParts {
   /// Below this a part is not worth a second aggregator and a merge.
   static let defaultMinimumPartBytes = 16 << 20
+  /// A log read on n threads is cut into up to 4n pieces (of at least a quarter of the minimum).
+  static let piecesPerThread = 4
 
   /// Reads `handle` from its current offset to its end in up to `parts` parts; a file that is
   /// not a regular uncompressed stderr or csv log, or too small, is read whole. `progress` gets
@@ -20,21 +22,25 @@ enum LogParts {
     skippingInflated: Int = 0, progress: (@Sendable (Int) -> Void)? = nil
   ) -> (LogReport, LogDiagnosis) {
     // A gzip log read from an inflated offset is read whole (and never cut: it is compressed).
-    guard parts > 1, skippingInflated == 0, let plan = plan(handle, reader: reader, parts: parts, minimumPartBytes: minimumPartBytes)
+    // More pieces than threads, each thread taking the next: the halves of a log cost unequal
+    // time (its plans and errors bunch up), and with one piece per thread one of two cores sat
+    // idle for a third of the read.
+    guard parts > 1, skippingInflated == 0,
+      let plan = plan(
+        handle, reader: reader, parts: parts * piecesPerThread, minimumPartBytes: minimumPartBytes / piecesPerThread)
     else {
       return whole(handle, reader, skipping: skippingInflated, progress)
     }
     let partReader = reader.reading(plan.format)
-    let results = ResultSlots<LogPart>(count: plan.ranges.count)
-    DispatchQueue.concurrentPerform(iterations: plan.ranges.count) { index in
-      var previous = 0
-      let part = partReader.readPart(handle, range: plan.ranges[index], continuesEarlierPart: index > 0) { read in
-        progress?(read - previous)
-        previous = read
-      }
-      results.set(index, part)
-    }
-    let read = results.values
+    let read = ParallelRunner.map(
+      count: plan.ranges.count, workers: parts, batch: 1, makeWorker: {},
+      { _, index in
+        var previous = 0
+        return partReader.readPart(handle, range: plan.ranges[index], continuesEarlierPart: index > 0) { read in
+          progress?(read - previous)
+          previous = read
+        }
+      }, finish: { _ in })
     guard read.dropLast().allSatisfy(\.endsBetweenRecords) else {
       // A cut fell inside a quoted csv field: read the file as one part after all.
       _ = try? handle.seek(toOffset: UInt64(plan.ranges[0].lowerBound))
