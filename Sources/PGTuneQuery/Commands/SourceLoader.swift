@@ -153,18 +153,5 @@ public enum SourceLoader {
 /// Standard input read with `read(2)`: a closed descriptor is empty input, not a crash
 /// (FileHandle traps on a descriptor that is not open).
 public enum StandardInput {
-  public static func readAll() -> [UInt8] {
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-      let count = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
-      if count > 0 {
-        bytes.append(contentsOf: buffer[0..<count])
-      } else if count < 0 && errno == EINTR {
-        continue
-      } else {
-        return bytes
-      }
-    }
-  }
+  public static func readAll() -> [UInt8] { SourceFile.readToEnd(STDIN_FILENO).bytes }
 }

@@ -35,12 +35,11 @@ enum ParseTreeDecoder {
   ///     be read again (its owner may give those pages back while the tree grows).
   static func decode(
     json: UnsafeBufferPointer<UInt8>, text: UnsafeBufferPointer<UInt8>, baseOffset: Int, absentLocation: Int = 0,
-    consumed: ((Range<Int>) -> Void)? = nil
+    consumed: (Range<Int>) -> Void = { _ in }
   ) throws(Malformed) -> SyntaxTree {
     var state = State(jsonLength: json.count)
     state.absentLocation = Int32(truncatingIfNeeded: absentLocation)
-    if json.count > State.largeJSON { state.consumed = consumed }
-    try state.run(json)
+    try state.run(json, tellsConsumed: json.count > State.largeJSON, consumed)
     let lostIntegers = IntegerRepair.repair(
       nodes: &state.nodes, fields: &state.fields, zeroIntegers: state.zeroIntegers, text: text)
     return SyntaxTree(
@@ -59,9 +58,6 @@ enum ParseTreeDecoder {
     var zeroIntegers: [Int32] = []
     var position = 0
     var absentLocation: Int32 = 0
-    var consumed: ((Range<Int>) -> Void)?
-    /// The JSON before this offset has been handed to `consumed`.
-    var released = 0
 
     init(jsonLength: Int) {
       if jsonLength > Self.largeJSON {
@@ -86,7 +82,13 @@ enum ParseTreeDecoder {
     /// How much read JSON `consumed` is told of at a time.
     static let consumedStep = 4 << 20
 
-    mutating func run(_ bytes: UnsafeBufferPointer<UInt8>) throws(Malformed) {
+    /// - Parameter consumed: with `tellsConsumed`, told of the JSON read so far every
+    ///   `consumedStep` bytes.
+    mutating func run(
+      _ bytes: UnsafeBufferPointer<UInt8>, tellsConsumed: Bool, _ consumed: (Range<Int>) -> Void
+    ) throws(Malformed) {
+      // The JSON before this offset has been handed to `consumed`.
+      var released = 0
       skipSpace(bytes)
       try expect(UInt8(ascii: "{"), bytes)
       openNode(kind: .parseResult, parent: -1, parentField: nil, wrapped: false)
@@ -102,7 +104,7 @@ enum ParseTreeDecoder {
           if byte == UInt8(ascii: "}") {
             position += 1
             try closeObject(bytes)
-            if let consumed, position - released >= Self.consumedStep {
+            if tellsConsumed, position - released >= Self.consumedStep {
               consumed(released..<position)
               released = position
             }

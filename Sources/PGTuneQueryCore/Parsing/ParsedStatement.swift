@@ -49,9 +49,9 @@ public enum StatementParser {
       let statementBytes = UnsafeBufferPointer(rebasing: text[range])
       let parse = StatementSplitter.withCString(text, range) { cString in
         PgQuery.withParseTree(cString) { json in
-          decode(
-            json, text: statementBytes, baseOffset: range.lowerBound,
-            fingerprint: fingerprinted ? { try? PgQuery.fingerprint(cString).get() } : nil)
+          decode(json, text: statementBytes, baseOffset: range.lowerBound, fingerprinted: fingerprinted) {
+            try? PgQuery.fingerprint(cString).get()
+          }
         }
       }
       switch parse {
@@ -81,7 +81,9 @@ public enum StatementParser {
           for (index, local) in piece.ranges.enumerated() {
             let statementRange = (local.lowerBound + range.lowerBound)..<(local.upperBound + range.lowerBound)
             let decoded = piece.withStatementTree(index) { json in
-              decode(json, text: pieceBytes, baseOffset: range.lowerBound, absentLocation: local.lowerBound) {
+              decode(
+                json, text: pieceBytes, baseOffset: range.lowerBound, absentLocation: local.lowerBound, fingerprinted: true
+              ) {
                 StatementSplitter.withCString(text, statementRange) { try? PgQuery.fingerprint($0).get() }
               }
             }
@@ -98,18 +100,19 @@ public enum StatementParser {
 
   private typealias Decoded = Result<(tree: SyntaxTree, fingerprint: String?), ParseTreeDecoder.Malformed>
 
-  /// The tree, and with `libpgQueryFingerprint` its fingerprint: computed from the tree
-  /// (`QueryFingerprint`), or by that closure (libpg_query over the statement's text) when the
-  /// tree lacks what the fingerprint reads. The closure makes the statement's C string only then.
+  /// The tree, and when `fingerprinted` its fingerprint: computed from the tree
+  /// (`QueryFingerprint`), or by `libpgQueryFingerprint` (libpg_query over the statement's text)
+  /// when the tree lacks what the fingerprint reads; it makes the statement's C string only then.
+  /// (Closures not stored: an optional one was a heap allocation per statement.)
   private static func decode(
     _ json: UnsafeBufferPointer<UInt8>, text: UnsafeBufferPointer<UInt8>, baseOffset: Int, absentLocation: Int = 0,
-    fingerprint libpgQueryFingerprint: (() -> String?)?
+    fingerprinted: Bool, libpgQueryFingerprint: () -> String?
   ) -> Decoded {
     Result { () throws(ParseTreeDecoder.Malformed) in
       let tree = try ParseTreeDecoder.decode(
-        json: json, text: text, baseOffset: baseOffset, absentLocation: absentLocation,
-        consumed: { PgQuery.discard($0, of: json) })
-      guard let libpgQueryFingerprint else { return (tree, nil) }
+        json: json, text: text, baseOffset: baseOffset, absentLocation: absentLocation
+      ) { PgQuery.discard($0, of: json) }
+      guard fingerprinted else { return (tree, nil) }
       return (tree, QueryFingerprint.hash(tree).map(PgQuery.fingerprintText) ?? libpgQueryFingerprint())
     }
   }

@@ -59,15 +59,8 @@ public struct SourceFile: Sendable {
     var status = stat()
     guard fstat(descriptor, &status) == 0 else { return nil }
     guard status.st_mode & S_IFMT == S_IFREG else {
-      var bytes: [UInt8] = []
-      var chunk = [UInt8](repeating: 0, count: 1 << 16)
-      while true {
-        let count = chunk.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
-        if count < 0 && errno == EINTR { continue }
-        if count < 0 { return nil }
-        if count == 0 { return withTrailingNul(bytes[...]) }
-        bytes += chunk[..<count]
-      }
+      let (bytes, failed) = readToEnd(descriptor)
+      return failed ? nil : withTrailingNul(bytes[...])
     }
     let size = Int(status.st_size)
     var failed = false
@@ -88,6 +81,19 @@ public struct SourceFile: Sendable {
     if failed { return nil }
     if bytes.starts(with: byteOrderMark) { bytes = withTrailingNul(bytes[...]) }
     return bytes
+  }
+
+  /// What `descriptor` gives until its end (a pipe, a device, standard input), with `read(2)`:
+  /// a closed descriptor reads as empty (FileHandle traps on one). `failed`: a read error ended it.
+  package static func readToEnd(_ descriptor: Int32) -> (bytes: [UInt8], failed: Bool) {
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let count = chunk.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
+      if count < 0 && errno == EINTR { continue }
+      if count <= 0 { return (bytes, count < 0) }
+      bytes += chunk[..<count]
+    }
   }
 
   /// Rejects input that cannot be SQL: a NUL byte (binary file) or invalid UTF-8.
