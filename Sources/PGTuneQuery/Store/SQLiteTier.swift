@@ -288,8 +288,22 @@ public final class SQLiteTier: StoreTier, @unchecked Sendable {
       try? database.execute("ROLLBACK")
       throw error
     }
-    _ = try database.query("PRAGMA journal_mode = WAL")
+    try switchToWAL(database)
     try database.execute("PRAGMA synchronous = NORMAL")
+  }
+
+  /// Switching a new file to WAL needs the file to itself for a moment, and SQLite answers
+  /// "database is locked" at once, without its busy timeout, while a second process that opened
+  /// the same new store is still reading it: two runs started together then lost the store
+  /// (a warning, no cache). Retried for as long as the busy timeout would wait.
+  private static func switchToWAL(_ database: SQLiteDatabase) throws(SQLiteError) {
+    let deadline = Date().addingTimeInterval(10)
+    while true {
+      let outcome = Result { () throws(SQLiteError) in try database.query("PRAGMA journal_mode = WAL") }
+      guard case .failure(let error) = outcome else { return }
+      guard error.isBusy, Date() < deadline else { throw error }
+      usleep(10_000)
+    }
   }
 
   private static func moveAside(_ path: String, reason: String, warnings: WarningSink) {
