@@ -166,7 +166,10 @@ public struct LogFilter: Sendable {
 
 /// Turns log events into a `LogReport`.
 public struct LogAggregator {
-  public private(set) var report = LogReport()
+  private var report = LogReport()
+  /// The minute being counted (logs are written in time order, so most events fall in the minute
+  /// of the one before): added to `report.perMinute` when another minute comes, and at the end.
+  private var minute = MinuteCount()
   /// Distinct queries kept exactly (`--max-queries`); beyond it the lightest are folded away in
   /// batches, so memory is bounded by this, not by the log.
   public var maxQueries = 100_000
@@ -321,6 +324,7 @@ public struct LogAggregator {
 
   /// The report with at most `maxQueries` queries.
   public mutating func finish() -> LogReport {
+    minute.flush(into: &report)
     report.compact(to: maxQueries)
     return report
   }
@@ -370,11 +374,7 @@ public struct LogAggregator {
     guard let time else { return }
     if report.first == nil || time < report.first! { report.first = time }
     if report.last == nil || time > report.last! { report.last = time }
-    if let milliseconds, time.count >= 16 {
-      let minute = String(time.prefix(16))
-      let previous = report.perMinute[minute] ?? (0, 0)
-      report.perMinute[minute] = (previous.count + 1, previous.milliseconds + milliseconds)
-    }
+    if let milliseconds { minute.add(milliseconds, at: time, flushingInto: &report) }
   }
 
   /// An error message without its particulars, to group errors when the log has no SQLSTATE:
@@ -478,4 +478,48 @@ struct StrippedQuery: Hashable {
   }
 
   func hash(into hasher: inout Hasher) { hasher.combine(digest) }
+}
+
+/// Calls and time of one minute of the log (`2024-05-01 10:00`, the timestamp's first 16
+/// characters), kept aside while the log stays in that minute: looking the minute up in
+/// `perMinute` and cutting a String for it at every query was a thirteenth of `report`'s time.
+struct MinuteCount {
+  private var key = ""
+  /// `key`'s bytes when it is 16 ASCII bytes (the usual timestamp), for a memcmp.
+  private var keyBytes: [UInt8] = []
+  private var count = 0
+  private var milliseconds = 0.0
+
+  mutating func add(_ duration: Double, at time: String, flushingInto report: inout LogReport) {
+    if count > 0, isSameMinute(time) {
+      count += 1
+      milliseconds += duration
+      return
+    }
+    guard time.count >= 16 else { return }
+    flush(into: &report)
+    key = String(time.prefix(16))
+    keyBytes = key.utf8.count == 16 ? Array(key.utf8) : []
+    count = 1
+    milliseconds = duration
+  }
+
+  /// The first 16 bytes equal the key's, and the 17th, if any, is ASCII: then the 16th character
+  /// ends where the 16th byte does, as `prefix(16)` reads it.
+  private func isSameMinute(_ time: String) -> Bool {
+    guard keyBytes.count == 16 else { return false }
+    var time = time
+    return time.withUTF8 { bytes in
+      bytes.count >= 16 && (bytes.count == 16 || bytes[16] < 0x80)
+        && keyBytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress!, 16) == 0 }
+    }
+  }
+
+  mutating func flush(into report: inout LogReport) {
+    guard count > 0 else { return }
+    let previous = report.perMinute[key] ?? (0, 0)
+    report.perMinute[key] = (previous.count + count, previous.milliseconds + milliseconds)
+    count = 0
+    milliseconds = 0
+  }
 }

@@ -82,7 +82,7 @@ public struct LoggedPlans: Sendable, Equatable, Codable {
 enum LoggedPlan {
   /// `text` is what follows `plan:` in the message (continuation lines joined with newlines).
   static func read(_ text: String) -> (query: String, plan: ExplainResult)? {
-    let body = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    let body = trimmed(text)
     if body.hasPrefix("{") {
       // One decoding pass; the entry's text is kept as the plan to show.
       guard let entry = try? JSONValue.parse(body), let query = entry["Query Text"]?.string,
@@ -99,5 +99,23 @@ enum LoggedPlan {
     let query = lines[..<firstNode].joined(separator: "\n").dropFirst("Query Text: ".count)
     guard let plan = TextPlanParser.parse(lines[firstNode...].joined(separator: "\n")) else { return nil }
     return (String(query), plan)
+  }
+
+  /// `text` without the blanks around it, as Foundation's `.whitespacesAndNewlines` trims it (on
+  /// Unicode scalars), with the ASCII blanks decided by a switch: its NSString round trip was a
+  /// fifth of reading a plan.
+  static func trimmed(_ text: String) -> String {
+    func isBlank(_ scalar: Unicode.Scalar) -> Bool {
+      switch scalar.value {
+      case 0x09...0x0D, 0x20: return true
+      case 0..<0x80: return false
+      default: return CharacterSet.whitespacesAndNewlines.contains(scalar)
+      }
+    }
+    let scalars = text.unicodeScalars
+    guard let first = scalars.firstIndex(where: { !isBlank($0) }), let last = scalars.lastIndex(where: { !isBlank($0) }) else {
+      return ""
+    }
+    return String(scalars[first...last])
   }
 }

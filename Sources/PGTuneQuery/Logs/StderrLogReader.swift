@@ -7,8 +7,6 @@ import Foundation
 public struct StderrLogReader {
   static let severities = ["LOG", "ERROR", "FATAL", "PANIC", "WARNING", "STATEMENT", "DETAIL", "HINT", "CONTEXT", "NOTICE", "INFO", "DEBUG1", "DEBUG2", "QUERY"]
 
-  static let severitySet = Set(severities)
-
   private var pending: LogEvent?
   /// The `log_line_prefix` given with --prefix; nil reads prefixes by guessing.
   let format: LogLinePrefix?
@@ -75,52 +73,52 @@ public struct StderrLogReader {
 
   /// `<prefix><SEVERITY>:  <message>`: the earliest severity marker wins.
   static func split(_ line: Substring) -> (Substring, String, Substring)? {
-    // Byte search: Foundation's range(of:) on every line was the report's hot spot.
+    // Byte search: Foundation's range(of:) on every line was the report's hot spot, and then
+    // stepping string indices (a twentieth of `report`'s time).
     let utf8 = line.utf8
-    guard let colonIndex = firstSeverityColon(utf8) else { return nil }
-    let colon = colonIndex..<utf8.index(colonIndex, offsetBy: 3)
-    let head = line[..<colon.lowerBound]
-    // Usually the severity is the last blank-separated word of the head: one set lookup on
-    // bytes instead of fourteen character-wise suffix checks.
-    let headBytes = head.utf8
-    let wordStart = headBytes.lastIndex(of: 0x20).map { headBytes.index(after: $0) } ?? headBytes.startIndex
-    let word = String(Substring(headBytes[wordStart...]))
-    if severitySet.contains(word) {
-      return (head[..<wordStart], word, line[colon.upperBound...])
-    }
+    guard let found = utf8.withContiguousStorageIfAvailable({ severityMarker($0) }) ?? Array(utf8).withUnsafeBufferPointer({ severityMarker($0) })
+    else { return nil }
+    func index(_ offset: Int) -> Substring.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
+    let colon = index(found.colon)
+    let message = line[utf8.index(colon, offsetBy: 3)...]
+    if let severity = found.severity { return (line[..<index(found.wordStart)], severity, message) }
+    let head = line[..<colon]
     for severity in severities where head.hasSuffix(severity) {
       let prefix = head.dropLast(severity.count)
       // `-` ends Azure's `%t-%c-` prefix.
       guard prefix.isEmpty || prefix.last == " " || prefix.last == "]" || prefix.last == ":" || prefix.last == "-" else {
         continue
       }
-      return (prefix, severity, line[colon.upperBound...])
+      return (prefix, severity, message)
     }
     return nil
   }
 
-  /// The first `:` followed by two blanks. Scanned in the line's own bytes when they are
-  /// contiguous (always, for lines cut from a block): stepping string indices was a twentieth of
-  /// `report`'s time.
-  private static func firstSeverityColon(_ utf8: Substring.UTF8View) -> Substring.Index? {
-    let offset: Int?? = utf8.withContiguousStorageIfAvailable { buffer -> Int? in
-      guard buffer.count >= 3, let base = buffer.baseAddress else { return nil }
-      for index in 0..<(buffer.count - 2) where base[index] == 0x3A && base[index + 1] == 0x20 && base[index + 2] == 0x20 {
-        return index
+  /// The first `:` followed by two blanks, and the blank-separated word before it when that word
+  /// is a severity (usually: then no suffix search is needed). Nil without such a colon.
+  private static func severityMarker(_ bytes: UnsafeBufferPointer<UInt8>) -> (colon: Int, wordStart: Int, severity: String?)? {
+    guard bytes.count >= 3, let base = bytes.baseAddress else { return nil }
+    var colon: Int?
+    var searchFrom = 0
+    while searchFrom < bytes.count - 2, let hit = memchr(base + searchFrom, 0x3A, bytes.count - 2 - searchFrom) {
+      let offset = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+      if base[offset + 1] == 0x20 && base[offset + 2] == 0x20 {
+        colon = offset
+        break
       }
-      return nil
+      searchFrom = offset + 1
     }
-    if let offset { return offset.map { utf8.index(utf8.startIndex, offsetBy: $0) } }
-    var index = utf8.startIndex
-    while index < utf8.endIndex {
-      if utf8[index] == UInt8(ascii: ":") {
-        let next = utf8.index(after: index)
-        if next < utf8.endIndex, utf8[next] == 0x20 {
-          let third = utf8.index(after: next)
-          if third < utf8.endIndex, utf8[third] == 0x20 { return index }
-        }
-      }
-      index = utf8.index(after: index)
+    guard let colon else { return nil }
+    var wordStart = colon
+    while wordStart > 0, base[wordStart - 1] != 0x20 { wordStart -= 1 }
+    return (colon, wordStart, severity(UnsafeBufferPointer(rebasing: bytes[wordStart..<colon])))
+  }
+
+  /// The severity these bytes spell, as one of `severities` (no String made to look it up).
+  private static func severity(_ word: UnsafeBufferPointer<UInt8>) -> String? {
+    guard word.count >= 3, word.count <= 9 else { return nil }
+    for severity in severities where severity.utf8.count == word.count {
+      if severity.utf8.elementsEqual(word) { return severity }
     }
     return nil
   }
