@@ -408,48 +408,56 @@ public struct LogAggregator {
   }
 
   private static func literalStripped(bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-    var output: [UInt8] = []
-    output.reserveCapacity(min(bytes.count, 4096))
-    var index = 0
-    let count = bytes.count
-    var lastWasSpace = false
-    var previous: UInt8 = 0
-    while index < count {
-      let byte = bytes[index]
-      index += 1
-      switch byte {
-      case UInt8(ascii: "'"):
-        while index < count {
-          let next = bytes[index]
-          index += 1
-          if next == UInt8(ascii: "'") {
-            if index < count, bytes[index] == UInt8(ascii: "'") { index += 1 } else { break }
+    // Every input byte gives at most one output byte, so the output is written in place into
+    // room for all of them: growing an array byte by byte was half of this function's cost.
+    [UInt8](unsafeUninitializedCapacity: bytes.count) { output, written in
+      var length = 0
+      var index = 0
+      let count = bytes.count
+      var lastWasSpace = false
+      var previous: UInt8 = 0
+      while index < count {
+        let byte = bytes[index]
+        index += 1
+        switch byte {
+        case UInt8(ascii: "'"):
+          while index < count {
+            let next = bytes[index]
+            index += 1
+            if next == UInt8(ascii: "'") {
+              if index < count, bytes[index] == UInt8(ascii: "'") { index += 1 } else { break }
+            }
           }
+          output[length] = UInt8(ascii: "?")
+          length += 1
+          lastWasSpace = false
+        case UInt8(ascii: "0")...UInt8(ascii: "9") where !(previous.isLetterOrUnderscore || previous.isDigit):
+          while index < count, bytes[index].isDigit || bytes[index] == UInt8(ascii: ".") { index += 1 }
+          output[length] = UInt8(ascii: "?")
+          length += 1
+          lastWasSpace = false
+        case 0x20, 0x09, 0x0A, 0x0D:
+          if !lastWasSpace && length > 0 {
+            output[length] = 0x20
+            length += 1
+          }
+          lastWasSpace = true
+        default:
+          output[length] = byte
+          length += 1
+          lastWasSpace = false
         }
-        output.append(UInt8(ascii: "?"))
-        lastWasSpace = false
-      case UInt8(ascii: "0")...UInt8(ascii: "9")
-      where !(previous.isLetterOrUnderscore || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(previous)):
-        while index < count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) || bytes[index] == UInt8(ascii: ".") {
-          index += 1
-        }
-        output.append(UInt8(ascii: "?"))
-        lastWasSpace = false
-      case 0x20, 0x09, 0x0A, 0x0D:
-        if !lastWasSpace && !output.isEmpty { output.append(0x20) }
-        lastWasSpace = true
-      default:
-        output.append(byte)
-        lastWasSpace = false
+        previous = byte
       }
-      previous = byte
+      while length > 0, output[length - 1] == 0x20 || output[length - 1] == UInt8(ascii: ";") { length -= 1 }
+      written = length
     }
-    while output.last == 0x20 || output.last == UInt8(ascii: ";") { output.removeLast() }
-    return output
   }
 }
 
 extension UInt8 {
+  fileprivate var isDigit: Bool { self >= 0x30 && self <= 0x39 }
+
   fileprivate var isLetterOrUnderscore: Bool {
     (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
       || self == UInt8(ascii: "_") || self >= 0x80

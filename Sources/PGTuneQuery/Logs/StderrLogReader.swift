@@ -22,8 +22,9 @@ public struct StderrLogReader {
       recognizedLines += 1
       var event = LogEvent(severity: severity, message: String(message))
       readPrefix(prefix, into: &event)
-      let finished = pending
-      pending = event
+      // Moved, not copied: a copy retained and released each of the event's strings.
+      let finished = pending.take()
+      pending = consume event
       return finished
     }
     if pending != nil, line.first == "\t" || line.first == " " || !line.isEmpty {
@@ -78,10 +79,11 @@ public struct StderrLogReader {
     let utf8 = line.utf8
     guard let found = utf8.withContiguousStorageIfAvailable({ severityMarker($0) }) ?? Array(utf8).withUnsafeBufferPointer({ severityMarker($0) })
     else { return nil }
+    // Cut on the UTF-8 view: a Substring range subscript checks character boundaries.
     func index(_ offset: Int) -> Substring.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
     let colon = index(found.colon)
-    let message = line[utf8.index(colon, offsetBy: 3)...]
-    if let severity = found.severity { return (line[..<index(found.wordStart)], severity, message) }
+    let message = Substring(utf8[utf8.index(colon, offsetBy: 3)...])
+    if let severity = found.severity { return (Substring(utf8[..<index(found.wordStart)]), severity, message) }
     let head = line[..<colon]
     for severity in severities where head.hasSuffix(severity) {
       let prefix = head.dropLast(severity.count)
