@@ -92,7 +92,7 @@ enum LoggedPlan {
     }
     // Text format: `Query Text: …` (possibly several lines), then the plan from its first node.
     guard body.hasPrefix("Query Text: ") else { return nil }
-    let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
+    let lines = body.lineFeedSeparated(omittingEmptySubsequences: false)
     guard let firstNode = lines.firstIndex(where: { TextPlanParser.node(from: $0.drop { $0 == " " }) != nil }) else {
       return nil
     }

@@ -8,6 +8,7 @@ public struct StderrLogReader {
   static let severities = ["LOG", "ERROR", "FATAL", "PANIC", "WARNING", "STATEMENT", "DETAIL", "HINT", "CONTEXT", "NOTICE", "INFO", "DEBUG1", "DEBUG2", "QUERY"]
 
   private var pending: LogEvent?
+  private var recent = RecentFieldText()
   /// The `log_line_prefix` given with --prefix; nil reads prefixes by guessing.
   let format: LogLinePrefix?
   /// Lines that looked like neither a message start nor a continuation (for the diagnosis).
@@ -118,27 +119,36 @@ public struct StderrLogReader {
 
   /// The severity these bytes spell, as one of `severities` (no String made to look it up).
   private static func severity(_ word: UnsafeBufferPointer<UInt8>) -> String? {
-    guard word.count >= 3, word.count <= 9 else { return nil }
-    for severity in severities where severity.utf8.count == word.count {
-      if severity.utf8.elementsEqual(word) { return severity }
+    guard word.count >= 3, word.count <= 9, let base = word.baseAddress else { return nil }
+    for (index, bytes) in severityBytes.enumerated() where bytes.count == word.count && bytes[0] == base[0] {
+      if bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base, word.count) }) == 0 { return severities[index] }
     }
     return nil
   }
 
+  /// `severities` as bytes (a generic comparison with a String's UTF-8 view cost more than the
+  /// rest of the split).
+  private static let severityBytes = severities.map { Array($0.utf8) }
+
   /// Reads the prefix with the configured `log_line_prefix` when there is one and the line fits
   /// it, otherwise by what prefixes usually hold. Bytes only: this runs for every line.
-  func readPrefix(_ prefix: Substring, into event: inout LogEvent) {
+  mutating func readPrefix(_ prefix: Substring, into event: inout LogEvent) {
     if let format, format.read(prefix.utf8, into: &event) { return }
-    Self.guessPrefix(prefix, into: &event)
+    Self.guessPrefix(prefix, into: &event, recent: &recent)
   }
 
   static func guessPrefix(_ prefix: Substring, into event: inout LogEvent) {
-    // On the prefix's own bytes: stepping string indices was a seventh of `report`'s time.
-    if prefix.utf8.withContiguousStorageIfAvailable({ guessPrefix(bytes: $0, into: &event) }) != nil { return }
-    Array(prefix.utf8).withUnsafeBufferPointer { guessPrefix(bytes: $0, into: &event) }
+    var recent = RecentFieldText()
+    guessPrefix(prefix, into: &event, recent: &recent)
   }
 
-  private static func guessPrefix(bytes: UnsafeBufferPointer<UInt8>, into event: inout LogEvent) {
+  private static func guessPrefix(_ prefix: Substring, into event: inout LogEvent, recent: inout RecentFieldText) {
+    // On the prefix's own bytes: stepping string indices was a seventh of `report`'s time.
+    if prefix.utf8.withContiguousStorageIfAvailable({ guessPrefix(bytes: $0, into: &event, recent: &recent) }) != nil { return }
+    Array(prefix.utf8).withUnsafeBufferPointer { guessPrefix(bytes: $0, into: &event, recent: &recent) }
+  }
+
+  private static func guessPrefix(bytes: UnsafeBufferPointer<UInt8>, into event: inout LogEvent, recent: inout RecentFieldText) {
     func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
     let end = bytes.count
     var position = 0
@@ -194,12 +204,12 @@ public struct StderrLogReader {
         // Azure's `%c` session id, `66321a00.1092`: start time and pid, in hex.
         event.pid = pid
       } else if wordEnd - wordStart >= 2, bytes[wordStart] == UInt8(ascii: "["), bytes[wordEnd - 1] == UInt8(ascii: "]") {
-        readBracket(bytes, (wordStart + 1)..<(wordEnd - 1), into: &event)
+        readBracket(bytes, (wordStart + 1)..<(wordEnd - 1), into: &event, recent: &recent.pid)
       } else if equals != nil {
         readPairs(bytes, wordStart..<wordEnd, into: &event)
       } else if let at, at < wordEnd {
-        if at > wordStart { event.user = text(wordStart..<at) }
-        if at + 1 < wordEnd { event.database = text((at + 1)..<wordEnd) }
+        if at > wordStart { event.user = recent.user.text(UnsafeBufferPointer(rebasing: bytes[wordStart..<at])) }
+        if at + 1 < wordEnd { event.database = recent.database.text(UnsafeBufferPointer(rebasing: bytes[(at + 1)..<wordEnd])) }
       }
     }
   }
@@ -232,24 +242,28 @@ public struct StderrLogReader {
   }
 
   private static func sessionPID(_ bytes: UnsafeBufferPointer<UInt8>, segment range: Range<Int>) -> String? {
-    guard range.count >= 3, range.count <= 20, let dot = range.first(where: { bytes[$0] == UInt8(ascii: ".") }), dot > range.lowerBound,
+    // Most words fail at their first byte (`[1234]`, `app@shop`): checked before any scan.
+    guard range.count >= 3, isHex(bytes[range.lowerBound]), range.count <= 20, let dot = range.first(where: { bytes[$0] == UInt8(ascii: ".") }), dot > range.lowerBound,
       dot < range.upperBound - 1
     else { return nil }
-    func isHex(_ byte: UInt8) -> Bool { LogPrefixScanner.isDigit(byte) || (0x61...0x66).contains(byte) }
     guard range.allSatisfy({ $0 == dot || isHex(bytes[$0]) }),
       let pid = Int(String(decoding: UnsafeBufferPointer(rebasing: bytes[(dot + 1)..<range.upperBound]), as: UTF8.self), radix: 16)
     else { return nil }
     return String(pid)
   }
 
+  private static func isHex(_ byte: UInt8) -> Bool { LogPrefixScanner.isDigit(byte) || (0x61...0x66).contains(byte) }
+
   /// `[1234]` or `[1234-1]` (%p, or syslog's [pid-line]): the first such bracket is the pid; a
   /// later one is a line number (`[%p]: [%l-1]`).
-  private static func readBracket(_ bytes: UnsafeBufferPointer<UInt8>, _ inner: Range<Int>, into event: inout LogEvent) {
+  private static func readBracket(
+    _ bytes: UnsafeBufferPointer<UInt8>, _ inner: Range<Int>, into event: inout LogEvent, recent: inout RecentFieldText.Slot
+  ) {
     guard event.pid == nil else { return }
     var digitsEnd = inner.lowerBound
     while digitsEnd < inner.upperBound, LogPrefixScanner.isDigit(bytes[digitsEnd]) { digitsEnd += 1 }
     guard digitsEnd > inner.lowerBound, digitsEnd == inner.upperBound || bytes[digitsEnd] == UInt8(ascii: "-") else { return }
-    event.pid = String(decoding: UnsafeBufferPointer(rebasing: bytes[inner.lowerBound..<digitsEnd]), as: UTF8.self)
+    event.pid = recent.text(UnsafeBufferPointer(rebasing: bytes[inner.lowerBound..<digitsEnd]))
   }
 
   /// `user=app` or, without blanks between them, `db=shop,user=app` (Cloud SQL's prefix);

@@ -9,7 +9,7 @@ public enum TextPlanParser {
     var stack: [(column: Int, node: TextNode)] = []
     var root: TextNode?
     var depth = 0
-    for rawLine in text.split(separator: "\n", omittingEmptySubsequences: true) {
+    for rawLine in text.lineFeedSeparated(omittingEmptySubsequences: true) {
       let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
       let indent = line.prefix { $0 == " " }.count
       var content = line.dropFirst(indent)
@@ -40,7 +40,7 @@ public enum TextPlanParser {
 
   /// `Seq Scan on orders o  (cost=0.00..35.50 rows=2550 width=4) (actual time=… rows=… loops=…)`
   package static func node(from line: Substring) -> NodeFields? {
-    guard let costRange = line.range(of: "  (cost=") else { return nil }
+    guard let costRange = line.firstASCIIRange(of: "  (cost=") else { return nil }
     let header = String(line[..<costRange.lowerBound])
     let figures = line[costRange.upperBound...]
     var node = NodeFields()
@@ -51,7 +51,7 @@ public enum TextPlanParser {
     node["Total Cost"] = JSONValue(costs[1])
     node["Plan Rows"] = JSONValue(rows)
     if let width = number(after: "width=", in: figures) { node["Plan Width"] = JSONValue(width) }
-    if let actual = figures.range(of: "(actual ") {
+    if let actual = figures.firstASCIIRange(of: "(actual ") {
       let tail = figures[actual.upperBound...]
       if let times = numbers(after: "time=", in: tail, count: 2, separator: "..") {
         node["Actual Startup Time"] = JSONValue(times[0])
@@ -149,7 +149,7 @@ public enum TextPlanParser {
   }
 
   static func addProperty(_ line: Substring, to node: inout NodeFields) {
-    guard let colon = line.range(of: ": ") else { return }
+    guard let colon = line.firstASCIIRange(of: ": ") else { return }
     let key = String(line[..<colon.lowerBound])
     let value = String(line[colon.upperBound...])
     switch key {
@@ -192,14 +192,14 @@ public enum TextPlanParser {
     }
   }
 
-  private static func number(after label: String, in text: Substring) -> Double? {
-    guard let range = text.range(of: label) else { return nil }
+  private static func number(after label: StaticString, in text: Substring) -> Double? {
+    guard let range = text.firstASCIIRange(of: label) else { return nil }
     let digits = text[range.upperBound...].prefix { $0.isNumber || $0 == "." || $0 == "-" || $0 == "e" || $0 == "+" }
     return Double(digits)
   }
 
-  private static func numbers(after label: String, in text: Substring, count: Int, separator: String) -> [Double]? {
-    let start = label.isEmpty ? text.startIndex : text.range(of: label)?.upperBound
+  private static func numbers(after label: StaticString, in text: Substring, count: Int, separator: String) -> [Double]? {
+    let start = label.utf8CodeUnitCount == 0 ? text.startIndex : text.firstASCIIRange(of: label)?.upperBound
     guard let start else { return nil }
     let field = text[start...].prefix { $0 != " " && $0 != ")" }
     let values = field.components(separatedBy: separator).compactMap(Double.init)

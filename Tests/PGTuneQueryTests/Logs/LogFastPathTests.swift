@@ -1,5 +1,6 @@
 import Foundation
 @testable import PGTuneQuery
+@testable import PGTuneQueryCore
 import Testing
 
 /// The report's per-line shortcuts give what the standard readings they replace give.
@@ -79,5 +80,33 @@ import Testing
     #expect(report.perMinute["2024-05-01 10:00"]?.milliseconds == 11)
     #expect(report.perMinute["2024-05-01 10:01"]?.count == 2)
     #expect(report.perMinute["2024-05-01 10:01"]?.milliseconds == 20)
+  }
+
+  /// The byte search finds what Foundation's `range(of:)` finds, at the same place, also in a
+  /// slice of a longer string and in text that is not ASCII.
+  @Test func byteSearchFindsWhatRangeOfFinds() {
+    let texts = [
+      "Seq Scan on orders  (cost=0.00..1.00 rows=1 width=4)", "  (cost=", " (cost=", "", "é  (cost=1", "x  (cos",
+      "Filter: (a = ANY ('{1,2}'::integer[]))", "ü: ü: ", String(repeating: "a", count: 5_000) + "  (cost=9",
+    ]
+    for whole in texts {
+      for text in [whole[...], whole.dropFirst(min(1, whole.count))] {
+        for needle: StaticString in ["  (cost=", ": ", "(actual ", "rows="] {
+          let expected = text.range(of: needle.description)
+          #expect(text.firstASCIIRange(of: needle) == expected, "\(text.prefix(40)) / \(needle)")
+        }
+      }
+    }
+  }
+
+  /// Cutting at line feeds on bytes gives the character split's lines, and a text with a
+  /// carriage return is cut as the character split cuts it (`\r\n` is one character).
+  @Test func lineFeedCutIsTheCharacterSplit() {
+    let texts = ["", "\n", "a\n\nb\n", "Query Text: SELECT 1\nSeq Scan  (cost=0.00..1.00 rows=1 width=4)", "é\nü\n\u{301}x", "a\r\nb\rc\n", "\r\n\r\n"]
+    for text in texts {
+      for omitting in [true, false] {
+        #expect(text.lineFeedSeparated(omittingEmptySubsequences: omitting) == text.split(separator: "\n", omittingEmptySubsequences: omitting), "\(Array(text.utf8))")
+      }
+    }
   }
 }
