@@ -64,8 +64,9 @@ import Testing
     let handle = try #require(FileHandle(forReadingAtPath: path))
     let plan = try #require(LogParts.plan(handle, reader: LogReader(), parts: 5, minimumPartBytes: 1_024))
     #expect(plan.ranges.count == 5)
+    var identities = QueryIdentities()
     let parts = plan.ranges.enumerated().map { index, range in
-      LogReader(format: .stderr).readPart(handle, range: range, continuesEarlierPart: index > 0) { _ in }
+      LogReader(format: .stderr).readPart(handle, range: range, continuesEarlierPart: index > 0, identities: &identities) { _ in }
     }
     // Some sessions' first lines in later parts needed the part before: the stitch had work.
     #expect(parts.dropFirst().contains { !$0.sessions.heads.isEmpty })
@@ -83,8 +84,9 @@ import Testing
     let handle = try #require(FileHandle(forReadingAtPath: path))
     let plan = try #require(LogParts.plan(handle, reader: LogReader(), parts: 6, minimumPartBytes: 1_024))
     #expect(plan.format == .csv)
+    var identities = QueryIdentities()
     let parts = plan.ranges.enumerated().map { index, range in
-      LogReader(format: .csv).readPart(handle, range: range, continuesEarlierPart: index > 0) { _ in }
+      LogReader(format: .csv).readPart(handle, range: range, continuesEarlierPart: index > 0, identities: &identities) { _ in }
     }
     #expect(parts.dropLast().allSatisfy(\.endsBetweenRecords) == !trapped)
   }

@@ -33,10 +33,10 @@ enum LogParts {
     }
     let partReader = reader.reading(plan.format)
     let read = ParallelRunner.map(
-      count: plan.ranges.count, workers: parts, batch: 1, makeWorker: {},
-      { _, index in
+      count: plan.ranges.count, workers: parts, batch: 1, makeWorker: { QueryIdentities() },
+      { identities, index in
         var previous = 0
-        return partReader.readPart(handle, range: plan.ranges[index], continuesEarlierPart: index > 0) { read in
+        return partReader.readPart(handle, range: plan.ranges[index], continuesEarlierPart: index > 0, identities: &identities) { read in
           progress?(read - previous)
           previous = read
         }
@@ -197,9 +197,12 @@ extension LogReader {
 
   /// Reads `range` of the file (to its end for an upper bound past it) as one part.
   func readPart(
-    _ handle: FileHandle, range: Range<Int>, continuesEarlierPart: Bool, progress: (Int) -> Void
+    _ handle: FileHandle, range: Range<Int>, continuesEarlierPart: Bool, identities: inout QueryIdentities, progress: (Int) -> Void
   ) -> LogPart {
-    var stream = LogStream(reader: self, continuesEarlierPart: continuesEarlierPart)
+    // The thread's fingerprints move into the part's reader and back out after it.
+    var stream = LogStream(reader: self, continuesEarlierPart: continuesEarlierPart, identities: identities)
+    identities = QueryIdentities()
+    defer { identities = stream.identities }
     var offset = range.lowerBound
     while offset < range.upperBound,
       let block = LogParts.readBytes(handle.fileDescriptor, at: offset, count: Swift.min(1 << 20, range.upperBound - offset)),

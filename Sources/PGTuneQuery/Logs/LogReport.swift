@@ -174,9 +174,8 @@ public struct LogAggregator {
   /// batches, so memory is bounded by this, not by the log.
   public var maxQueries = 100_000
   private let filter: LogFilter
-  /// Literal-stripped text → fingerprint and normalized query: a query repeated with other
-  /// constants is fingerprinted once.
-  private var cache: [StrippedQuery: (fingerprint: String, query: String, parsed: Bool)] = [:]
+  /// Fingerprints of the query shapes seen (handed from part to part by `LogParts`).
+  var identities = QueryIdentities()
   /// `log_statement` lines waiting for their `log_duration` line, per session.
   private var waiting: [String: String] = [:]
   /// What each session's next `STATEMENT:` line belongs to: a stderr log gives the statement of
@@ -299,21 +298,11 @@ public struct LogAggregator {
       .addLockWait(milliseconds, acquired: acquired)
   }
 
-  private mutating func identity(of text: String) -> (fingerprint: String, query: String, parsed: Bool) {
+  private mutating func identity(of text: String) -> QueryIdentities.Identity {
     let key = StrippedQuery(Self.literalStrippedBytes(text))
-    if let cached = cache[key] { return cached }
-    // The cache saves parses of repeated shapes; a log of a million distinct shapes would make it
-    // the largest thing in memory, so it is dropped when it grows past what the report keeps.
-    if cache.count >= max(1_024, maxQueries) { cache.removeAll(keepingCapacity: true) }
+    if let known = identities[key] { return known }
     compactIfNeeded()
-    let identity: (fingerprint: String, query: String, parsed: Bool)
-    if let fingerprint = try? SQLText.fingerprint(text) {
-      identity = (fingerprint, (try? SQLText.normalize(text)) ?? key.text, true)
-    } else {
-      identity = ("text:" + String(key.digest, radix: 16), key.text, false)
-    }
-    cache[key] = identity
-    return identity
+    return identities.make(key, from: text, limit: max(1_024, maxQueries))
   }
 
   /// Folds the lightest queries away once there are an eighth more than `maxQueries`: amortized,
@@ -394,98 +383,6 @@ public struct LogAggregator {
     }
     return output
   }
-
-  /// Query text with quoted strings and numbers replaced by `?` and blanks folded: the cache
-  /// key that makes repeated queries cheap.
-  static func literalStripped(_ text: String) -> String {
-    String(decoding: literalStrippedBytes(text), as: UTF8.self)
-  }
-
-  static func literalStrippedBytes(_ text: String) -> [UInt8] {
-    // The string's own bytes when contiguous (native strings): copying each query into an array
-    // first was most of the cost.
-    text.utf8.withContiguousStorageIfAvailable(literalStripped(bytes:)) ?? Array(text.utf8).withUnsafeBufferPointer(literalStripped(bytes:))
-  }
-
-  private static func literalStripped(bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-    // Every input byte gives at most one output byte, so the output is written in place into
-    // room for all of them: growing an array byte by byte was half of this function's cost.
-    [UInt8](unsafeUninitializedCapacity: bytes.count) { output, written in
-      var length = 0
-      var index = 0
-      let count = bytes.count
-      var lastWasSpace = false
-      var previous: UInt8 = 0
-      while index < count {
-        let byte = bytes[index]
-        index += 1
-        switch byte {
-        case UInt8(ascii: "'"):
-          while index < count {
-            let next = bytes[index]
-            index += 1
-            if next == UInt8(ascii: "'") {
-              if index < count, bytes[index] == UInt8(ascii: "'") { index += 1 } else { break }
-            }
-          }
-          output[length] = UInt8(ascii: "?")
-          length += 1
-          lastWasSpace = false
-        case UInt8(ascii: "0")...UInt8(ascii: "9") where !(previous.isLetterOrUnderscore || previous.isDigit):
-          while index < count, bytes[index].isDigit || bytes[index] == UInt8(ascii: ".") { index += 1 }
-          output[length] = UInt8(ascii: "?")
-          length += 1
-          lastWasSpace = false
-        case 0x20, 0x09, 0x0A, 0x0D:
-          if !lastWasSpace && length > 0 {
-            output[length] = 0x20
-            length += 1
-          }
-          lastWasSpace = true
-        default:
-          output[length] = byte
-          length += 1
-          lastWasSpace = false
-        }
-        previous = byte
-      }
-      while length > 0, output[length - 1] == 0x20 || output[length - 1] == UInt8(ascii: ";") { length -= 1 }
-      written = length
-    }
-  }
-}
-
-extension UInt8 {
-  fileprivate var isDigit: Bool { self >= 0x30 && self <= 0x39 }
-
-  fileprivate var isLetterOrUnderscore: Bool {
-    (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
-      || self == UInt8(ascii: "_") || self >= 0x80
-  }
-}
-
-/// A query's literal-stripped bytes as the aggregator's cache key, hashed once with FNV-1a: keyed
-/// by the text as a `String`, every log line paid for making that String and for SipHash over
-/// all of it at each lookup (a tenth of `report`'s time). The digest also names a query that does
-/// not parse (`text:` and its hex).
-struct StrippedQuery: Hashable {
-  let bytes: [UInt8]
-  let digest: UInt64
-
-  init(_ bytes: [UInt8]) {
-    self.bytes = bytes
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-    digest = hash
-  }
-
-  var text: String { String(decoding: bytes, as: UTF8.self) }
-
-  static func == (left: StrippedQuery, right: StrippedQuery) -> Bool {
-    left.digest == right.digest && left.bytes == right.bytes
-  }
-
-  func hash(into hasher: inout Hasher) { hasher.combine(digest) }
 }
 
 /// Calls and time of one minute of the log (`2024-05-01 10:00`, the timestamp's first 16

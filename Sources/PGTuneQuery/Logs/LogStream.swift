@@ -15,8 +15,8 @@ struct LogStream {
   /// Inflated bytes still to pass over before the first line (a gzip log recorded up to there).
   private var toSkip: Int
 
-  init(reader: LogReader, continuesEarlierPart: Bool = false, skipping: Int = 0) {
-    lines = LogLines(reader: reader, continuesEarlierPart: continuesEarlierPart)
+  init(reader: LogReader, continuesEarlierPart: Bool = false, skipping: Int = 0, identities: QueryIdentities = QueryIdentities()) {
+    lines = LogLines(reader: reader, continuesEarlierPart: continuesEarlierPart, identities: identities)
     maxLineBytes = reader.maxLineBytes
     toSkip = skipping
   }
@@ -106,6 +106,9 @@ struct LogStream {
     return (part.report, part.diagnosis)
   }
 
+  /// The query shapes fingerprinted so far, for the next part the same thread reads.
+  var identities: QueryIdentities { lines.identities }
+
   mutating func finishPart() -> LogPart {
     gzip?.finish()
     if !remainder.isEmpty || skippingLongLine { lines.consume(String(decoding: remainder, as: UTF8.self)[...]) }
@@ -125,14 +128,17 @@ struct LogLines {
   private var messages = 0
   private var unrecognizedJSON: [String] = []
 
-  init(reader: LogReader, continuesEarlierPart: Bool) {
+  init(reader: LogReader, continuesEarlierPart: Bool, identities: QueryIdentities) {
     aggregator = LogAggregator(filter: reader.filter, configuration: reader.configuration)
+    aggregator.identities = identities
     aggregator.maxQueries = reader.maxQueries
     aggregator.continuesEarlierPart = continuesEarlierPart
     stderrReader = StderrLogReader(prefix: reader.prefix)
     detected = reader.format
     prefix = reader.prefix
   }
+
+  var identities: QueryIdentities { aggregator.identities }
 
   mutating func consume(_ text: Substring) {
     lines += 1

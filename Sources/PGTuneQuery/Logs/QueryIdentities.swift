@@ -1,0 +1,122 @@
+import Foundation
+
+/// Literal-stripped query text → fingerprint and normalized query: a query repeated with other
+/// constants is parsed once. One read of a log keeps one; a log read in parts on several threads
+/// keeps one per thread, across the parts that thread reads (each part starting cold parsed every
+/// shape of the log again in every part).
+struct QueryIdentities: Sendable {
+  typealias Identity = (fingerprint: String, query: String, parsed: Bool)
+  private var known: [StrippedQuery: Identity] = [:]
+
+  subscript(key: StrippedQuery) -> Identity? { known[key] }
+
+  /// The identity of `text` (whose key is `key`), made now and kept. The cache saves parses of
+  /// repeated shapes; a log of a million distinct shapes would make it the largest thing in
+  /// memory, so it is dropped when it holds `limit`.
+  mutating func make(_ key: StrippedQuery, from text: String, limit: Int) -> Identity {
+    if known.count >= limit { known.removeAll(keepingCapacity: true) }
+    let identity: Identity
+    if let fingerprint = try? SQLText.fingerprint(text) {
+      identity = (fingerprint, (try? SQLText.normalize(text)) ?? key.text, true)
+    } else {
+      identity = ("text:" + String(key.digest, radix: 16), key.text, false)
+    }
+    known[key] = identity
+    return identity
+  }
+}
+
+extension LogAggregator {
+  /// Query text with quoted strings and numbers replaced by `?` and blanks folded: the cache
+  /// key that makes repeated queries cheap.
+  static func literalStripped(_ text: String) -> String {
+    String(decoding: literalStrippedBytes(text), as: UTF8.self)
+  }
+
+  static func literalStrippedBytes(_ text: String) -> [UInt8] {
+    // The string's own bytes when contiguous (native strings): copying each query into an array
+    // first was most of the cost.
+    text.utf8.withContiguousStorageIfAvailable(literalStripped(bytes:)) ?? Array(text.utf8).withUnsafeBufferPointer(literalStripped(bytes:))
+  }
+
+  private static func literalStripped(bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+    // Every input byte gives at most one output byte, so the output is written in place into
+    // room for all of them: growing an array byte by byte was half of this function's cost.
+    [UInt8](unsafeUninitializedCapacity: bytes.count) { output, written in
+      var length = 0
+      var index = 0
+      let count = bytes.count
+      var lastWasSpace = false
+      var previous: UInt8 = 0
+      while index < count {
+        let byte = bytes[index]
+        index += 1
+        switch byte {
+        case UInt8(ascii: "'"):
+          while index < count {
+            let next = bytes[index]
+            index += 1
+            if next == UInt8(ascii: "'") {
+              if index < count, bytes[index] == UInt8(ascii: "'") { index += 1 } else { break }
+            }
+          }
+          output[length] = UInt8(ascii: "?")
+          length += 1
+          lastWasSpace = false
+        case UInt8(ascii: "0")...UInt8(ascii: "9") where !(previous.isLetterOrUnderscore || previous.isDigit):
+          while index < count, bytes[index].isDigit || bytes[index] == UInt8(ascii: ".") { index += 1 }
+          output[length] = UInt8(ascii: "?")
+          length += 1
+          lastWasSpace = false
+        case 0x20, 0x09, 0x0A, 0x0D:
+          if !lastWasSpace && length > 0 {
+            output[length] = 0x20
+            length += 1
+          }
+          lastWasSpace = true
+        default:
+          output[length] = byte
+          length += 1
+          lastWasSpace = false
+        }
+        previous = byte
+      }
+      while length > 0, output[length - 1] == 0x20 || output[length - 1] == UInt8(ascii: ";") { length -= 1 }
+      written = length
+    }
+  }
+}
+
+extension UInt8 {
+  fileprivate var isDigit: Bool { self >= 0x30 && self <= 0x39 }
+
+  fileprivate var isLetterOrUnderscore: Bool {
+    (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
+      || self == UInt8(ascii: "_") || self >= 0x80
+  }
+}
+
+/// A query's literal-stripped bytes as the aggregator's cache key, hashed once with FNV-1a: keyed
+/// by the text as a `String`, every log line paid for making that String and for SipHash over
+/// all of it at each lookup (a tenth of `report`'s time). The digest also names a query that does
+/// not parse (`text:` and its hex).
+struct StrippedQuery: Hashable {
+  let bytes: [UInt8]
+  let digest: UInt64
+
+  init(_ bytes: [UInt8]) {
+    self.bytes = bytes
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    digest = hash
+  }
+
+  var text: String { String(decoding: bytes, as: UTF8.self) }
+
+  static func == (left: StrippedQuery, right: StrippedQuery) -> Bool {
+    left.digest == right.digest && left.bytes == right.bytes
+  }
+
+  func hash(into hasher: inout Hasher) { hasher.combine(digest) }
+}
+
