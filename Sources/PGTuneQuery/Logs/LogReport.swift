@@ -299,10 +299,9 @@ public struct LogAggregator {
   }
 
   private mutating func identity(of text: String) -> QueryIdentities.Identity {
-    let key = StrippedQuery(Self.literalStrippedBytes(text))
-    if let known = identities[key] { return known }
+    if let known = identities.known(text) { return known }
     compactIfNeeded()
-    return identities.make(key, from: text, limit: max(1_024, maxQueries))
+    return identities.make(from: text, limit: max(1_024, maxQueries))
   }
 
   /// Folds the lightest queries away once there are an eighth more than `maxQueries`: amortized,

@@ -6,23 +6,66 @@ import Foundation
 /// shape of the log again in every part).
 struct QueryIdentities: Sendable {
   typealias Identity = (fingerprint: String, query: String, parsed: Bool)
-  private var known: [StrippedQuery: Identity] = [:]
 
-  subscript(key: StrippedQuery) -> Identity? { known[key] }
+  /// Known shapes by the FNV-1a digest of their stripped bytes, with the bytes to check against.
+  private var known: [UInt64: (bytes: [UInt8], identity: Identity)] = [:]
+  /// The rare shape whose digest an other shape already holds.
+  private var collided: [StrippedQuery: Identity] = [:]
+  /// The last looked-up text's stripped bytes (reused: a new array per log line was a tenth of
+  /// the lookup, most of it in the allocator).
+  private var scratch: [UInt8] = []
+  private var scratchLength = 0
+  private var scratchDigest: UInt64 = 0
+  /// How shapes are keyed: FNV-1a; a test gives a constant to send every shape down the
+  /// collision path.
+  var digest: @Sendable (UnsafeBufferPointer<UInt8>) -> UInt64 = StrippedQuery.digest
 
-  /// The identity of `text` (whose key is `key`), made now and kept. The cache saves parses of
-  /// repeated shapes; a log of a million distinct shapes would make it the largest thing in
-  /// memory, so it is dropped when it holds `limit`.
-  mutating func make(_ key: StrippedQuery, from text: String, limit: Int) -> Identity {
-    if known.count >= limit { known.removeAll(keepingCapacity: true) }
+  /// The identity of `text` if its shape is known. Leaves the shape's stripped bytes for
+  /// `make(from:limit:)`.
+  mutating func known(_ text: String) -> Identity? {
+    strip(text)
+    let length = scratchLength
+    if let entry = known[scratchDigest] {
+      let same = entry.bytes.count == length && scratch.withUnsafeBufferPointer { stripped in
+        entry.bytes.withUnsafeBufferPointer { length == 0 || memcmp($0.baseAddress!, stripped.baseAddress!, length) == 0 }
+      }
+      if same { return entry.identity }
+    }
+    return collided.isEmpty ? nil : collided[StrippedQuery(Array(scratch[..<length]))]
+  }
+
+  /// The identity of `text`, the text `known(_:)` was last asked about, made now and kept. The
+  /// cache saves parses of repeated shapes; a log of a million distinct shapes would make it the
+  /// largest thing in memory, so it is dropped when it holds `limit`.
+  mutating func make(from text: String, limit: Int) -> Identity {
+    if known.count + collided.count >= limit {
+      known.removeAll(keepingCapacity: true)
+      collided.removeAll()
+    }
+    let key = StrippedQuery(Array(scratch[..<scratchLength]))
     let identity: Identity
     if let fingerprint = try? SQLText.fingerprint(text) {
       identity = (fingerprint, (try? SQLText.normalize(text)) ?? key.text, true)
     } else {
       identity = ("text:" + String(key.digest, radix: 16), key.text, false)
     }
-    known[key] = identity
+    if known[scratchDigest] == nil {
+      known[scratchDigest] = (key.bytes, identity)
+    } else {
+      collided[key] = identity
+    }
     return identity
+  }
+
+  private mutating func strip(_ text: String) {
+    var text = text
+    text.withUTF8 { bytes in
+      if scratch.count < bytes.count { scratch = [UInt8](repeating: 0, count: max(bytes.count, 2 * scratch.count, 256)) }
+      scratch.withUnsafeMutableBufferPointer { output in
+        scratchLength = LogAggregator.literalStripped(bytes, into: output)
+        scratchDigest = digest(UnsafeBufferPointer(rebasing: output[..<scratchLength]))
+      }
+    }
   }
 }
 
@@ -40,50 +83,55 @@ extension LogAggregator {
   }
 
   private static func literalStripped(bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-    // Every input byte gives at most one output byte, so the output is written in place into
-    // room for all of them: growing an array byte by byte was half of this function's cost.
     [UInt8](unsafeUninitializedCapacity: bytes.count) { output, written in
-      var length = 0
-      var index = 0
-      let count = bytes.count
-      var lastWasSpace = false
-      var previous: UInt8 = 0
-      while index < count {
-        let byte = bytes[index]
-        index += 1
-        switch byte {
-        case UInt8(ascii: "'"):
-          while index < count {
-            let next = bytes[index]
-            index += 1
-            if next == UInt8(ascii: "'") {
-              if index < count, bytes[index] == UInt8(ascii: "'") { index += 1 } else { break }
-            }
-          }
-          output[length] = UInt8(ascii: "?")
-          length += 1
-          lastWasSpace = false
-        case UInt8(ascii: "0")...UInt8(ascii: "9") where !(previous.isLetterOrUnderscore || previous.isDigit):
-          while index < count, bytes[index].isDigit || bytes[index] == UInt8(ascii: ".") { index += 1 }
-          output[length] = UInt8(ascii: "?")
-          length += 1
-          lastWasSpace = false
-        case 0x20, 0x09, 0x0A, 0x0D:
-          if !lastWasSpace && length > 0 {
-            output[length] = 0x20
-            length += 1
-          }
-          lastWasSpace = true
-        default:
-          output[length] = byte
-          length += 1
-          lastWasSpace = false
-        }
-        previous = byte
-      }
-      while length > 0, output[length - 1] == 0x20 || output[length - 1] == UInt8(ascii: ";") { length -= 1 }
-      written = length
+      written = literalStripped(bytes, into: output)
     }
+  }
+
+  /// Writes the stripped text of `bytes` into `output` (room for `bytes.count`: every input byte
+  /// gives at most one output byte; growing an array byte by byte was half of the cost) and
+  /// returns its length.
+  static func literalStripped(_ bytes: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
+    var length = 0
+    var index = 0
+    let count = bytes.count
+    var lastWasSpace = false
+    var previous: UInt8 = 0
+    while index < count {
+      let byte = bytes[index]
+      index += 1
+      switch byte {
+      case UInt8(ascii: "'"):
+        while index < count {
+          let next = bytes[index]
+          index += 1
+          if next == UInt8(ascii: "'") {
+            if index < count, bytes[index] == UInt8(ascii: "'") { index += 1 } else { break }
+          }
+        }
+        output[length] = UInt8(ascii: "?")
+        length += 1
+        lastWasSpace = false
+      case UInt8(ascii: "0")...UInt8(ascii: "9") where !(previous.isLetterOrUnderscore || previous.isDigit):
+        while index < count, bytes[index].isDigit || bytes[index] == UInt8(ascii: ".") { index += 1 }
+        output[length] = UInt8(ascii: "?")
+        length += 1
+        lastWasSpace = false
+      case 0x20, 0x09, 0x0A, 0x0D:
+        if !lastWasSpace && length > 0 {
+          output[length] = 0x20
+          length += 1
+        }
+        lastWasSpace = true
+      default:
+        output[length] = byte
+        length += 1
+        lastWasSpace = false
+      }
+      previous = byte
+    }
+    while length > 0, output[length - 1] == 0x20 || output[length - 1] == UInt8(ascii: ";") { length -= 1 }
+    return length
   }
 }
 
@@ -106,9 +154,13 @@ struct StrippedQuery: Hashable {
 
   init(_ bytes: [UInt8]) {
     self.bytes = bytes
+    digest = bytes.withUnsafeBufferPointer(Self.digest)
+  }
+
+  static func digest(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-    digest = hash
+    return hash
   }
 
   var text: String { String(decoding: bytes, as: UTF8.self) }

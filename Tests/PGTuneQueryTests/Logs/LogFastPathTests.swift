@@ -109,4 +109,24 @@ import Testing
       }
     }
   }
+
+  /// Shapes are told apart by their bytes, not only by their digest: with every digest the same,
+  /// each shape still gets its own identity, and a repeat of one with other constants its own.
+  @Test(arguments: [false, true])
+  func queryShapesAreToldApartByTheirBytes(collide: Bool) {
+    var identities = QueryIdentities()
+    if collide { identities.digest = { _ in 42 } }
+    let texts = ["SELECT 1", "SELECT a FROM t WHERE id = 5", "SELECT b FROM t WHERE id = 5", "not sql at all", "SELECT a FROM t WHERE id = 7"]
+    var seen: [String] = []
+    for text in texts {
+      let identity = identities.known(text) ?? identities.make(from: text, limit: 1_024)
+      #expect(identity.fingerprint == ((try? SQLText.fingerprint(text)) ?? identity.fingerprint))
+      seen.append(identity.fingerprint)
+    }
+    #expect(Set(seen.prefix(4)).count == 4)
+    #expect(seen[4] == seen[1])
+    #expect(identities.known("SELECT b FROM t WHERE id = 99")?.fingerprint == seen[2])
+    #expect(identities.known("SELECT c FROM t") == nil)
+    #expect(seen[3].hasPrefix("text:"))
+  }
 }
