@@ -69,7 +69,7 @@ public struct LogReader: Sendable {
       if count <= 0 { break }
       bytesRead += count
       progress?(bytesRead)
-      stream.append(Data(buffer[0..<count]))
+      buffer.withUnsafeBufferPointer { stream.append(bytes: UnsafeBufferPointer(rebasing: $0[0..<count])) }
     }
     return stream.finish()
   }

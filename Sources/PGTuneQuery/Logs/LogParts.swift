@@ -204,13 +204,17 @@ extension LogReader {
     identities = QueryIdentities()
     defer { identities = stream.identities }
     var offset = range.lowerBound
-    while offset < range.upperBound,
-      let block = LogParts.readBytes(handle.fileDescriptor, at: offset, count: Swift.min(1 << 20, range.upperBound - offset)),
-      !block.isEmpty
-    {
-      offset += block.count
+    // One buffer for every block of the part (a fresh one per block was fresh pages each time).
+    var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    while offset < range.upperBound {
+      let wanted = Swift.min(buffer.count, range.upperBound - offset)
+      let count = buffer.withUnsafeMutableBytes { pread(handle.fileDescriptor, $0.baseAddress!, wanted, off_t(offset)) }
+      if count < 0 && errno == EINTR { continue }
+      // An unreadable part ends where the read failed, as the single read does.
+      if count <= 0 { break }
+      offset += count
       progress(offset - range.lowerBound)
-      stream.append(Data(block))
+      buffer.withUnsafeBufferPointer { stream.append(bytes: UnsafeBufferPointer(rebasing: $0[0..<count])) }
     }
     var part = stream.finishPart()
     part.end = offset
