@@ -16,9 +16,26 @@ struct QueryIdentities: Sendable {
   private var scratch: [UInt8] = []
   private var scratchLength = 0
   private var scratchDigest: UInt64 = 0
-  /// How shapes are keyed: FNV-1a; a test gives a constant to send every shape down the
-  /// collision path.
-  var digest: @Sendable (UnsafeBufferPointer<UInt8>) -> UInt64 = StrippedQuery.digest
+  /// How shapes are keyed (a test gives a constant to send every shape down the collision path).
+  var digest: @Sendable (UnsafeBufferPointer<UInt8>) -> UInt64 = Self.wordHash
+
+  /// A hash of `bytes` eight at a time, for the lookup only (the name of a query that does not
+  /// parse stays the FNV-1a digest): FNV-1a's multiply per byte was a third of the lookup.
+  static func wordHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    guard let base = bytes.baseAddress else { return 0 }
+    var hash = UInt64(truncatingIfNeeded: bytes.count) &* 0x9E37_79B9_7F4A_7C15
+    var offset = 0
+    while offset + 8 <= bytes.count {
+      let word = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
+      hash = (hash ^ word) &* 0xFF51_AFD7_ED55_8CCD
+      hash ^= hash >> 32
+      offset += 8
+    }
+    var tail: UInt64 = 0
+    for index in offset..<bytes.count { tail = tail << 8 | UInt64(base[index]) }
+    hash = (hash ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+    return hash ^ (hash >> 29)
+  }
 
   /// The identity of `text` if its shape is known. Leaves the shape's stripped bytes for
   /// `make(from:limit:)`.

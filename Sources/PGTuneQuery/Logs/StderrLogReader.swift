@@ -233,6 +233,8 @@ public struct StderrLogReader {
   /// The pid in a `%c` session id (`66321a00.1092`, hex start time, dot, hex pid), with the `-`
   /// of Azure's `%t-%c-` around it; nil for any other word.
   private static func sessionPID(_ bytes: UnsafeBufferPointer<UInt8>, _ word: Range<Int>) -> String? {
+    // A session id has a dot; most words (`[1234]`, `app@shop`) have none, found with one memchr.
+    guard let base = bytes.baseAddress, !word.isEmpty, memchr(base + word.lowerBound, 0x2E, word.count) != nil else { return nil }
     var start = word.lowerBound
     for index in word.lowerBound...word.upperBound where index == word.upperBound || bytes[index] == UInt8(ascii: "-") {
       defer { start = index + 1 }
