@@ -60,14 +60,27 @@ public struct LogLinePrefix: Sendable, Equatable {
 
   /// Reads the prefix of one line into `event`; false when the line does not have this shape.
   func read(_ prefix: Substring.UTF8View, into event: inout LogEvent) -> Bool {
-    var position = prefix.startIndex
-    let end = prefix.endIndex
+    var recent = RecentFieldText()
+    return read(prefix, into: &event, recent: &recent)
+  }
+
+  /// The same, reusing the last pid, user and database strings when their bytes repeat. On the
+  /// prefix's own bytes: stepping string indices and making a String per field cost more than
+  /// the automatic reading.
+  func read(_ prefix: Substring.UTF8View, into event: inout LogEvent, recent: inout RecentFieldText) -> Bool {
+    if let read = prefix.withContiguousStorageIfAvailable({ read(bytes: $0, into: &event, recent: &recent) }) { return read }
+    return Array(prefix).withUnsafeBufferPointer { read(bytes: $0, into: &event, recent: &recent) }
+  }
+
+  private func read(bytes prefix: UnsafeBufferPointer<UInt8>, into event: inout LogEvent, recent: inout RecentFieldText) -> Bool {
+    var position = 0
+    let end = prefix.count
     for (index, token) in tokens.enumerated() {
       switch token {
       case .literal(let bytes):
         for byte in bytes {
           guard position < end, prefix[position] == byte else { return false }
-          position = prefix.index(after: position)
+          position += 1
         }
       case .stopIfNoSession:
         if position == end { return true }
@@ -79,19 +92,23 @@ public struct LogLinePrefix: Sendable, Equatable {
           // Up to the next literal's first byte (or the end).
           var stop: UInt8?
           if index + 1 < tokens.count, case .literal(let next) = tokens[index + 1] { stop = next.first }
-          while position < end, prefix[position] != stop { position = prefix.index(after: position) }
+          while position < end, prefix[position] != stop { position += 1 }
         }
-        let value = String(Substring(prefix[start..<position]))
-        let known = !value.isEmpty && value != "[unknown]"
+        let bytes = UnsafeBufferPointer(rebasing: prefix[start..<position])
+        // `[unknown]` is what the server prints for a field it does not know yet.
+        let known = !bytes.isEmpty && !bytes.elementsEqual("[unknown]".utf8)
         switch field {
-        case .timestamp: event.timestamp = value
-        case .epoch: event.timestamp = LogPrefixScanner.timestamp(fromEpoch: value) ?? value
-        case .pid: event.pid = value
-        case .sessionID: if event.pid == nil { event.pid = value }
-        case .user: if known { event.user = value }
-        case .database: if known { event.database = value }
-        case .application: if known { event.application = value }
-        case .sqlState: if value != "00000" && known { event.sqlState = value }
+        case .timestamp: event.timestamp = String(decoding: bytes, as: UTF8.self)
+        case .epoch:
+          let value = String(decoding: bytes, as: UTF8.self)
+          event.timestamp = LogPrefixScanner.timestamp(fromEpoch: value) ?? value
+        case .pid: event.pid = recent.pid.text(bytes)
+        case .sessionID: if event.pid == nil { event.pid = String(decoding: bytes, as: UTF8.self) }
+        case .user: if known { event.user = recent.user.text(bytes) }
+        case .database: if known { event.database = recent.database.text(bytes) }
+        case .application: if known { event.application = String(decoding: bytes, as: UTF8.self) }
+        case .sqlState:
+          if known && !bytes.elementsEqual("00000".utf8) { event.sqlState = String(decoding: bytes, as: UTF8.self) }
         case .other: break
         }
       }
@@ -108,18 +125,8 @@ public struct LogPrefixError: Error, Sendable, Equatable {
 enum LogPrefixScanner {
   static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
-  /// `2024-05-01 10:00:00[.123][ UTC]`: the end of the timestamp starting at `start`.
-  static func timestampEnd(_ text: Substring.UTF8View, from start: String.Index) -> String.Index {
-    // One scan, on bytes (below); the string's own when they are contiguous.
-    let tail = text[start...]
-    let length =
-      tail.withContiguousStorageIfAvailable { timestampEnd($0, from: 0) }
-      ?? Array(tail).withUnsafeBufferPointer { timestampEnd($0, from: 0) }
-    return text.index(start, offsetBy: length)
-  }
-
-  /// Where a timestamp starting at `start` ends: date and time characters up to the second
-  /// blank, then a zone word if one follows.
+  /// Where a timestamp (`2024-05-01 10:00:00[.123][ UTC]`) starting at `start` ends: date and
+  /// time characters up to the second blank, then a zone word if one follows.
   static func timestampEnd(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
     var position = start
     let end = text.count

@@ -133,7 +133,7 @@ public struct StderrLogReader {
   /// Reads the prefix with the configured `log_line_prefix` when there is one and the line fits
   /// it, otherwise by what prefixes usually hold. Bytes only: this runs for every line.
   mutating func readPrefix(_ prefix: Substring, into event: inout LogEvent) {
-    if let format, format.read(prefix.utf8, into: &event) { return }
+    if let format, format.read(prefix.utf8, into: &event, recent: &recent) { return }
     Self.guessPrefix(prefix, into: &event, recent: &recent)
   }
 
