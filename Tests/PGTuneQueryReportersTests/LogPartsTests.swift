@@ -22,8 +22,28 @@ import Testing
     try expectSameReport(path, parts: parts)
   }
 
+  @Test(arguments: [2, 5, 9])
+  func jsonLogInPartsReportsWhatOneReadReports(parts: Int) throws {
+    let path = try Self.write(Self.jsonLog(entries: 3_000), suffix: "json")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let handle = try #require(FileHandle(forReadingAtPath: path))
+    #expect(LogParts.plan(handle, reader: LogReader(), parts: parts, minimumPartBytes: 1_024)?.ranges.count == parts)
+    try expectSameReport(path, parts: parts)
+  }
+
+  /// A logging service's envelope carries a multi-line stderr statement over several lines: such
+  /// a file is never cut (it is read whole, as before).
+  @Test func serviceEnvelopesAreReadWhole() throws {
+    for name in ["cloudsql.json", "cloudnativepg.json"] {
+      let path = Repository.path("Fixtures/logs/\(name)")
+      let handle = try #require(FileHandle(forReadingAtPath: path))
+      #expect(LogParts.plan(handle, reader: LogReader(), parts: 4, minimumPartBytes: 64) == nil, "\(name)")
+      try expectSameReport(path, parts: 4, minimumPartBytes: 64)
+    }
+  }
+
   @Test func fixtureLogsInPartsReportWhatOneReadReports() throws {
-    for name in ["stderr-prefix-m-p-u-d.log", "syslog-style.log", "csvlog.csv"] {
+    for name in ["stderr-prefix-m-p-u-d.log", "syslog-style.log", "csvlog.csv", "jsonlog.json"] {
       try expectSameReport(Repository.path("Fixtures/logs/\(name)"), parts: 4, minimumPartBytes: 64)
     }
   }
@@ -93,7 +113,7 @@ import Testing
 
   /// The shared generator's real server logs (`../shared/bench/make-logs.sh`; PGTQ_BENCH_LOGS
   /// or /tmp/pgtq-bench/logs), when they are on this machine: their first 24 MiB in 4 parts.
-  @Test(arguments: ["postgresql.log", "postgresql.csv"])
+  @Test(arguments: ["postgresql.log", "postgresql.csv", "postgresql.json"])
   func sharedBenchLogInPartsReportsWhatOneReadReports(name: String) throws {
     let directory = ProcessInfo.processInfo.environment["PGTQ_BENCH_LOGS"] ?? "/tmp/pgtq-bench/logs"
     guard let handle = FileHandle(forReadingAtPath: "\(directory)/\(name)") else {
@@ -177,6 +197,30 @@ import Testing
       }
     }
     return text
+  }
+
+  /// jsonlog events of six interleaved sessions: queries with durations, `log_statement` events
+  /// whose `log_duration` comes events later, errors with their statement, characters to escape.
+  static func jsonLog(entries: Int) -> String {
+    var generator = SplitMix(state: 7)
+    var waiting: Set<Int> = []
+    return (0..<entries).map { index in
+      let pid = 100 + Int(generator.next() % 6)
+      let stamp = "2024-05-01 10:\(String(format: "%02d", index / 3_600)):\(String(format: "%02d", index / 60 % 60)).\(String(format: "%03d", index % 1_000)) UTC"
+      let head = "{\"timestamp\":\"\(stamp)\",\"user\":\"app\",\"dbname\":\"shop\",\"pid\":\(pid),"
+      if waiting.remove(pid) != nil {
+        return head + "\"error_severity\":\"LOG\",\"message\":\"duration: \(Double(generator.next() % 900) / 10) ms\"}\n"
+      }
+      switch generator.next() % 4 {
+      case 0:
+        waiting.insert(pid)
+        return head + "\"error_severity\":\"LOG\",\"message\":\"statement: UPDATE accounts SET note = 'a\\\"b' WHERE id = \(index % 50)\"}\n"
+      case 1:
+        return head + "\"error_severity\":\"ERROR\",\"state_code\":\"42P01\",\"message\":\"relation \\\"missing\\\" does not exist\",\"statement\":\"SELECT * FROM missing WHERE id = \(index)\"}\n"
+      default:
+        return head + "\"error_severity\":\"LOG\",\"message\":\"duration: \(Double(generator.next() % 5_000) / 10) ms  statement: SELECT o.id\\n\\tFROM orders o WHERE o.region = 'r\(index % 9)'\"}\n"
+      }
+    }.joined()
   }
 
   static func csvLog(entries: Int) -> String {

@@ -15,7 +15,7 @@ enum LogParts {
   static let piecesPerThread = 4
 
   /// Reads `handle` from its current offset to its end in up to `parts` parts; a file that is
-  /// not a regular uncompressed stderr or csv log, or too small, is read whole. `progress` gets
+  /// not a regular uncompressed stderr, csv or json log, or too small, is read whole. `progress` gets
   /// the bytes read since its last call (from several threads).
   static func read(
     _ handle: FileHandle, with reader: LogReader, parts: Int, minimumPartBytes: Int = defaultMinimumPartBytes,
@@ -77,7 +77,11 @@ enum LogParts {
     let size = Int(status.st_size)
     let parts = min(parts, (size - start) / max(1, minimumPartBytes))
     guard start >= 0, parts > 1, let head = readBytes(descriptor, at: start, count: 64 << 10), !head.isEmpty else { return nil }
-    guard !GzipDecoder.isGzip(Data(head)), let format = reader.format ?? detect(head), format != .json else { return nil }
+    guard !GzipDecoder.isGzip(Data(head)), let format = reader.format ?? detect(head) else { return nil }
+    // A jsonlog is one event per line and may be cut before any event; a logging service's
+    // envelope around stderr lines (Cloud SQL, CloudNativePG) carries a multi-line statement
+    // over several lines, and such a file is read whole.
+    if format == .json, !startsPart(firstLine(head)[...], format: .json) { return nil }
     var cuts = [start]
     for index in 1..<parts {
       guard let cut = cut(descriptor, near: start + (size - start) * index / parts, format: format), cut > cuts[cuts.count - 1]
@@ -87,6 +91,15 @@ enum LogParts {
     guard cuts.count > 1 else { return nil }
     let ranges = zip(cuts, cuts.dropFirst() + [Int.max]).map { $0..<$1 }
     return Plan(format: format, ranges: ranges)
+  }
+
+  /// The first non-empty line's bytes (without a carriage return).
+  private static func firstLine(_ head: [UInt8]) -> [UInt8] {
+    for line in head.split(separator: 0x0A) where !line.isEmpty {
+      let trimmed = line.last == 0x0D ? line.dropLast() : line
+      if !trimmed.isEmpty { return Array(trimmed) }
+    }
+    return []
   }
 
   /// The format from the first non-empty line, as a single read detects it.
@@ -101,8 +114,9 @@ enum LogParts {
   }
 
   /// The start of the first line after `offset` where a part may begin: a line the stderr
-  /// reader takes for a message start wherever it stands, or a csv line that starts with a
-  /// timestamp (checked after the read: the part before must end between records).
+  /// reader takes for a message start wherever it stands, a csv line that starts with a
+  /// timestamp (checked after the read: the part before must end between records), a jsonlog
+  /// event.
   private static func cut(_ descriptor: Int32, near offset: Int, format: LogFormat) -> Int? {
     let window = 1 << 20
     var position = offset
@@ -139,7 +153,8 @@ enum LogParts {
       let base = line.startIndex
       return (0..<4).allSatisfy { (0x30...0x39).contains(line[base + $0]) } && line[base + 4] == UInt8(ascii: "-")
     case .json:
-      return false
+      // A server jsonlog event (not a service's envelope, which is read whole).
+      return JSONLogReader.event(from: Substring(String(decoding: line, as: UTF8.self))) != nil
     }
   }
 

@@ -67,7 +67,7 @@ extension PGTuneQueryCommand {
     var prefix: String?
 
     @Option(help: ArgumentHelp(
-        "Threads reading the logs (default: the number of cores). With more threads than files, each stderr or csv log over 32 MB is read in parts at once, with the same report.",
+        "Threads reading the logs (default: the number of cores). With more threads than files, each stderr, csv or json log over 32 MB is read in parts at once (a logging service's JSON envelope is read whole), with the same report.",
         valueName: "n"))
     var jobs: Int?
 
