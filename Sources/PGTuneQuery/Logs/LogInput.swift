@@ -77,7 +77,7 @@ public struct LogReader: Sendable {
   /// Reads a log already in memory exactly as `read(_:progress:)` reads it from a descriptor.
   public func read(bytes: [UInt8]) -> (LogReport, LogDiagnosis) {
     var stream = LogStream(reader: self)
-    stream.append(Data(bytes))
+    bytes.withUnsafeBufferPointer { stream.append(bytes: $0) }
     return stream.finish()
   }
 }

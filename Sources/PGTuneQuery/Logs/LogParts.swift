@@ -104,13 +104,8 @@ enum LogParts {
 
   /// The format from the first non-empty line, as a single read detects it.
   private static func detect(_ head: [UInt8]) -> LogFormat? {
-    let text = String(decoding: head, as: UTF8.self)
-    for line in text.utf8.split(separator: 0x0A) where !line.isEmpty {
-      var first = Substring(line)
-      if first.last == "\r" { first = first.dropLast() }
-      if !first.isEmpty { return LogFormat.detect(first) }
-    }
-    return nil
+    let line = firstLine(head)
+    return line.isEmpty ? nil : LogFormat.detect(Substring(String(decoding: line, as: UTF8.self)))
   }
 
   /// The start of the first line after `offset` where a part may begin: a line the stderr

@@ -299,9 +299,12 @@ public struct LogAggregator {
   }
 
   private mutating func identity(of text: String) -> QueryIdentities.Identity {
-    if let known = identities.known(text) { return known }
-    compactIfNeeded()
-    return identities.make(from: text, limit: max(1_024, maxQueries))
+    switch identities.lookUp(text) {
+    case .known(let identity): return identity
+    case .unknown(let shape):
+      compactIfNeeded()
+      return identities.make(shape, from: text, limit: max(1_024, maxQueries))
+    }
   }
 
   /// Folds the lightest queries away once there are an eighth more than `maxQueries`: amortized,
@@ -389,8 +392,6 @@ public struct LogAggregator {
 /// `perMinute` and cutting a String for it at every query was a thirteenth of `report`'s time.
 struct MinuteCount {
   private var key = ""
-  /// `key`'s bytes when it is 16 ASCII bytes (the usual timestamp), for a memcmp.
-  private var keyBytes: [UInt8] = []
   private var count = 0
   private var milliseconds = 0.0
 
@@ -403,19 +404,21 @@ struct MinuteCount {
     guard time.count >= 16 else { return }
     flush(into: &report)
     key = String(time.prefix(16))
-    keyBytes = key.utf8.count == 16 ? Array(key.utf8) : []
     count = 1
     milliseconds = duration
   }
 
-  /// The first 16 bytes equal the key's, and the 17th, if any, is ASCII: then the 16th character
-  /// ends where the 16th byte does, as `prefix(16)` reads it.
+  /// The key is 16 bytes (16 ASCII characters) equal to the time's first 16, and the time's 17th
+  /// byte, if any, is ASCII: then the 16th character ends where the 16th byte does, as
+  /// `prefix(16)` reads it.
   private func isSameMinute(_ time: String) -> Bool {
-    guard keyBytes.count == 16 else { return false }
+    var key = key
     var time = time
-    return time.withUTF8 { bytes in
-      bytes.count >= 16 && (bytes.count == 16 || bytes[16] < 0x80)
-        && keyBytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress!, 16) == 0 }
+    return key.withUTF8 { minute in
+      minute.count == 16
+        && time.withUTF8 { bytes in
+          bytes.count >= 16 && (bytes.count == 16 || bytes[16] < 0x80) && memcmp(minute.baseAddress!, bytes.baseAddress!, 16) == 0
+        }
     }
   }
 

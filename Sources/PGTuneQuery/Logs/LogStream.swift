@@ -21,10 +21,6 @@ struct LogStream {
     toSkip = skipping
   }
 
-  mutating func append(_ input: Data) {
-    input.withUnsafeBytes { append(bytes: $0.bindMemory(to: UInt8.self)) }
-  }
-
   /// The next bytes of the log, as read (compressed for gzip). Read straight from the caller's
   /// buffer: copying each 1 MB block into a `Data`, then into the waiting bytes, then into a
   /// String cost a tenth of `report` in copies and fresh pages.

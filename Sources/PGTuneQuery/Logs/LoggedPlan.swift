@@ -97,7 +97,7 @@ enum LoggedPlan {
       return nil
     }
     let query = lines[..<firstNode].joined(separator: "\n").dropFirst("Query Text: ".count)
-    guard let plan = TextPlanParser.parse(lines[firstNode...].joined(separator: "\n")) else { return nil }
+    guard let plan = TextPlanParser.parse(lines: lines[firstNode...]) else { return nil }
     return (String(query), plan)
   }
 

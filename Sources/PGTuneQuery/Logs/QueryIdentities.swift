@@ -7,15 +7,14 @@ import Foundation
 struct QueryIdentities: Sendable {
   typealias Identity = (fingerprint: String, query: String, parsed: Bool)
 
-  /// Known shapes by the FNV-1a digest of their stripped bytes, with the bytes to check against.
+  /// Known shapes by the lookup digest of their stripped bytes, with the bytes to check against.
   private var known: [UInt64: (bytes: [UInt8], identity: Identity)] = [:]
   /// The rare shape whose digest an other shape already holds.
   private var collided: [StrippedQuery: Identity] = [:]
-  /// The last looked-up text's stripped bytes (reused: a new array per log line was a tenth of
-  /// the lookup, most of it in the allocator).
+  /// Room for a text's stripped bytes, reused from line to line: a new array per log line was a
+  /// tenth of the lookup, most of it in the allocator. Only a shape seen for the first time gets
+  /// an array of its own.
   private var scratch: [UInt8] = []
-  private var scratchLength = 0
-  private var scratchDigest: UInt64 = 0
   /// How shapes are keyed (a test gives a constant to send every shape down the collision path).
   var digest: @Sendable (UnsafeBufferPointer<UInt8>) -> UInt64 = Self.wordHash
 
@@ -37,52 +36,59 @@ struct QueryIdentities: Sendable {
     return hash ^ (hash >> 29)
   }
 
-  /// The identity of `text` if its shape is known. Leaves the shape's stripped bytes for
-  /// `make(from:limit:)`.
-  mutating func known(_ text: String) -> Identity? {
-    strip(text)
-    let length = scratchLength
-    if let entry = known[scratchDigest] {
-      let same = entry.bytes.count == length && scratch.withUnsafeBufferPointer { stripped in
-        entry.bytes.withUnsafeBufferPointer { length == 0 || memcmp($0.baseAddress!, stripped.baseAddress!, length) == 0 }
-      }
-      if same { return entry.identity }
-    }
-    return collided.isEmpty ? nil : collided[StrippedQuery(Array(scratch[..<length]))]
+  /// A shape not seen yet, as `lookUp` found it: what `make` keeps it under.
+  struct Unknown {
+    fileprivate let key: StrippedQuery
+    fileprivate let digest: UInt64
   }
 
-  /// The identity of `text`, the text `known(_:)` was last asked about, made now and kept. The
-  /// cache saves parses of repeated shapes; a log of a million distinct shapes would make it the
+  enum Lookup {
+    case known(Identity)
+    case unknown(Unknown)
+  }
+
+  /// The identity of `text` if its shape is known; otherwise the shape, for `make`.
+  mutating func lookUp(_ text: String) -> Lookup {
+    var text = text
+    let (length, digest) = text.withUTF8 { bytes in
+      if scratch.count < bytes.count { scratch = [UInt8](repeating: 0, count: max(bytes.count, 2 * scratch.count, 256)) }
+      return scratch.withUnsafeMutableBufferPointer { output in
+        let length = LogAggregator.literalStripped(bytes, into: output)
+        return (length, self.digest(UnsafeBufferPointer(rebasing: output[..<length])))
+      }
+    }
+    if let entry = known[digest], entry.bytes.count == length {
+      let same = scratch.withUnsafeBufferPointer { stripped in
+        entry.bytes.withUnsafeBufferPointer { length == 0 || memcmp($0.baseAddress!, stripped.baseAddress!, length) == 0 }
+      }
+      if same { return .known(entry.identity) }
+    }
+    let key = StrippedQuery(Array(scratch[..<length]))
+    if !collided.isEmpty, let identity = collided[key] { return .known(identity) }
+    return .unknown(Unknown(key: key, digest: digest))
+  }
+
+  /// The identity of `text`, whose shape `lookUp` did not know, made now and kept. The cache
+  /// saves parses of repeated shapes; a log of a million distinct shapes would make it the
   /// largest thing in memory, so it is dropped when it holds `limit`.
-  mutating func make(from text: String, limit: Int) -> Identity {
+  mutating func make(_ shape: Unknown, from text: String, limit: Int) -> Identity {
     if known.count + collided.count >= limit {
       known.removeAll(keepingCapacity: true)
       collided.removeAll()
     }
-    let key = StrippedQuery(Array(scratch[..<scratchLength]))
+    let key = shape.key
     let identity: Identity
     if let fingerprint = try? SQLText.fingerprint(text) {
       identity = (fingerprint, (try? SQLText.normalize(text)) ?? key.text, true)
     } else {
       identity = ("text:" + String(key.digest, radix: 16), key.text, false)
     }
-    if known[scratchDigest] == nil {
-      known[scratchDigest] = (key.bytes, identity)
+    if known[shape.digest] == nil {
+      known[shape.digest] = (key.bytes, identity)
     } else {
       collided[key] = identity
     }
     return identity
-  }
-
-  private mutating func strip(_ text: String) {
-    var text = text
-    text.withUTF8 { bytes in
-      if scratch.count < bytes.count { scratch = [UInt8](repeating: 0, count: max(bytes.count, 2 * scratch.count, 256)) }
-      scratch.withUnsafeMutableBufferPointer { output in
-        scratchLength = LogAggregator.literalStripped(bytes, into: output)
-        scratchDigest = digest(UnsafeBufferPointer(rebasing: output[..<scratchLength]))
-      }
-    }
   }
 }
 

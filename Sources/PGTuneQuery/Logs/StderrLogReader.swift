@@ -100,18 +100,7 @@ public struct StderrLogReader {
   /// The first `:` followed by two blanks, and the blank-separated word before it when that word
   /// is a severity (usually: then no suffix search is needed). Nil without such a colon.
   private static func severityMarker(_ bytes: UnsafeBufferPointer<UInt8>) -> (colon: Int, wordStart: Int, severity: String?)? {
-    guard bytes.count >= 3, let base = bytes.baseAddress else { return nil }
-    var colon: Int?
-    var searchFrom = 0
-    while searchFrom < bytes.count - 2, let hit = memchr(base + searchFrom, 0x3A, bytes.count - 2 - searchFrom) {
-      let offset = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
-      if base[offset + 1] == 0x20 && base[offset + 2] == 0x20 {
-        colon = offset
-        break
-      }
-      searchFrom = offset + 1
-    }
-    guard let colon else { return nil }
+    guard let base = bytes.baseAddress, let colon = bytes.firstOffset(of: ":  ") else { return nil }
     var wordStart = colon
     while wordStart > 0, base[wordStart - 1] != 0x20 { wordStart -= 1 }
     return (colon, wordStart, severity(UnsafeBufferPointer(rebasing: bytes[wordStart..<colon])))

@@ -6,10 +6,16 @@ import Foundation
 /// properties (filters, rows removed, sort method and spill, hash batches…).
 public enum TextPlanParser {
   public static func parse(_ text: String) -> ExplainResult? {
+    parse(lines: text.lineFeedSeparated(omittingEmptySubsequences: true))
+  }
+
+  /// The plan in these lines (empty ones are passed over): for a caller that already cut its
+  /// text into lines (an auto_explain message), so that it is not joined and cut again.
+  package static func parse(lines: some Sequence<Substring>) -> ExplainResult? {
     var stack: [(column: Int, node: TextNode)] = []
     var root: TextNode?
     var depth = 0
-    for rawLine in text.lineFeedSeparated(omittingEmptySubsequences: true) {
+    for rawLine in lines where !rawLine.isEmpty {
       let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
       let indent = line.prefix { $0 == " " }.count
       var content = line.dropFirst(indent)
